@@ -1,0 +1,89 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, ts } from "./_columns";
+import { organizations } from "./organizations";
+import { accessRequests } from "./requests";
+import { targets } from "./targets";
+import { users } from "./users";
+
+export type GrantStatus = "scheduled" | "provisioning" | "active" | "revoking" | "revoked" | "failed" | "revoke_stuck";
+
+/** What the role builder produced for one target: the exact document the cloud receives. */
+export type RoleSpec = {
+  cloud: "aws" | "gcp" | "azure";
+  permissions: string[];
+  resource: string | null;
+  /** Content hash of (permissions, scope shape): names the shared cloud role. */
+  hash: string;
+  roleName: string;
+  /** The cloud-native role document (AWS policy JSON, GCP role, Azure role definition). */
+  document: Record<string, unknown>;
+};
+
+export type GrantEvidence = {
+  provision?: { requestIds: string[]; bindingId: string; inspected: unknown; at: string };
+  removal?: { requestIds: string[]; inspected: unknown; at: string };
+};
+
+export const cloudRoles = pgTable(
+  "cloud_roles",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    targetId: uuid("target_id")
+      .notNull()
+      .references(() => targets.id),
+    hash: text("hash").notNull(),
+    roleName: text("role_name").notNull(),
+    spec: jsonb("spec").$type<RoleSpec>().notNull(),
+    /** Grants currently using this role; the garbage collector deletes it at zero after a grace period. */
+    refCount: integer("ref_count").notNull().default(0),
+    status: text("status").$type<"active" | "deleted">().notNull().default("active"),
+    createdAt: createdAt(),
+    releasedAt: ts("released_at"),
+    deletedAt: ts("deleted_at"),
+  },
+  (t) => [uniqueIndex("cloud_roles_target_hash_uq").on(t.targetId, t.hash)],
+);
+
+export const grants = pgTable(
+  "grants",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => accessRequests.id),
+    targetId: uuid("target_id")
+      .notNull()
+      .references(() => targets.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    status: text("status").$type<GrantStatus>().notNull().default("scheduled"),
+    roleSpec: jsonb("role_spec").$type<RoleSpec>().notNull(),
+    cloudRoleId: uuid("cloud_role_id").references(() => cloudRoles.id),
+    bindingId: text("binding_id"),
+    durationSeconds: integer("duration_seconds").notNull(),
+    /** Set when the grant becomes active: activation time + duration. */
+    expiresAt: ts("expires_at"),
+    activatedAt: ts("activated_at"),
+    revokedAt: ts("revoked_at"),
+    revokeReason: text("revoke_reason"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    lastError: text("last_error"),
+    evidence: jsonb("evidence").$type<GrantEvidence>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("grants_request_target_uq").on(t.requestId, t.targetId),
+    index("grants_org_status_idx").on(t.orgId, t.status),
+    index("grants_due_idx").on(t.status, t.expiresAt),
+    index("grants_user_idx").on(t.orgId, t.userId, t.status),
+  ],
+);

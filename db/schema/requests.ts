@@ -1,0 +1,69 @@
+import { index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, ts } from "./_columns";
+import { organizations } from "./organizations";
+import { policies } from "./policies";
+import { targets } from "./targets";
+import { taskTemplates } from "./templates";
+import { users } from "./users";
+
+export type RequestStatus = "pending" | "approved" | "denied" | "cancelled" | "lapsed" | "completed";
+
+export const accessRequests = pgTable(
+  "access_requests",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    requesterId: uuid("requester_id")
+      .notNull()
+      .references(() => users.id),
+    targetId: uuid("target_id")
+      .notNull()
+      .references(() => targets.id),
+    templateId: uuid("template_id")
+      .notNull()
+      .references(() => taskTemplates.id),
+    /** Resource that narrows the template's scope (e.g. an instance id), validated by pattern. */
+    resource: text("resource"),
+    durationSeconds: integer("duration_seconds").notNull(),
+    justification: text("justification").notNull(),
+    ticketUrl: text("ticket_url"),
+    status: text("status").$type<RequestStatus>().notNull().default("pending"),
+    policyId: uuid("policy_id")
+      .notNull()
+      .references(() => policies.id),
+    /** Snapshot of the policy's decision for this request: who and how many must approve. */
+    approvalsRequired: integer("approvals_required").notNull(),
+    approverGroup: text("approver_group").notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    decidedAt: ts("decided_at"),
+  },
+  (t) => [
+    index("requests_org_status_idx").on(t.orgId, t.status, t.createdAt),
+    index("requests_requester_idx").on(t.orgId, t.requesterId, t.createdAt),
+  ],
+);
+
+export const approvals = pgTable(
+  "approvals",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => accessRequests.id),
+    approverId: uuid("approver_id")
+      .notNull()
+      .references(() => users.id),
+    verdict: text("verdict").$type<"approve" | "deny">().notNull(),
+    comment: text("comment"),
+    channel: text("channel").$type<"web" | "slack" | "api">().notNull(),
+    createdAt: createdAt(),
+  },
+  // One decision per person per request: N-of-M counts distinct people.
+  (t) => [uniqueIndex("approvals_request_approver_uq").on(t.requestId, t.approverId)],
+);

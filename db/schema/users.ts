@@ -1,0 +1,69 @@
+import { index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, ts } from "./_columns";
+import { organizations } from "./organizations";
+
+/** App roles a user holds locally; IdP groups can add more through groups.role. */
+export type AppRole = "requester" | "approver" | "admin" | "auditor";
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    email: text("email").notNull(),
+    name: text("name"),
+    image: text("image"),
+    emailVerified: ts("email_verified"),
+    /** Stable identity from the IdP (`iss|sub`), or `demo|<persona>` for demo personas. */
+    subject: text("subject").notNull(),
+    localRoles: text("local_roles").array().$type<AppRole[]>().notNull().default(["requester"]),
+    disabledAt: ts("disabled_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_subject_uq").on(t.subject), uniqueIndex("users_org_email_uq").on(t.orgId, t.email)],
+);
+
+// next-auth adapter tables (shape of @auth/drizzle-adapter, ids are uuids here).
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    sessionToken: text("session_token").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expires: ts("expires").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: ts("expires").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);

@@ -1,0 +1,117 @@
+import type { CloudPermissions, Risk } from "@/db/schema";
+
+export type TemplateSeed = {
+  key: string;
+  name: string;
+  description: string;
+  risk: Risk;
+  placeholders: string[];
+  permissions: CloudPermissions;
+};
+
+/** Starter task templates: plain-language intents with least-privilege permissions on each cloud. */
+export const STARTER_TEMPLATES: TemplateSeed[] = [
+  {
+    key: "vm.ssh",
+    name: "SSH to a VM",
+    description: "Open a shell on one virtual machine through the cloud's session manager.",
+    risk: "medium",
+    placeholders: ["instance"],
+    permissions: {
+      aws: ["ssm:StartSession", "ssm:TerminateSession", "ssm:DescribeSessions", "ec2:DescribeInstances"],
+      gcp: ["compute.instances.get", "compute.instances.osLogin", "compute.projects.get"],
+      azure: [
+        "Microsoft.Compute/virtualMachines/read",
+        "Microsoft.Compute/virtualMachines/login/action",
+        "Microsoft.Network/bastionHosts/read",
+      ],
+    },
+  },
+  {
+    key: "vm.restart",
+    name: "Restart a VM",
+    description: "Stop, start or reboot one virtual machine.",
+    risk: "medium",
+    placeholders: ["instance"],
+    permissions: {
+      aws: ["ec2:DescribeInstances", "ec2:RebootInstances", "ec2:StartInstances", "ec2:StopInstances"],
+      gcp: ["compute.instances.get", "compute.instances.reset", "compute.instances.start", "compute.instances.stop"],
+      azure: [
+        "Microsoft.Compute/virtualMachines/read",
+        "Microsoft.Compute/virtualMachines/restart/action",
+        "Microsoft.Compute/virtualMachines/start/action",
+        "Microsoft.Compute/virtualMachines/powerOff/action",
+      ],
+    },
+  },
+  {
+    key: "db.patch",
+    name: "Patch a database",
+    description: "Apply maintenance and modify settings of one managed database instance.",
+    risk: "high",
+    placeholders: ["database"],
+    permissions: {
+      aws: ["rds:DescribeDBInstances", "rds:ModifyDBInstance", "rds:ApplyPendingMaintenanceAction", "rds:RebootDBInstance"],
+      gcp: ["cloudsql.instances.get", "cloudsql.instances.update", "cloudsql.instances.restart"],
+      azure: [
+        "Microsoft.Sql/servers/databases/read",
+        "Microsoft.Sql/servers/databases/write",
+        "Microsoft.Sql/servers/read",
+      ],
+    },
+  },
+  {
+    key: "db.read",
+    name: "Read a database's configuration",
+    description: "See one managed database's settings, logs and metrics, without changing it.",
+    risk: "low",
+    placeholders: ["database"],
+    permissions: {
+      aws: ["rds:DescribeDBInstances", "rds:DescribeDBLogFiles", "rds:DownloadDBLogFilePortion"],
+      gcp: ["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.databases.list"],
+      azure: ["Microsoft.Sql/servers/databases/read", "Microsoft.Sql/servers/read"],
+    },
+  },
+  {
+    key: "bucket.read",
+    name: "Read a bucket",
+    description: "List and download objects in one storage bucket.",
+    risk: "low",
+    placeholders: ["bucket"],
+    permissions: {
+      aws: ["s3:ListBucket", "s3:GetObject", "s3:GetBucketLocation"],
+      gcp: ["storage.buckets.get", "storage.objects.get", "storage.objects.list"],
+      azure: [
+        "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+        "Microsoft.Storage/storageAccounts/read",
+      ],
+    },
+  },
+  {
+    key: "logs.read",
+    name: "Read logs",
+    description: "Query application and platform logs for troubleshooting.",
+    risk: "low",
+    placeholders: [],
+    permissions: {
+      aws: ["logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"],
+      gcp: ["logging.logEntries.list", "logging.logs.list", "logging.views.access"],
+      azure: ["Microsoft.Insights/logs/read", "Microsoft.OperationalInsights/workspaces/read"],
+    },
+  },
+  {
+    key: "k8s.read",
+    name: "Read a Kubernetes cluster",
+    description: "Describe one cluster and read its workloads (no secrets).",
+    risk: "low",
+    placeholders: ["cluster"],
+    permissions: {
+      aws: ["eks:DescribeCluster", "eks:ListClusters", "eks:AccessKubernetesApi"],
+      gcp: ["container.clusters.get", "container.pods.list", "container.deployments.list"],
+      azure: [
+        "Microsoft.ContainerService/managedClusters/read",
+        "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+      ],
+    },
+  },
+];

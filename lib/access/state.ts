@@ -1,0 +1,61 @@
+import type { GrantStatus, RequestStatus } from "@/db/schema";
+
+/** Everything that can happen to a request. `approve` carries the quorum state after counting it. */
+export type RequestEvent =
+  | { type: "approve"; approvals: number; required: number }
+  | { type: "deny" }
+  | { type: "cancel" }
+  | { type: "lapse" }
+  | { type: "complete" };
+
+export const REQUEST_TERMINAL: ReadonlySet<RequestStatus> = new Set(["denied", "cancelled", "lapsed", "completed"]);
+
+export type Transition<S> = { ok: true; to: S } | { ok: false; reason: string };
+
+/** The request state machine: a pure function, applied by verbs with a guarded UPDATE. */
+export function requestTransition(from: RequestStatus, event: RequestEvent): Transition<RequestStatus> {
+  if (REQUEST_TERMINAL.has(from)) return { ok: false, reason: `request is ${from}` };
+  switch (event.type) {
+    case "approve":
+      if (from !== "pending") return { ok: false, reason: `request is ${from}, not pending` };
+      if (!(event.required >= 1) || !(event.approvals >= 0)) return { ok: false, reason: "invalid quorum" };
+      // Below quorum the request stays pending; only the decisive approval moves it.
+      return { ok: true, to: event.approvals >= event.required ? "approved" : "pending" };
+    case "deny":
+    case "lapse":
+      if (from !== "pending") return { ok: false, reason: `request is ${from}, not pending` };
+      return { ok: true, to: event.type === "deny" ? "denied" : "lapsed" };
+    case "cancel":
+      if (from !== "pending") return { ok: false, reason: `request is ${from}, not pending` };
+      return { ok: true, to: "cancelled" };
+    case "complete":
+      if (from !== "approved") return { ok: false, reason: `request is ${from}, not approved` };
+      return { ok: true, to: "completed" };
+  }
+}
+
+export type GrantEvent =
+  | { type: "start" } // provisioning begins
+  | { type: "activated" } // binding created and read back
+  | { type: "provision_failed" } // cleaned up, nothing left behind
+  | { type: "revoke" } // expiry reached, revoke now, or give back early
+  | { type: "revoked" } // binding removed and read back as gone
+  | { type: "revoke_failed" }; // retries exhausted for now: alert, keep retrying
+
+export const GRANT_TERMINAL: ReadonlySet<GrantStatus> = new Set(["revoked", "failed"]);
+
+const GRANT_TABLE: Record<GrantEvent["type"], Partial<Record<GrantStatus, GrantStatus>>> = {
+  start: { scheduled: "provisioning" },
+  activated: { provisioning: "active" },
+  provision_failed: { scheduled: "failed", provisioning: "failed" },
+  // A grant still being provisioned can be revoked: the revocation removes whatever was made.
+  revoke: { scheduled: "revoking", provisioning: "revoking", active: "revoking" },
+  revoked: { revoking: "revoked", revoke_stuck: "revoked" },
+  revoke_failed: { revoking: "revoke_stuck" },
+};
+
+export function grantTransition(from: GrantStatus, event: GrantEvent): Transition<GrantStatus> {
+  if (GRANT_TERMINAL.has(from)) return { ok: false, reason: `grant is ${from}` };
+  const to = GRANT_TABLE[event.type][from];
+  return to ? { ok: true, to } : { ok: false, reason: `grant is ${from}; cannot ${event.type}` };
+}

@@ -1,0 +1,32 @@
+import { createHash } from "node:crypto";
+
+/** JSON with object keys sorted at every depth, so equal content always hashes equal. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export type HashedFields = {
+  orgId: string;
+  seq: number;
+  actorType: string;
+  actorId: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+};
+
+/** hash = sha256(prevHash + canonicalJSON(row)). */
+export function eventHash(prevHash: string, row: HashedFields): string {
+  const body = canonicalJson({ ...row, createdAt: row.createdAt.toISOString() });
+  return createHash("sha256").update(prevHash).update(body).digest("hex");
+}

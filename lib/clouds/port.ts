@@ -1,0 +1,64 @@
+import type { AdapterKind, RoleSpec, targets } from "@/db/schema";
+
+export type TargetRow = typeof targets.$inferSelect;
+
+/** Every cloud call returns the cloud's request ids: they are the evidence kept on the grant. */
+export type Evidence = { requestIds: string[] };
+
+export type BindingSpec = {
+  grantId: string;
+  orgId: string;
+  roleName: string;
+  /** The person's identity in the cloud (email / principal), matched by a strict pattern upstream. */
+  principal: string;
+  /** Cloud-enforced expiry: the binding's condition denies use at or after this instant. */
+  notAfter: Date;
+};
+
+export type InspectResult = Evidence & {
+  present: boolean;
+  notAfter: string | null;
+  raw: Record<string, unknown> | null;
+};
+
+export type ManagedArtifacts = Evidence & {
+  bindings: { bindingId: string; grantId: string; roleName: string }[];
+  roles: string[];
+};
+
+/** One interface, four implementations (sandbox, aws, gcp, azure). Every call is idempotent. */
+export interface CloudAdapter {
+  readonly kind: AdapterKind;
+  /** Create the content-addressed role if missing ("already exists" is success). */
+  ensureRole(target: TargetRow, spec: RoleSpec): Promise<Evidence & { roleName: string }>;
+  /** Create the per-grant binding, tagged with the grant id, with the expiry condition. */
+  bind(target: TargetRow, binding: BindingSpec): Promise<Evidence & { bindingId: string }>;
+  /** Remove the per-grant binding ("not found" is success). */
+  unbind(target: TargetRow, bindingId: string): Promise<Evidence>;
+  /** Read back a binding, to record what the cloud holds as evidence. */
+  inspect(target: TargetRow, bindingId: string): Promise<InspectResult>;
+  /** Everything tagged as Elevate's in the target, for drift detection. */
+  listManaged(target: TargetRow): Promise<ManagedArtifacts>;
+  /** Delete an unused role ("not found" is success). */
+  deleteRole(target: TargetRow, roleName: string): Promise<Evidence>;
+}
+
+export type CloudErrorKind = "retryable" | "throttled" | "not_found" | "permanent";
+
+/** Classified cloud failure: callers retry `retryable`/`throttled`, treat `not_found` on removal as done. */
+export class CloudError extends Error {
+  constructor(
+    readonly kind: CloudErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = "CloudError";
+  }
+}
+
+/** The binding id names the grant, so overlapping grants never share (or cut off) a binding. */
+export function bindingIdFor(grantId: string): string {
+  return `elevate-${grantId}`;
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+const Env = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  ELEVATE_DATA_DIR: z.string().default(".data"),
+  ELEVATE_DEMO: z.enum(["0", "1"]).optional(),
+  ELEVATE_ORG_SLUG: z.string().default("acme"),
+  ELEVATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(15_000),
+  ELEVATE_RECONCILER: z.enum(["on", "off"]).default("on"),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_GROUPS_CLAIM: z.string().default("groups"),
+  OIDC_NAME: z.string().default("Single sign-on"),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_BASE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof Env> & {
+  demoMode: boolean;
+  dbKind: "pglite" | "postgres";
+  workflowsKind: "inline" | "inngest";
+  authSecret: string;
+};
+
+let cached: Env | undefined;
+
+/** The only reader of process.env. Parsed once; tests may call resetEnv() after changing it. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  // Demo personas are on only when asked for, or by default outside production without an IdP.
+  const demoMode = e.ELEVATE_DEMO === "1" || (e.ELEVATE_DEMO !== "0" && !e.OIDC_ISSUER && !production);
+  if (production && !e.NEXTAUTH_SECRET) {
+    throw new Error("Invalid environment: NEXTAUTH_SECRET is required in production");
+  }
+  cached = {
+    ...e,
+    demoMode,
+    dbKind: e.DATABASE_URL ? "postgres" : "pglite",
+    workflowsKind: e.INNGEST_SIGNING_KEY || e.INNGEST_BASE_URL ? "inngest" : "inline",
+    authSecret: e.NEXTAUTH_SECRET ?? "elevate-development-secret-not-for-production",
+  };
+  return cached;
+}
+
+export function resetEnv(): void {
+  cached = undefined;
+}
+
+export const VERSION = "0.1.0";

@@ -1,0 +1,60 @@
+export type ErrorCode =
+  | "not_found"
+  | "forbidden"
+  | "unauthorized"
+  | "conflict"
+  | "validation"
+  | "limit_exceeded"
+  | "unavailable";
+
+const STATUS: Record<ErrorCode, number> = {
+  not_found: 404,
+  forbidden: 403,
+  unauthorized: 401,
+  conflict: 409,
+  validation: 400,
+  limit_exceeded: 422,
+  unavailable: 503,
+};
+
+/** Expected failures: their message is safe to show; transports map `code` to a status once. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const NotFound = (what: string) => new AppError("not_found", `${what} not found`);
+export const Forbidden = (message = "You are not allowed to do that") => new AppError("forbidden", message);
+export const Unauthorized = () => new AppError("unauthorized", "Sign in or pass a valid API token");
+export const Conflict = (message: string) => new AppError("conflict", message);
+export const Validation = (field: string, message: string) =>
+  new AppError("validation", `${field}: ${message}`, field);
+export const LimitExceeded = (message: string, field?: string) =>
+  new AppError("limit_exceeded", message, field);
+export const Unavailable = (message: string) => new AppError("unavailable", message);
+
+/** Turn a zod error into a Validation error naming the first offending field. */
+export function fromZod(error: { issues: { path: PropertyKey[]; message: string }[] }): AppError {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join(".") || "input";
+  return Validation(field, issue?.message ?? "invalid");
+}
+
+/** zod parse that raises a Validation AppError naming the field. */
+export function parseInput<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  input: unknown,
+): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZod(r.error);
+  return r.data;
+}

@@ -1,0 +1,26 @@
+/** Work handed to the workflow engine after a verb's transaction commits. */
+export type WorkflowEvent =
+  | { name: "request.approved"; orgId: string; requestId: string; grantIds: string[] }
+  | { name: "grant.revoke.requested"; orgId: string; grantId: string }
+  | { name: "grant.extended"; orgId: string; grantId: string; expiresAt: string };
+
+/**
+ * The workflow driver port. The inline driver runs the work in this process; the Inngest driver
+ * sends events with deterministic ids. Verbs never know which one they talk to.
+ */
+export interface WorkflowDriver {
+  readonly kind: "inline" | "inngest" | "recording";
+  dispatch(events: WorkflowEvent[]): Promise<void>;
+}
+
+/** A driver that only records what it was given: for tests of verbs alone, and the API dry path. */
+export function recordingDriver(): WorkflowDriver & { events: WorkflowEvent[] } {
+  const events: WorkflowEvent[] = [];
+  return {
+    kind: "recording",
+    events,
+    async dispatch(e) {
+      events.push(...e);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // PGlite ships WASM and data files that must be loaded from node_modules at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "oidc-provider"],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default config;
