@@ -13,6 +13,8 @@ const Env = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_GROUPS_CLAIM: z.string().default("groups"),
   OIDC_NAME: z.string().default("Single sign-on"),
+  /** Scopes asked of the IdP; add the one that releases the groups claim if yours needs it (Okta: "groups"). */
+  OIDC_SCOPE: z.string().default("openid email profile"),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
@@ -60,3 +62,8 @@ export function resetEnv(): void {
 }
 
 export const VERSION = "0.1.0";
+
+/** True inside Next's Node.js server runtime (not edge, not the build's static analysis). */
+export function isNodeServerRuntime(): boolean {
+  return process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build";
+}

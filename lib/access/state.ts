@@ -8,7 +8,12 @@ export type RequestEvent =
   | { type: "lapse" }
   | { type: "complete" };
 
-export const REQUEST_TERMINAL: ReadonlySet<RequestStatus> = new Set(["denied", "cancelled", "lapsed", "completed"]);
+export const REQUEST_TERMINAL: ReadonlySet<RequestStatus> = new Set([
+  "denied",
+  "cancelled",
+  "lapsed",
+  "completed",
+]);
 
 export type Transition<S> = { ok: true; to: S } | { ok: false; reason: string };
 
@@ -59,3 +64,32 @@ export function grantTransition(from: GrantStatus, event: GrantEvent): Transitio
   const to = GRANT_TABLE[event.type][from];
   return to ? { ok: true, to } : { ok: false, reason: `grant is ${from}; cannot ${event.type}` };
 }
+
+/** Every status, in lifecycle order: for input enums and exhaustive tests. */
+export const REQUEST_STATUSES = [
+  "pending",
+  "approved",
+  "denied",
+  "cancelled",
+  "lapsed",
+  "completed",
+] as const satisfies readonly RequestStatus[];
+
+export const GRANT_STATUSES = [
+  "scheduled",
+  "provisioning",
+  "active",
+  "revoking",
+  "revoked",
+  "failed",
+  "revoke_stuck",
+] as const satisfies readonly GrantStatus[];
+
+/** Grants that may still hold (or soon hold) access in a cloud: what "live" means in lists. */
+export const LIVE_GRANT_STATUSES = [
+  "scheduled",
+  "provisioning",
+  "active",
+  "revoking",
+  "revoke_stuck",
+] as const satisfies readonly GrantStatus[];

@@ -1,0 +1,36 @@
+import { NewRequestForm } from "@/components/requests/new-request-form";
+import { TitledCard } from "@/components/ui/card";
+import { getActivePolicy } from "@/lib/access";
+import { requireSessionCtx } from "@/lib/auth/session";
+import { listTargets, listTemplates } from "@/lib/catalog/list";
+
+export const metadata = { title: "Request access · Elevate" };
+
+export default async function NewRequestPage() {
+  const ctx = await requireSessionCtx("requests.create");
+  const [targets, templates, policy] = await Promise.all([
+    listTargets({ ctx }),
+    listTemplates({ ctx }),
+    getActivePolicy(ctx.db, ctx.orgId),
+  ]);
+  return (
+    <div className="max-w-2xl space-y-6">
+      <h1 className="text-2xl font-bold">Request access</h1>
+      <TitledCard id="new-request" title="What do you need?">
+        <NewRequestForm
+          targets={targets.map((t) => ({ id: t.id, label: `${t.name} (${t.cloud})` }))}
+          templates={templates.map((t) => ({
+            id: t.id,
+            label: t.name,
+            description: t.description,
+            risk: t.risk,
+            placeholders: t.placeholders,
+          }))}
+          maxMinutes={Math.floor(policy.document.maxDurationSeconds / 60)}
+          approverGroup={policy.document.approverGroup}
+          approvalsRequired={policy.document.approvalsRequired}
+        />
+      </TitledCard>
+    </div>
+  );
+}

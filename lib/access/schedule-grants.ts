@@ -1,0 +1,49 @@
+import type { Db } from "@/db/client";
+import { grants } from "@/db/schema";
+import { appendAudit } from "@/lib/audit/append";
+import { buildRoleSpec } from "@/lib/catalog/role-builder";
+import type { Ctx } from "@/lib/ctx";
+import { getTargetInOrgOrThrow, getTemplateInOrgOrThrow, type RequestRow } from "./queries";
+
+/**
+ * Creates the grants of a just-approved request, inside the approving transaction: one per target, status
+ * `scheduled`, with the exact role the cloud will receive. Provisioning is the workflow's job.
+ */
+export async function scheduleGrants(tx: Db, ctx: Ctx, request: RequestRow): Promise<string[]> {
+  const target = await getTargetInOrgOrThrow(tx, ctx.orgId, request.targetId);
+  const template = await getTemplateInOrgOrThrow(tx, ctx.orgId, request.templateId);
+  const roleSpec = buildRoleSpec({
+    cloud: target.cloud,
+    permissions: template.permissions[target.cloud] ?? [],
+    resource: request.resource,
+    accountId: target.externalId,
+  });
+  const [grant] = await tx
+    .insert(grants)
+    .values({
+      orgId: ctx.orgId,
+      requestId: request.id,
+      targetId: target.id,
+      userId: request.requesterId,
+      status: "scheduled",
+      roleSpec,
+      durationSeconds: request.durationSeconds,
+    })
+    .returning({ id: grants.id });
+  await appendAudit(tx, ctx, {
+    action: "grant.scheduled",
+    subjectType: "grant",
+    subjectId: grant.id,
+    data: {
+      requestId: request.id,
+      targetId: target.id,
+      userId: request.requesterId,
+      roleName: roleSpec.roleName,
+      roleHash: roleSpec.hash,
+      permissions: roleSpec.permissions,
+      resource: roleSpec.resource,
+      durationSeconds: request.durationSeconds,
+    },
+  });
+  return [grant.id];
+}

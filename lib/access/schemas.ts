@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { RESOURCE_PATTERN } from "@/lib/catalog/role-builder";
+import { GRANT_STATUSES, REQUEST_STATUSES } from "./state";
+
+/** Forms send "" for an empty optional field; treat it as absent. */
+const emptyToNull = (v: string | null | undefined) => (v ? v : null);
+
+const Resource = z
+  .union([z.literal(""), z.string().trim().regex(RESOURCE_PATTERN, "use letters, digits and . _ - / : only")])
+  .nullish()
+  .transform(emptyToNull);
+
+// Only web links: a `javascript:` URL would be clickable in the approver's inbox.
+const TicketUrl = z
+  .union([z.literal(""), z.url({ protocol: /^https?$/, error: "must be an http(s) link" }).max(2000)])
+  .nullish()
+  .transform(emptyToNull);
+
+/**
+ * Duration in whole minutes. The policy maximum is checked by the verb (it depends on the org's policy);
+ * zod's int() already rejects NaN, ±Infinity and unsafe integers.
+ */
+const DurationMinutes = z
+  .number({ error: "must be a number of minutes" })
+  .int("must be whole minutes")
+  .positive();
+
+export const SubmitInput = z.object({
+  targetId: z.uuid(),
+  templateId: z.uuid(),
+  resource: Resource,
+  durationMinutes: DurationMinutes,
+  // Required or not depends on the policy, so emptiness is checked by the verb.
+  justification: z.string().trim().max(2000).default(""),
+  ticketUrl: TicketUrl,
+});
+export type SubmitInput = z.input<typeof SubmitInput>;
+
+export const DecideInput = z.object({
+  requestId: z.uuid(),
+  verdict: z.enum(["approve", "deny"]),
+  comment: z.string().trim().max(2000).optional(),
+  channel: z.enum(["web", "api", "slack"]).default("web"),
+});
+export type DecideInput = z.input<typeof DecideInput>;
+
+export const CancelInput = z.object({ requestId: z.uuid() });
+export type CancelInput = z.input<typeof CancelInput>;
+
+export const RevokeGrantInput = z.object({ grantId: z.uuid(), reason: z.string().trim().min(1).max(500) });
+export type RevokeGrantInput = z.input<typeof RevokeGrantInput>;
+
+export const GetRequestInput = z.object({ requestId: z.uuid() });
+export type GetRequestInput = z.input<typeof GetRequestInput>;
+
+export const GetGrantInput = z.object({ grantId: z.uuid() });
+export type GetGrantInput = z.input<typeof GetGrantInput>;
+
+// Coerced so the same schema serves query strings (`?limit=20`).
+const Limit = z.coerce.number().int().min(1).max(200).default(50);
+const Cursor = z.string().max(200).optional();
+
+export const ListRequestsInput = z.object({
+  scope: z.enum(["mine", "all"]),
+  status: z.enum(REQUEST_STATUSES).optional(),
+  targetId: z.uuid().optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+export type ListRequestsInput = z.input<typeof ListRequestsInput>;
+
+export const ListGrantsInput = z.object({
+  scope: z.enum(["mine", "all"]),
+  status: z.enum([...GRANT_STATUSES, "live"]).optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+export type ListGrantsInput = z.input<typeof ListGrantsInput>;
+
+export const ListInboxInput = z.object({ limit: Limit });
+export type ListInboxInput = z.input<typeof ListInboxInput>;

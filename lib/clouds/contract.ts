@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Cloud } from "@/db/schema";
+import { buildRoleSpec } from "@/lib/catalog/role-builder";
+import { bindingIdFor, type CloudAdapter, type TargetRow } from "./port";
+
+export type ContractSetup = {
+  adapter: CloudAdapter;
+  target: TargetRow;
+  /** A principal that exists in the cloud under test (e.g. an IAM user name or a member string). */
+  principal: string;
+  teardown?: () => Promise<void>;
+};
+
+const SAMPLE_PERMISSIONS: Record<Cloud, string[]> = {
+  aws: ["logs:GetLogEvents", "logs:DescribeLogGroups"],
+  gcp: ["logging.logEntries.list", "logging.logs.list"],
+  azure: ["Microsoft.Insights/logs/read"],
+};
+
+/**
+ * The one contract every cloud adapter must meet, run against the sandbox, each wire-level fake and
+ * (opt-in) a live account. Call inside a test file: `adapterContract("aws fake", setup)`.
+ */
+export function adapterContract(name: string, setup: () => Promise<ContractSetup>): void {
+  describe(`cloud adapter contract: ${name}`, () => {
+    let s: ContractSetup;
+    beforeAll(async () => {
+      s = await setup();
+    });
+    afterAll(async () => s?.teardown?.());
+
+    const spec = () =>
+      buildRoleSpec({
+        cloud: s.target.cloud,
+        permissions: SAMPLE_PERMISSIONS[s.target.cloud],
+        resource: null,
+        accountId: s.target.externalId,
+      });
+    const binding = (grantId: string, minutes = 30) => ({
+      grantId,
+      orgId: s.target.orgId,
+      roleName: spec().roleName,
+      principal: s.principal,
+      notAfter: new Date(Date.now() + minutes * 60_000),
+    });
+
+    it("ensureRole is idempotent and returns request ids as evidence", async () => {
+      const a = await s.adapter.ensureRole(s.target, spec());
+      const b = await s.adapter.ensureRole(s.target, spec());
+      expect(a.roleName).toBe(spec().roleName);
+      expect(b.roleName).toBe(a.roleName);
+      expect(a.requestIds.length).toBeGreaterThan(0);
+    });
+
+    it("bind creates one binding per grant with the expiry, readable back, and is idempotent", async () => {
+      const grantId = randomUUID();
+      await s.adapter.ensureRole(s.target, spec());
+      const b = binding(grantId);
+      const first = await s.adapter.bind(s.target, b);
+      const again = await s.adapter.bind(s.target, b);
+      expect(first.bindingId).toBe(bindingIdFor(grantId));
+      expect(again.bindingId).toBe(first.bindingId);
+      const seen = await s.adapter.inspect(s.target, first.bindingId);
+      expect(seen.present).toBe(true);
+      expect(seen.notAfter && Math.abs(Date.parse(seen.notAfter) - b.notAfter.getTime())).toBeLessThan(1000);
+      const managed = await s.adapter.listManaged(s.target);
+      expect(managed.bindings.map((x) => x.grantId)).toContain(grantId);
+      expect(managed.roles).toContain(spec().roleName);
+    });
+
+    it("overlapping grants with the same role keep independent bindings", async () => {
+      const [g1, g2] = [randomUUID(), randomUUID()];
+      await s.adapter.ensureRole(s.target, spec());
+      const b1 = await s.adapter.bind(s.target, binding(g1));
+      const b2 = await s.adapter.bind(s.target, binding(g2, 60));
+      await s.adapter.unbind(s.target, b1.bindingId);
+      expect((await s.adapter.inspect(s.target, b1.bindingId)).present).toBe(false);
+      expect((await s.adapter.inspect(s.target, b2.bindingId)).present).toBe(true);
+      await s.adapter.unbind(s.target, b2.bindingId);
+    });
+
+    it("unbind removes the binding and treats not-found as done", async () => {
+      const grantId = randomUUID();
+      await s.adapter.ensureRole(s.target, spec());
+      const { bindingId } = await s.adapter.bind(s.target, binding(grantId));
+      const removed = await s.adapter.unbind(s.target, bindingId);
+      expect(removed.requestIds.length).toBeGreaterThan(0);
+      await s.adapter.unbind(s.target, bindingId);
+      expect((await s.adapter.inspect(s.target, bindingId)).present).toBe(false);
+      const managed = await s.adapter.listManaged(s.target);
+      expect(managed.bindings.map((x) => x.grantId)).not.toContain(grantId);
+    });
+
+    it("deleteRole removes an unused role and treats not-found as done", async () => {
+      const own = buildRoleSpec({
+        cloud: s.target.cloud,
+        permissions: [SAMPLE_PERMISSIONS[s.target.cloud][0]],
+        resource: null,
+        accountId: s.target.externalId,
+      });
+      await s.adapter.ensureRole(s.target, own);
+      await s.adapter.deleteRole(s.target, own.roleName);
+      await s.adapter.deleteRole(s.target, own.roleName);
+      expect((await s.adapter.listManaged(s.target)).roles).not.toContain(own.roleName);
+    });
+  });
+}
