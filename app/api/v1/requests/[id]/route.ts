@@ -1,0 +1,7 @@
+import { getRequest } from "@/lib/access";
+import { IdParams } from "@/lib/http/api-schemas";
+import { withApi } from "@/lib/http/with-api";
+
+export const GET = withApi({ params: IdParams }, ({ ctx, params }) =>
+  getRequest({ ctx, input: { requestId: params.id } }),
+);

@@ -1,0 +1,4 @@
+import { listTargets } from "@/lib/catalog/list";
+import { withApi } from "@/lib/http/with-api";
+
+export const GET = withApi({}, async ({ ctx }) => ({ items: await listTargets({ ctx }) }));

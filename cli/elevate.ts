@@ -1,0 +1,20 @@
+import { Command } from "commander";
+import { VERSION } from "@/lib/env";
+import { registerAudit } from "./commands/audit";
+import { registerDb } from "./commands/db";
+import { registerReconcile } from "./commands/reconcile";
+import { registerTokens } from "./commands/tokens";
+
+/** Operator CLI: `npx elevate <command>` (bin/elevate.mjs runs this file under tsx). */
+const program = new Command()
+  .name("elevate")
+  .description("Elevate: just-in-time cloud access")
+  .version(VERSION)
+  .showHelpAfterError();
+
+registerDb(program);
+registerTokens(program);
+registerReconcile(program);
+registerAudit(program);
+
+await program.parseAsync(process.argv);

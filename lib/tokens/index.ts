@@ -1,0 +1,6 @@
+export { authenticateToken } from "./authenticate";
+export { createApiToken } from "./create";
+export type { ApiTokenDto } from "./dto";
+export { listApiTokens, revokeApiToken } from "./manage";
+export { CreateTokenInput, ListTokensInput, RevokeTokenInput } from "./schemas";
+export { hashToken, TOKEN_PATTERN } from "./secret";
