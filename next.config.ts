@@ -5,6 +5,8 @@ const config: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pino", "oidc-provider"],
   poweredByHeader: false,
   typedRoutes: false,
+  // forbidden() renders app/forbidden.tsx with a 403 (requireSessionCtx uses it for missing permissions).
+  experimental: { authInterrupts: true },
 };
 
 export default config;

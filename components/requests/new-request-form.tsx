@@ -105,19 +105,32 @@ export function NewRequestForm({
         <label htmlFor="justification" className="block text-sm font-medium">
           Justification
         </label>
-        <textarea id="justification" name="justification" rows={3} className={input} aria-invalid={invalid("justification")} />
+        <textarea
+          id="justification"
+          name="justification"
+          rows={3}
+          className={input}
+          aria-invalid={invalid("justification")}
+        />
         <FieldError state={state} field="justification" />
       </div>
       <div>
         <label htmlFor="ticketUrl" className="block text-sm font-medium">
           Ticket link (optional)
         </label>
-        <input id="ticketUrl" name="ticketUrl" type="url" className={input} aria-invalid={invalid("ticketUrl")} />
+        <input
+          id="ticketUrl"
+          name="ticketUrl"
+          type="url"
+          className={input}
+          aria-invalid={invalid("ticketUrl")}
+        />
         <FieldError state={state} field="ticketUrl" />
       </div>
       <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">
-        {approvalsRequired} approval{approvalsRequired > 1 ? "s" : ""} needed from the <strong>{approverGroup}</strong>{" "}
-        group. Access starts as soon as it is approved and is removed automatically when the time is up.
+        {approvalsRequired} approval{approvalsRequired > 1 ? "s" : ""} needed from the{" "}
+        <strong>{approverGroup}</strong> group. Access starts as soon as it is approved and is removed
+        automatically when the time is up.
       </p>
       {state && !state.ok && !state.error.field ? (
         <p role="alert" className="text-sm text-red-700">
