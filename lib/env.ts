@@ -1,3 +1,4 @@
+import path from "node:path";
 import { z } from "zod";
 
 const Env = z.object({
@@ -20,6 +21,17 @@ const Env = z.object({
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
   INNGEST_BASE_URL: z.string().url().optional(),
+  /** "1" runs against an Inngest dev server (no signing), "0" forces cloud mode; a URL is the dev server. */
+  INNGEST_DEV: z.string().optional(),
+  /** Real public samples used by tests and benchmarks (never copied into the repo). */
+  ELEVATE_DATASETS_DIR: z.string().optional(),
+  /** Opt-in live AWS contract run (npm run test:live): the account, and an existing IAM user or role ARN. */
+  ELEVATE_LIVE_AWS: z.enum(["0", "1"]).optional(),
+  ELEVATE_LIVE_AWS_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  ELEVATE_LIVE_AWS_PRINCIPAL: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -51,10 +63,18 @@ export function env(): Env {
     ...e,
     demoMode,
     dbKind: e.DATABASE_URL ? "postgres" : "pglite",
-    workflowsKind: e.INNGEST_SIGNING_KEY || e.INNGEST_BASE_URL ? "inngest" : "inline",
+    workflowsKind:
+      e.INNGEST_SIGNING_KEY || e.INNGEST_BASE_URL || inngestDevRequested(e.INNGEST_DEV)
+        ? "inngest"
+        : "inline",
     authSecret: e.NEXTAUTH_SECRET ?? "elevate-development-secret-not-for-production",
   };
   return cached;
+}
+
+/** INNGEST_DEV asks for the dev server unless it is unset, "0" or "false" (the SDK's own reading). */
+export function inngestDevRequested(value: string | undefined): boolean {
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
 export function resetEnv(): void {
@@ -62,6 +82,11 @@ export function resetEnv(): void {
 }
 
 export const VERSION = "0.1.0";
+
+/** Where the shared datasets live: ELEVATE_DATASETS_DIR, else ../shared/datasets beside the repo. */
+export function datasetsDir(): string {
+  return env().ELEVATE_DATASETS_DIR ?? path.resolve(process.cwd(), "../shared/datasets");
+}
 
 /** True inside Next's Node.js server runtime (not edge, not the build's static analysis). */
 export function isNodeServerRuntime(): boolean {

@@ -1,4 +1,5 @@
 export * from "./audit";
+export * from "./catalog";
 export * from "./grants";
 export * from "./groups";
 export * from "./jobs";

@@ -9,12 +9,16 @@ export type TemplateSeed = {
   permissions: CloudPermissions;
 };
 
-/** Starter task templates: plain-language intents with least-privilege permissions on each cloud. */
+/**
+ * Starter task templates: plain-language intents with least-privilege permissions on each cloud. Every
+ * permission exists in the catalog (lib/catalog/__tests__/templates.test.ts checks it).
+ */
 export const STARTER_TEMPLATES: TemplateSeed[] = [
   {
     key: "vm.ssh",
     name: "SSH to a VM",
-    description: "Open a shell on one virtual machine through the cloud's session manager.",
+    description:
+      "Open a shell (SSH login session) on one virtual machine through the cloud's session manager.",
     risk: "medium",
     placeholders: ["instance"],
     permissions: {
@@ -35,7 +39,12 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
     placeholders: ["instance"],
     permissions: {
       aws: ["ec2:DescribeInstances", "ec2:RebootInstances", "ec2:StartInstances", "ec2:StopInstances"],
-      gcp: ["compute.instances.get", "compute.instances.reset", "compute.instances.start", "compute.instances.stop"],
+      gcp: [
+        "compute.instances.get",
+        "compute.instances.reset",
+        "compute.instances.start",
+        "compute.instances.stop",
+      ],
       azure: [
         "Microsoft.Compute/virtualMachines/read",
         "Microsoft.Compute/virtualMachines/restart/action",
@@ -51,7 +60,12 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
     risk: "high",
     placeholders: ["database"],
     permissions: {
-      aws: ["rds:DescribeDBInstances", "rds:ModifyDBInstance", "rds:ApplyPendingMaintenanceAction", "rds:RebootDBInstance"],
+      aws: [
+        "rds:DescribeDBInstances",
+        "rds:ModifyDBInstance",
+        "rds:ApplyPendingMaintenanceAction",
+        "rds:RebootDBInstance",
+      ],
       gcp: ["cloudsql.instances.get", "cloudsql.instances.update", "cloudsql.instances.restart"],
       azure: [
         "Microsoft.Sql/servers/databases/read",
@@ -83,7 +97,32 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
       gcp: ["storage.buckets.get", "storage.objects.get", "storage.objects.list"],
       azure: [
         "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
         "Microsoft.Storage/storageAccounts/read",
+      ],
+    },
+  },
+  {
+    key: "bucket.write",
+    name: "Write to a bucket",
+    description: "Upload, overwrite and delete objects in one storage bucket.",
+    risk: "medium",
+    placeholders: ["bucket"],
+    permissions: {
+      aws: ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetBucketLocation"],
+      gcp: [
+        "storage.buckets.get",
+        "storage.objects.list",
+        "storage.objects.get",
+        "storage.objects.create",
+        "storage.objects.delete",
+      ],
+      azure: [
+        "Microsoft.Storage/storageAccounts/read",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
       ],
     },
   },
@@ -111,6 +150,107 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
       azure: [
         "Microsoft.ContainerService/managedClusters/read",
         "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+      ],
+    },
+  },
+  {
+    key: "k8s.cluster.update",
+    name: "Update a Kubernetes cluster",
+    description: "Upgrade or change the settings and node pools of one managed Kubernetes cluster.",
+    risk: "high",
+    placeholders: ["cluster"],
+    permissions: {
+      aws: [
+        "eks:DescribeCluster",
+        "eks:UpdateClusterVersion",
+        "eks:UpdateClusterConfig",
+        "eks:DescribeNodegroup",
+        "eks:UpdateNodegroupVersion",
+        "eks:DescribeUpdate",
+      ],
+      gcp: [
+        "container.clusters.get",
+        "container.clusters.update",
+        "container.operations.get",
+        "container.nodes.list",
+      ],
+      azure: [
+        "Microsoft.ContainerService/managedClusters/read",
+        "Microsoft.ContainerService/managedClusters/write",
+        "Microsoft.ContainerService/managedClusters/agentPools/read",
+        "Microsoft.ContainerService/managedClusters/agentPools/write",
+      ],
+    },
+  },
+  {
+    key: "secrets.read",
+    name: "Read a secret",
+    description: "Read the current value of one secret from the cloud's secret store.",
+    risk: "high",
+    placeholders: ["secret"],
+    permissions: {
+      aws: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+      gcp: ["secretmanager.secrets.get", "secretmanager.versions.access", "secretmanager.versions.get"],
+      azure: ["Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/vaults/secrets/getSecret/action"],
+    },
+  },
+  {
+    key: "function.deploy",
+    name: "Deploy a function",
+    description: "Upload new code and configuration for one serverless function.",
+    risk: "high",
+    placeholders: ["function"],
+    permissions: {
+      aws: ["lambda:GetFunction", "lambda:UpdateFunctionCode", "lambda:PublishVersion"],
+      gcp: [
+        "cloudfunctions.functions.get",
+        "cloudfunctions.functions.update",
+        "cloudfunctions.functions.sourceCodeSet",
+        "cloudfunctions.operations.get",
+      ],
+      azure: [
+        "Microsoft.Web/sites/read",
+        "Microsoft.Web/sites/functions/read",
+        "Microsoft.Web/sites/functions/write",
+        "Microsoft.Web/sites/restart/action",
+      ],
+    },
+  },
+  {
+    key: "incident.readonly",
+    name: "Read-only incident responder",
+    description:
+      "See instances, clusters, databases, alarms and logs across the account to triage an incident.",
+    risk: "low",
+    placeholders: [],
+    permissions: {
+      aws: [
+        "ec2:DescribeInstances",
+        "ec2:DescribeInstanceStatus",
+        "eks:DescribeCluster",
+        "eks:ListClusters",
+        "rds:DescribeDBInstances",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:GetMetricData",
+        "logs:DescribeLogGroups",
+        "logs:FilterLogEvents",
+      ],
+      gcp: [
+        "compute.instances.list",
+        "compute.instances.get",
+        "container.clusters.list",
+        "cloudsql.instances.list",
+        "monitoring.alertPolicies.list",
+        "monitoring.timeSeries.list",
+        "logging.logEntries.list",
+      ],
+      azure: [
+        "Microsoft.Compute/virtualMachines/read",
+        "Microsoft.ContainerService/managedClusters/read",
+        "Microsoft.Sql/servers/read",
+        "Microsoft.Insights/alertRules/read",
+        "Microsoft.Insights/metrics/read",
+        "Microsoft.Insights/logs/read",
       ],
     },
   },

@@ -1,0 +1,69 @@
+import type { Cloud } from "@/db/schema";
+
+/**
+ * The permissions Elevate's own service identity uses to create roles and bindings. Whoever holds them can
+ * grant themselves anything outside Elevate, so they can never be requested through Elevate.
+ */
+const MANAGEMENT: Record<Cloud, readonly string[]> = {
+  aws: [
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AttachUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+  ],
+  gcp: [
+    "iam.roles.create",
+    "iam.roles.update",
+    "iam.roles.delete",
+    "iam.roles.undelete",
+    "resourcemanager.projects.setIamPolicy",
+    "resourcemanager.folders.setIamPolicy",
+    "resourcemanager.organizations.setIamPolicy",
+  ],
+  azure: [
+    "Microsoft.Authorization/roleDefinitions/write",
+    "Microsoft.Authorization/roleDefinitions/delete",
+    "Microsoft.Authorization/roleAssignments/write",
+    "Microsoft.Authorization/roleAssignments/delete",
+    "Microsoft.Authorization/roleAssignmentScheduleRequests/write",
+    "Microsoft.Authorization/roleAssignmentScheduleRequests/cancel/action",
+    "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
+  ],
+};
+
+const SETS: Record<Cloud, Set<string>> = {
+  aws: new Set(MANAGEMENT.aws.map((p) => p.toLowerCase())),
+  gcp: new Set(MANAGEMENT.gcp),
+  azure: new Set(MANAGEMENT.azure.map((p) => p.toLowerCase())),
+};
+
+export function elevateManagementPermissions(cloud: Cloud): readonly string[] {
+  return MANAGEMENT[cloud];
+}
+
+/** True for Elevate's own management permissions, and for anything naming Elevate itself. */
+export function isElevateManagement(cloud: Cloud, permission: string): boolean {
+  if (/elevate/i.test(permission)) return true;
+  return SETS[cloud].has(cloud === "gcp" ? permission : permission.toLowerCase());
+}
+
+/** Role names Elevate creates (`elevate_<hash>`, `Elevate <hash>`) or that manage it can never be requested. */
+export function isElevateRole(name: string): boolean {
+  return /(^|\/)elevate[ _-]/i.test(name);
+}

@@ -1,0 +1,85 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { catalogPermissions, catalogVersions } from "@/db/schema";
+import { loadAwsData } from "./aws";
+import { builtinAzureEntries } from "./builtin-azure";
+import { builtinGcpEntries } from "./builtin-gcp";
+import { buildCatalog, type Catalog } from "./catalog";
+import { type SearchDoc, SearchIndex } from "./search-index";
+import type { AccessLevel, CustomRoleSupport, RawEntry } from "./types";
+
+let base: Promise<Catalog> | undefined;
+
+/** AWS (iam-data) plus the curated GCP and Azure starter sets: what every org has without imports. */
+export function loadBaseCatalog(): Promise<Catalog> {
+  base ??= catalogWith([]).catch((e: unknown) => {
+    base = undefined;
+    throw e;
+  });
+  return base;
+}
+
+/** The base catalog merged with imported entries (imports win where they know more). */
+export async function catalogWith(imported: RawEntry[][]): Promise<Catalog> {
+  const aws = await loadAwsData();
+  return buildCatalog([aws.entries, builtinGcpEntries(), builtinAzureEntries(), ...imported], aws.resources);
+}
+
+const byOrg = new Map<string, { version: string; catalog: Promise<Catalog> }>();
+const MAX_CACHED_ORGS = 16;
+
+/** An org's catalog, rebuilt only when its latest catalog version changes. */
+export async function loadOrgCatalog(db: Db, orgId: string): Promise<Catalog> {
+  const [latest] = await db
+    .select({ id: catalogVersions.id })
+    .from(catalogVersions)
+    .where(eq(catalogVersions.orgId, orgId))
+    .orderBy(desc(catalogVersions.createdAt), desc(catalogVersions.version))
+    .limit(1);
+  if (!latest) return loadBaseCatalog();
+  const cached = byOrg.get(orgId);
+  if (cached?.version === latest.id) return cached.catalog;
+  const catalog = readImported(db, orgId).then((rows) => catalogWith([rows]));
+  if (byOrg.size >= MAX_CACHED_ORGS) byOrg.delete(byOrg.keys().next().value as string);
+  byOrg.set(orgId, { version: latest.id, catalog });
+  catalog.catch(() => byOrg.delete(orgId));
+  return catalog;
+}
+
+async function readImported(db: Db, orgId: string): Promise<RawEntry[]> {
+  const rows = await db.select().from(catalogPermissions).where(eq(catalogPermissions.orgId, orgId));
+  return rows.map((r) => ({
+    cloud: r.cloud,
+    service: r.service,
+    name: r.name,
+    description: r.description,
+    accessLevel: r.accessLevel as AccessLevel,
+    resourceTypes: [],
+    conditionKeys: [],
+    ...(r.customRoleSupport ? { customRoleSupport: r.customRoleSupport as CustomRoleSupport } : {}),
+    ...(r.dataAction ? { dataAction: true } : {}),
+  }));
+}
+
+const indexes = new WeakMap<Catalog, SearchIndex>();
+
+/** The search index of a catalog's permissions, built once per catalog. */
+export function permissionIndex(catalog: Catalog): SearchIndex {
+  let idx = indexes.get(catalog);
+  if (!idx) {
+    const docs: SearchDoc[] = catalog.entries.map((e) => ({
+      kind: "permission",
+      cloud: e.cloud,
+      service: e.service,
+      name: e.name,
+      title: e.name,
+      description: e.description,
+      accessLevel: e.accessLevel,
+      risk: e.risk,
+      riskLevel: e.riskLevel,
+    }));
+    idx = new SearchIndex(docs);
+    indexes.set(catalog, idx);
+  }
+  return idx;
+}
