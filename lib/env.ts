@@ -25,7 +25,7 @@ const Env = z.object({
   INNGEST_DEV: z.string().optional(),
   /** Real public samples used by tests and benchmarks (never copied into the repo). */
   ELEVATE_DATASETS_DIR: z.string().optional(),
-  /** Opt-in live AWS contract run (npm run test:live): the account, and an existing IAM user or role ARN. */
+  /** Opt-in live AWS contract run (lib/clouds/aws/README.md): the account, an existing IAM user/role ARN. */
   ELEVATE_LIVE_AWS: z.enum(["0", "1"]).optional(),
   ELEVATE_LIVE_AWS_ACCOUNT_ID: z
     .string()
@@ -33,6 +33,13 @@ const Env = z.object({
     .optional(),
   ELEVATE_LIVE_AWS_PRINCIPAL: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Opt-in live adapter contract runs (the `.live.ts` files in lib/clouds); never needed by the app. */
+  ELEVATE_LIVE_GCP_PROJECT: z.string().optional(),
+  ELEVATE_LIVE_GCP_PRINCIPAL: z.string().optional(),
+  ELEVATE_LIVE_AZURE_SUBSCRIPTION: z.string().optional(),
+  ELEVATE_LIVE_AZURE_PRINCIPAL: z.string().optional(),
+  ELEVATE_LIVE_AZURE_TOKEN: z.string().optional(),
+  ELEVATE_LIVE_AZURE_PIM: z.enum(["0", "1"]).optional(),
 });
 
 export type Env = z.infer<typeof Env> & {
@@ -56,7 +63,9 @@ export function env(): Env {
   const production = e.NODE_ENV === "production";
   // Demo personas are on only when asked for, or by default outside production without an IdP.
   const demoMode = e.ELEVATE_DEMO === "1" || (e.ELEVATE_DEMO !== "0" && !e.OIDC_ISSUER && !production);
-  if (production && !e.NEXTAUTH_SECRET) {
+  // `next build` evaluates server modules with NODE_ENV=production but no runtime secrets: check at run time.
+  const building = process.env.NEXT_PHASE === "phase-production-build";
+  if (production && !building && !e.NEXTAUTH_SECRET) {
     throw new Error("Invalid environment: NEXTAUTH_SECRET is required in production");
   }
   cached = {

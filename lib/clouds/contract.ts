@@ -15,7 +15,9 @@ export type ContractSetup = {
 const SAMPLE_PERMISSIONS: Record<Cloud, string[]> = {
   aws: ["logs:GetLogEvents", "logs:DescribeLogGroups"],
   gcp: ["logging.logEntries.list", "logging.logs.list"],
-  azure: ["Microsoft.Insights/logs/read"],
+  // Two, so the single-permission role of the deleteRole case differs from the bound one (Azure refuses
+  // to delete a role definition that still has assignments).
+  azure: ["Microsoft.Insights/logs/read", "Microsoft.Insights/eventtypes/values/read"],
 };
 
 /**

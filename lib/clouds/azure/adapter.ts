@@ -1,0 +1,199 @@
+import type { AuthorizationManagementClient, RoleDefinition } from "@azure/arm-authorization";
+import type { RoleSpec } from "@/db/schema";
+import { collectRequestIds } from "@/lib/clouds/gcp/request-ids";
+import { bindingIdFor, type CloudAdapter, CloudError, type TargetRow } from "@/lib/clouds/port";
+import { all, caller, isFailed, notFound } from "./call";
+import { type AzureAdapterConfig, authorizationClient, azureSettings } from "./config";
+import { directStore } from "./direct-store";
+import {
+  checkGrantId,
+  grantIdOf,
+  guidOfId,
+  principalId,
+  roleDefinitionId,
+  roleGuid,
+  subscriptionScope,
+} from "./ids";
+import { pimStore } from "./pim-store";
+import type { GrantStore, SharedAssignment } from "./store";
+
+const ROLE_DESCRIPTION = "Managed by Elevate: content-addressed just-in-time role; do not edit";
+
+/**
+ * Azure: content-addressed custom role definitions (one per permission set, assignable in every
+ * subscription that uses it) and one shared assignment per (principal, role, scope) listing its grants.
+ * With `settings.pim: true` the assignment is a PIM schedule that Azure ends at the latest expiry.
+ */
+export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
+  const s = azureSettings(config);
+  const call = caller(s);
+  const clients = new Map<string, AuthorizationManagementClient>();
+
+  function session(target: TargetRow) {
+    const scope = subscriptionScope(target.externalId);
+    let client = clients.get(scope);
+    if (!client) {
+      client = authorizationClient(config, target.externalId.toLowerCase());
+      clients.set(scope, client);
+    }
+    const store: GrantStore =
+      target.settings.pim === true ? pimStore(client, call) : directStore(client, call);
+    return { scope, client, store };
+  }
+
+  const getRole = async (client: AuthorizationManagementClient, scope: string, guid: string) => {
+    const got = await call(
+      "roleDefinitions.get",
+      (o) => client.roleDefinitions.get(scope, guid, o),
+      notFound,
+    );
+    if (!isFailed(got)) return got;
+    // Not assignable here yet, but it may exist for another subscription of the tenant: read it by id.
+    const id = `/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+    const anywhere = await call(
+      "roleDefinitions.getById",
+      (o) => client.roleDefinitions.getById(id, o),
+      notFound,
+    );
+    return isFailed(anywhere) ? undefined : anywhere;
+  };
+
+  const findGrant = (list: SharedAssignment[], grantId: string) => list.find((a) => a.grants.has(grantId));
+
+  return {
+    kind: "azure",
+
+    ensureRole: (target, spec) =>
+      evidence(async () => {
+        const { scope, client } = session(target);
+        const guid = roleGuid(spec.roleName);
+        const permissions = permissionsOf(spec);
+        const existing = await getRole(client, scope, guid);
+        const scopes = [...new Set([...(existing?.assignableScopes ?? []), scope])];
+        if (
+          !existing ||
+          existing.roleName !== spec.roleName ||
+          scopes.length !== existing.assignableScopes?.length
+        ) {
+          const definition: RoleDefinition = {
+            roleName: spec.roleName,
+            description: ROLE_DESCRIPTION,
+            roleType: "CustomRole",
+            permissions: [permissions],
+            assignableScopes: scopes,
+          };
+          await call("roleDefinitions.createOrUpdate", (o) =>
+            client.roleDefinitions.createOrUpdate(scope, guid, definition, o),
+          );
+        }
+        return { roleName: spec.roleName };
+      }),
+
+    bind: (target, b) =>
+      evidence(async () => {
+        const { scope, store } = session(target);
+        const guid = roleGuid(b.roleName);
+        checkGrantId(b.grantId);
+        if (!Number.isFinite(b.notAfter.getTime()))
+          throw new CloudError("permanent", "azure: invalid expiry");
+        const triple = {
+          scope,
+          roleGuid: guid,
+          roleDefinitionId: roleDefinitionId(scope, guid),
+          principal: principalId(b.principal),
+        };
+        await store.add(triple, b.grantId, b.notAfter);
+        return { bindingId: bindingIdFor(b.grantId) };
+      }),
+
+    unbind: (target, bindingId) =>
+      evidence(async () => {
+        const { scope, store } = session(target);
+        const grantId = grantIdOf(bindingId);
+        const current = findGrant(await store.list(scope), grantId);
+        if (current) {
+          const triple = {
+            scope,
+            roleGuid: current.roleGuid,
+            roleDefinitionId: roleDefinitionId(scope, current.roleGuid),
+            principal: current.principal,
+          };
+          await store.remove(triple, current, grantId);
+        }
+        return {};
+      }),
+
+    inspect: (target, bindingId) =>
+      evidence(async () => {
+        const { scope, store } = session(target);
+        const grantId = grantIdOf(bindingId);
+        const found = findGrant(await store.list(scope), grantId);
+        return {
+          present: Boolean(found),
+          notAfter: found?.grants.get(grantId) ?? null,
+          raw: found?.raw ?? null,
+        };
+      }),
+
+    listManaged: (target) =>
+      evidence(async () => {
+        const { scope, client, store } = session(target);
+        const listed = await call("roleDefinitions.list", (o) =>
+          all(client.roleDefinitions.list(scope, { ...o, filter: "type eq 'CustomRole'" })),
+        );
+        const roles = isFailed(listed) ? [] : listed.filter((r) => r.roleName?.startsWith("Elevate "));
+        const nameOf = new Map(roles.map((r) => [guidOfId(r.id ?? r.name), r.roleName ?? ""]));
+        const assignments = await store.list(scope);
+        return {
+          roles: roles.map((r) => r.roleName ?? ""),
+          bindings: assignments.flatMap((a) =>
+            [...a.grants.keys()].map((grantId) => ({
+              bindingId: bindingIdFor(grantId),
+              grantId,
+              roleName: nameOf.get(a.roleGuid) ?? a.roleGuid,
+            })),
+          ),
+        };
+      }),
+
+    deleteRole: (target, roleName) =>
+      evidence(async () => {
+        const { scope, client } = session(target);
+        const guid = roleGuid(roleName);
+        const existing = await getRole(client, scope, guid);
+        if (!existing) return {};
+        // Shared by other subscriptions of the tenant: withdraw only this one.
+        const rest = (existing.assignableScopes ?? []).filter((x) => x.toLowerCase() !== scope);
+        if (rest.length > 0) {
+          const definition: RoleDefinition = { ...existing, assignableScopes: rest };
+          // Written at a scope it stays assignable to: ARM wants the request scope among assignableScopes.
+          await call("roleDefinitions.createOrUpdate", (o) =>
+            client.roleDefinitions.createOrUpdate(rest[0], guid, definition, o),
+          );
+        } else {
+          await call(
+            "roleDefinitions.delete",
+            (o) => client.roleDefinitions.delete(scope, guid, o),
+            notFound,
+          );
+        }
+        return {};
+      }),
+  };
+}
+
+/** Data-plane operations go in dataActions when the role document says so; everything else is an action. */
+function permissionsOf(spec: RoleSpec) {
+  if (spec.cloud !== "azure") throw new CloudError("permanent", `azure: role spec is for ${spec.cloud}`);
+  const doc = (spec.document.permissions as { dataActions?: unknown }[] | undefined)?.[0];
+  const dataActions = Array.isArray(doc?.dataActions)
+    ? doc.dataActions.filter((x): x is string => typeof x === "string")
+    : [];
+  const actions = spec.permissions.filter((p) => !dataActions.includes(p));
+  return { actions, notActions: [], dataActions, notDataActions: [] };
+}
+
+async function evidence<T extends object>(fn: () => Promise<T>): Promise<T & { requestIds: string[] }> {
+  const { out, requestIds } = await collectRequestIds(fn);
+  return { ...out, requestIds };
+}

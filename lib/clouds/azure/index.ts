@@ -1,0 +1,3 @@
+export { azureAdapter } from "./adapter";
+export type { AzureAdapterConfig } from "./config";
+export { guidFrom } from "./ids";

@@ -1,0 +1,98 @@
+import type { FakeReply } from "@/lib/clouds/fakes/gcp/fake-http";
+import { armError } from "./errors";
+import { type FakeAzureState, type FakeScheduleRequest, guidOf } from "./state";
+
+const AUTH = "/providers/Microsoft.Authorization";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ADMIN = new Set(["AdminAssign", "AdminUpdate", "AdminExtend", "AdminRemove"]);
+
+const json = (r: FakeScheduleRequest) => ({
+  id: `${r.scope}${AUTH}/roleAssignmentScheduleRequests/${r.name}`,
+  name: r.name,
+  type: "Microsoft.Authorization/RoleAssignmentScheduleRequests",
+  properties: {
+    scope: r.scope,
+    roleDefinitionId: r.roleDefinitionId,
+    principalId: r.principalId,
+    principalType: "User",
+    requestType: r.requestType,
+    status: r.status,
+    scheduleInfo: r.scheduleInfo,
+    justification: r.justification,
+    createdOn: r.createdOn,
+  },
+});
+
+/** PIM role assignment schedule requests: assignments with an end date Azure enforces itself. */
+export function handleScheduleRequests(
+  state: FakeAzureState,
+  method: string,
+  scope: string,
+  name: string | undefined,
+  body: Record<string, unknown> | undefined,
+): FakeReply {
+  if (!name) {
+    const here = [...state.scheduleRequests.values()].filter((r) => r.scope === scope);
+    return { status: 200, body: { value: here.map(json) } };
+  }
+  const key = `${scope}/${name.toLowerCase()}`;
+  const existing = state.scheduleRequests.get(key);
+  if (method === "GET")
+    return existing
+      ? { status: 200, body: json(existing) }
+      : armError(404, "RoleAssignmentScheduleRequestNotFound", "Not found.");
+  if (method !== "PUT") return armError(405, "MethodNotAllowed", "Use PUT");
+  const p = (body?.properties ?? {}) as Partial<FakeScheduleRequest>;
+  const principalId = (p.principalId ?? "").toLowerCase();
+  const roleGuid = guidOf(p.roleDefinitionId ?? "");
+  if (existing) {
+    const same =
+      existing.requestType === p.requestType &&
+      existing.justification === p.justification &&
+      existing.principalId === principalId;
+    return same
+      ? { status: 201, body: json(existing) }
+      : armError(409, "RoleAssignmentRequestExists", "A request with this name already exists.");
+  }
+  if (!GUID.test(name) || !GUID.test(principalId))
+    return armError(400, "InvalidRequest", "Request name and principal ID must be GUIDs.");
+  if (!ADMIN.has(p.requestType ?? ""))
+    return armError(400, "InvalidRequestType", `Unsupported request type ${p.requestType}.`);
+  if (!state.definitions.get(roleGuid))
+    return armError(404, "RoleDefinitionDoesNotExist", "The specified role definition does not exist.");
+  const now = Date.now();
+  const active = state.activeWindow(scope, roleGuid, principalId, now);
+  const exp = p.scheduleInfo?.expiration;
+  const end = exp?.endDateTime ? Date.parse(exp.endDateTime) : Number.NaN;
+  if (p.requestType !== "AdminRemove") {
+    // Tenants' PIM policy normally forbids permanent active assignments: an end date is required.
+    if (exp?.type !== "AfterDateTime" || !(end > now)) {
+      return armError(
+        400,
+        "ExpirationRule",
+        "An active assignment needs an end date in the future (AfterDateTime).",
+      );
+    }
+  }
+  if (p.requestType === "AdminAssign") {
+    if (active) return armError(409, "RoleAssignmentExists", "The role assignment already exists.");
+    state.windows.push({ principalId, roleGuid, scope, from: now, end });
+  } else {
+    if (!active) return armError(400, "RoleAssignmentDoesNotExist", "The role assignment does not exist.");
+    if (p.requestType === "AdminRemove") active.until = now;
+    else active.end = end;
+  }
+  const saved: FakeScheduleRequest = {
+    name: name.toLowerCase(),
+    scope,
+    roleDefinitionId: p.roleDefinitionId ?? "",
+    principalId,
+    requestType: p.requestType ?? "",
+    justification: p.justification,
+    scheduleInfo: p.scheduleInfo,
+    status: p.requestType === "AdminRemove" ? "Revoked" : "Provisioned",
+    createdOn: state.now(),
+  };
+  state.scheduleRequests.set(key, saved);
+  return { status: 201, body: json(saved) };
+}

@@ -1,0 +1,112 @@
+/** Documented Azure RBAC limits the fake enforces. */
+export const AZURE_LIMITS = { customRolesPerTenant: 5_000, assignmentsPerSubscription: 4_000 };
+
+export type FakeDefinition = {
+  guid: string;
+  roleName: string;
+  description: string;
+  permissions: {
+    actions?: string[];
+    notActions?: string[];
+    dataActions?: string[];
+    notDataActions?: string[];
+  }[];
+  assignableScopes: string[];
+  createdOn: string;
+};
+export type FakeAssignment = {
+  name: string;
+  scope: string;
+  roleDefinitionId: string;
+  principalId: string;
+  principalType?: string;
+  description?: string;
+  createdOn: string;
+  updatedOn: string;
+};
+export type FakeScheduleRequest = {
+  name: string;
+  scope: string;
+  roleDefinitionId: string;
+  principalId: string;
+  requestType: string;
+  justification?: string;
+  scheduleInfo?: {
+    startDateTime?: string;
+    expiration?: { type?: string; endDateTime?: string; duration?: string };
+  };
+  status: string;
+  createdOn: string;
+};
+/** A period during which a principal held a role at a scope (direct or PIM), for access checks. */
+export type Window = {
+  principalId: string;
+  roleGuid: string;
+  scope: string;
+  from: number;
+  until?: number;
+  end?: number;
+};
+
+export const guidOf = (id: string) => id.split("/").at(-1)?.toLowerCase() ?? "";
+
+/** What the fake Azure tenant holds: role definitions, assignments, PIM requests and access windows. */
+export class FakeAzureState {
+  readonly definitions = new Map<string, FakeDefinition>();
+  readonly assignments = new Map<string, FakeAssignment>();
+  readonly scheduleRequests = new Map<string, FakeScheduleRequest>();
+  readonly windows: Window[] = [];
+  propagationDelayMs = 0;
+  private clock = 0;
+
+  /** Strictly increasing timestamps, so "latest request" is well defined even within one millisecond. */
+  now(): string {
+    this.clock = Math.max(Date.now(), this.clock + 1);
+    return new Date(this.clock).toISOString();
+  }
+
+  activeWindow(scope: string, roleGuid: string, principalId: string, at = Date.now()): Window | undefined {
+    return this.windows.find(
+      (w) =>
+        w.scope === scope &&
+        w.roleGuid === roleGuid &&
+        w.principalId === principalId &&
+        w.until === undefined &&
+        (w.end ?? Infinity) > at,
+    );
+  }
+
+  /**
+   * Would Azure let `principalId` perform `action` at `at`? A change takes effect `propagationDelayMs`
+   * after it was made; a PIM schedule ends at its end date regardless of Elevate.
+   */
+  canAccess(principalId: string, action: string, at = Date.now()): boolean {
+    const d = this.propagationDelayMs;
+    return this.windows.some((w) => {
+      if (w.principalId !== principalId.toLowerCase()) return false;
+      if (
+        w.from + d > at ||
+        (w.until !== undefined && w.until + d <= at) ||
+        (w.end !== undefined && w.end <= at)
+      )
+        return false;
+      const def = this.definitions.get(w.roleGuid);
+      return Boolean(
+        def?.permissions.some((p) =>
+          [...(p.actions ?? []), ...(p.dataActions ?? [])].some((a) => matches(a, action)),
+        ),
+      );
+    });
+  }
+}
+
+function matches(pattern: string, action: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((x) => x.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
+  return re.test(action);
+}

@@ -1,0 +1,51 @@
+import { gcpError, gcpErrorBody } from "./errors";
+import { type FakeCall, type FakeRequest, type Fault, hasBearer, serveFake } from "./fake-http";
+import { handlePolicy } from "./policy-handler";
+import { handleRoles } from "./roles-handler";
+import { FakeGcpState } from "./state";
+
+export type { Fault } from "./fake-http";
+export { FakeGcpState, GCP_LIMITS } from "./state";
+
+export type FakeGcp = {
+  /** Base URL for both IAM v1 and Resource Manager v3 (`iamUrl` and `resourceManagerUrl`). */
+  url: string;
+  state: FakeGcpState;
+  calls: FakeCall[];
+  injectFault(fault: Fault): void;
+  setPropagationDelay(ms: number): void;
+  stop(): Promise<void>;
+};
+
+function route(state: FakeGcpState, req: FakeRequest) {
+  if (!hasBearer(req)) return gcpError(401, "Request is missing required authentication credential.");
+  const path = decodeURIComponent(req.path);
+  const policy = /^\/v3\/projects\/([^/:]+):(getIamPolicy|setIamPolicy)$/.exec(path);
+  if (policy && req.method === "POST") return handlePolicy(state, policy[1], policy[2], req.body);
+  const roles = /^\/v1\/projects\/([^/:]+)\/roles(\/.*)?$/.exec(path);
+  if (roles) return handleRoles(state, req, roles[1], roles[2] ?? "");
+  return gcpError(404, `The requested URL ${path} was not found on this server.`, "NOT_FOUND");
+}
+
+/**
+ * Google Cloud IAM on loopback, spoken over the same REST the real SDK clients use: IAM v1 custom roles
+ * and Resource Manager v3 allow policies, with Google's limits, error shapes and `x-goog-request-id`.
+ */
+export async function startFakeGcp(): Promise<FakeGcp> {
+  const state = new FakeGcpState();
+  const server = await serveFake({
+    handle: (req) => route(state, req),
+    errorBody: gcpErrorBody,
+    requestIdHeader: "x-goog-request-id",
+  });
+  return {
+    url: server.url,
+    state,
+    calls: server.calls,
+    injectFault: server.injectFault,
+    setPropagationDelay: (ms) => {
+      state.propagationDelayMs = ms;
+    },
+    stop: server.stop,
+  };
+}

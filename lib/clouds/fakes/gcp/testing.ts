@@ -1,0 +1,24 @@
+import { randomUUID } from "node:crypto";
+import { OAuth2Client } from "google-auth-library";
+import type { TargetRow } from "@/lib/clouds/port";
+
+/** An auth client holding a fixed, unexpired token: no network call to Google for credentials. */
+export function fixedTokenClient(token = "fake-token"): OAuth2Client {
+  const client = new OAuth2Client();
+  client.setCredentials({ access_token: token, expiry_date: Date.now() + 3_600_000 });
+  return client;
+}
+
+/** A targets row as the database would hold it, without a database. */
+export function gcpTarget(projectId = "elevate-fake-1", settings: Record<string, unknown> = {}): TargetRow {
+  return {
+    id: randomUUID(),
+    orgId: randomUUID(),
+    name: `gcp ${projectId}`,
+    cloud: "gcp",
+    adapter: "gcp",
+    externalId: projectId,
+    settings,
+    createdAt: new Date(),
+  };
+}

@@ -1,0 +1,194 @@
+import type { RoleSpec } from "@/db/schema";
+import { bindingIdFor, type CloudAdapter, CloudError } from "@/lib/clouds/port";
+import { defaultAuthClient, type GcpAdapterConfig, gcpSettings, projectsClient } from "./config";
+import { describeGcpError, type GcpFailure, isMarkedDeleted, toCloudError } from "./errors";
+import {
+  expiryOf,
+  grantBinding,
+  grantIdOf,
+  isGrantBinding,
+  managedBindings,
+  memberFor,
+  projectOf,
+  roleResource,
+  sameBinding,
+} from "./policy";
+import { type PolicyStore, policyStore } from "./policy-store";
+import { collectRequestIds, tapAuthClient } from "./request-ids";
+import { withRetry } from "./retry";
+import { type RolesApi, rolesApi } from "./roles-api";
+
+/** Documented IAM limit: permissions in one custom role. */
+export const GCP_MAX_ROLE_PERMISSIONS = 3_000;
+
+/**
+ * GCP: content-addressed custom roles (IAM v1 `projects.roles`) and one conditional binding per grant in
+ * the project policy (Resource Manager v3), titled `elevate:<grantId>`, whose CEL condition ends access
+ * at the grant's expiry even if Elevate is down.
+ */
+export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
+  const s = gcpSettings(config);
+  let clients: Promise<{ roles: RolesApi; policies: PolicyStore }> | undefined;
+  const connect = () => {
+    clients ??= (async () => {
+      const auth = config.authClient ?? (await defaultAuthClient());
+      const projects = projectsClient(s.resourceManagerUrl, tapAuthClient(auth));
+      return { roles: rolesApi(auth, s.iamUrl, s.timeoutMs), policies: policyStore(projects, s) };
+    })().catch((e) => {
+      clients = undefined; // credentials may appear later (e.g. a mounted secret)
+      throw e;
+    });
+    return clients;
+  };
+
+  /** One classified, retried role call; failures `accept` names are returned instead of thrown. */
+  const attempt = <T>(op: string, fn: () => Promise<T>, accept: (f: GcpFailure) => boolean = () => false) =>
+    withRetry(s.retry, async (): Promise<T | GcpFailure> => {
+      try {
+        return await fn();
+      } catch (e) {
+        const f = describeGcpError(e);
+        if (accept(f)) return f;
+        throw toCloudError(op, f);
+      }
+    });
+
+  return {
+    kind: "gcp",
+
+    ensureRole: (target, spec) =>
+      evidence(async () => {
+        const project = projectOf(target.externalId);
+        const name = roleResource(project, spec.roleName);
+        checkSpec(spec);
+        const { roles } = await connect();
+        const role = {
+          title: `Elevate ${spec.hash}`,
+          description: ROLE_DESCRIPTION,
+          includedPermissions: spec.permissions,
+          stage: "GA",
+        };
+        // Exists (same id = same content) is success; a soft-deleted id cannot be created again, only restored.
+        const created = await attempt(
+          "roles.create",
+          () => roles.create(project, spec.roleName, role),
+          (f) => (f.http === 409 && f.status === "ALREADY_EXISTS") || isMarkedDeleted(f),
+        );
+        if ("message" in created) {
+          const existing = await attempt("roles.get", () => roles.get(name));
+          if ("message" in existing) throw toCloudError("roles.get", existing);
+          if (existing.deleted) await attempt("roles.undelete", () => roles.undelete(name, existing.etag));
+        }
+        return { roleName: spec.roleName };
+      }),
+
+    bind: (target, b) =>
+      evidence(async () => {
+        const project = projectOf(target.externalId);
+        const wanted = grantBinding({
+          role: roleResource(project, b.roleName),
+          member: memberFor(b.principal),
+          grantId: b.grantId,
+          notAfter: b.notAfter,
+        });
+        const { policies } = await connect();
+        await policies.modify(project, (bindings) => {
+          const mine = bindings.filter((x) => isGrantBinding(x, b.grantId));
+          if (mine.length === 1 && sameBinding(mine[0], wanted)) return null;
+          // The desired state wins (a new expiry on extension replaces the old condition).
+          return [...bindings.filter((x) => !isGrantBinding(x, b.grantId)), wanted];
+        });
+        return { bindingId: bindingIdFor(b.grantId) };
+      }),
+
+    unbind: (target, bindingId) =>
+      evidence(async () => {
+        const project = projectOf(target.externalId);
+        const grantId = grantIdOf(bindingId);
+        const { policies } = await connect();
+        try {
+          await policies.modify(project, (bindings) =>
+            bindings.some((x) => isGrantBinding(x, grantId))
+              ? bindings.filter((x) => !isGrantBinding(x, grantId))
+              : null,
+          );
+        } catch (e) {
+          // The project is gone, and the binding with it: removal is done.
+          if (!(e instanceof CloudError && e.kind === "not_found")) throw e;
+        }
+        return {};
+      }),
+
+    inspect: (target, bindingId) =>
+      evidence(async () => {
+        const project = projectOf(target.externalId);
+        const grantId = grantIdOf(bindingId);
+        const { policies } = await connect();
+        const policy = await policies.read(project);
+        const found = (policy.bindings ?? []).find((x) => isGrantBinding(x, grantId));
+        return {
+          present: Boolean(found),
+          notAfter: found ? expiryOf(found) : null,
+          raw: found ? { role: found.role, members: found.members, condition: found.condition } : null,
+        };
+      }),
+
+    listManaged: (target) =>
+      evidence(async () => {
+        const project = projectOf(target.externalId);
+        const { roles, policies } = await connect();
+        const listed = await attempt("roles.list", () => roles.list(project));
+        if ("message" in listed) throw toCloudError("roles.list", listed);
+        const prefix = `${project}/roles/elevate_`;
+        const policy = await policies.read(project);
+        return {
+          roles: listed
+            .filter((r) => r.name.startsWith(prefix) && !r.deleted)
+            .map((r) => r.name.slice(prefix.length - 8)),
+          bindings: managedBindings(policy).map(({ grantId, binding }) => ({
+            bindingId: bindingIdFor(grantId),
+            grantId,
+            roleName: (binding.role ?? "").split("/roles/")[1] ?? binding.role ?? "",
+          })),
+        };
+      }),
+
+    deleteRole: (target, roleName) =>
+      evidence(async () => {
+        const name = roleResource(projectOf(target.externalId), roleName);
+        const { roles } = await connect();
+        const deleted = await attempt(
+          "roles.delete",
+          () => roles.delete(name),
+          (f) => f.http === 404 || f.status === "FAILED_PRECONDITION",
+        );
+        if ("message" in deleted && deleted.http !== 404) {
+          // FAILED_PRECONDITION: already deleted is done; anything else is a real refusal.
+          const current = await attempt(
+            "roles.get",
+            () => roles.get(name),
+            (f) => f.http === 404,
+          );
+          if (!("message" in current) && !current.deleted) throw toCloudError("roles.delete", deleted);
+        }
+        return {};
+      }),
+  };
+}
+
+const ROLE_DESCRIPTION = "Managed by Elevate: content-addressed just-in-time role; do not edit";
+
+function checkSpec(spec: RoleSpec): void {
+  if (spec.cloud !== "gcp") throw new CloudError("permanent", `gcp: role spec is for ${spec.cloud}`);
+  if (spec.permissions.length > GCP_MAX_ROLE_PERMISSIONS) {
+    throw new CloudError(
+      "permanent",
+      `gcp: a custom role holds at most ${GCP_MAX_ROLE_PERMISSIONS} permissions`,
+    );
+  }
+}
+
+async function evidence<T extends object>(fn: () => Promise<T>): Promise<T & { requestIds: string[] }> {
+  const { out, requestIds } = await collectRequestIds(fn);
+  return { ...out, requestIds };
+}

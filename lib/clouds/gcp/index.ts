@@ -1,0 +1,2 @@
+export { GCP_MAX_ROLE_PERMISSIONS, gcpAdapter } from "./adapter";
+export type { GcpAdapterConfig } from "./config";
