@@ -1,5 +1,6 @@
 import { serve } from "inngest/next";
-import { functions, inngest } from "@/inngest";
+import type { NextRequest } from "next/server";
+import { getInngest, servedFunctions } from "@/inngest";
 
 // Inngest calls this endpoint to run steps; it must never be prerendered or cached.
 export const dynamic = "force-dynamic";
@@ -7,4 +8,14 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 export const maxDuration = 300;
 
-export const { GET, POST, PUT } = serve({ client: inngest, functions, servePath: "/api/inngest" });
+let handlers: ReturnType<typeof serve> | undefined;
+
+// Built on the first request, so loading the module (e.g. during `next build`) reads no environment.
+function handler() {
+  handlers ??= serve({ client: getInngest(), functions: servedFunctions(), servePath: "/api/inngest" });
+  return handlers;
+}
+
+export const GET = (req: NextRequest, ctx: unknown) => handler().GET(req, ctx);
+export const POST = (req: NextRequest, ctx: unknown) => handler().POST(req, ctx);
+export const PUT = (req: NextRequest, ctx: unknown) => handler().PUT(req, ctx);

@@ -1,0 +1,28 @@
+import { defaultDeps, type FunctionDeps } from "./deps";
+import { createGrantLifecycle } from "./functions/grant-lifecycle";
+import { createGrantRevoke } from "./functions/grant-revoke";
+import { createReconcile } from "./functions/reconcile";
+import { createRoleGc } from "./functions/role-gc";
+import { createScheduleGrants } from "./functions/schedule-grants";
+
+export { getInngest } from "./client";
+export type { FunctionDeps } from "./deps";
+
+/** Every durable function the app serves. */
+export function createFunctions(deps: FunctionDeps) {
+  return [
+    createScheduleGrants(deps),
+    createGrantLifecycle(deps),
+    createGrantRevoke(deps),
+    createReconcile(deps),
+    createRoleGc(deps),
+  ] as const;
+}
+
+let served: ReturnType<typeof createFunctions> | undefined;
+
+/** The functions as served at /api/inngest, on the process-wide database and the Inngest driver. */
+export function servedFunctions() {
+  served ??= createFunctions(defaultDeps());
+  return served;
+}

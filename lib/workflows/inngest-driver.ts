@@ -1,0 +1,95 @@
+import { type ClientOptions, eventType, Inngest } from "inngest";
+import { z } from "zod";
+import { type Env, env, inngestDevRequested } from "@/lib/env";
+import { logger } from "@/lib/log";
+import type { WorkflowDriver, WorkflowEvent } from "./port";
+
+// The wire contract of the events lib/ hands to Inngest. It lives here, not in inngest/, because lib/ never
+// imports from inngest/; inngest/events.ts re-exports these and adds the events only functions send.
+
+export const INNGEST_APP_ID = "elevate";
+
+export const requestApproved = eventType("elevate/request.approved", {
+  schema: z.object({ orgId: z.uuid(), requestId: z.uuid(), grantIds: z.array(z.uuid()) }),
+});
+
+export const grantRevokeRequested = eventType("elevate/grant.revoke.requested", {
+  schema: z.object({ orgId: z.uuid(), grantId: z.uuid() }),
+});
+
+export const grantExtended = eventType("elevate/grant.extended", {
+  schema: z.object({ orgId: z.uuid(), grantId: z.uuid(), expiresAt: z.iso.datetime({ offset: true }) }),
+});
+
+/**
+ * Deterministic event ids: Inngest drops a second event with the same id (24 h window), so a verb that
+ * dispatches twice, or a retried HTTP call, starts one run, not two.
+ */
+export const eventIds = {
+  requestApproved: (requestId: string) => `request.approved:${requestId}`,
+  grantRevokeRequested: (grantId: string) => `grant.revoke.requested:${grantId}`,
+  grantExtended: (grantId: string, expiresAt: string) => `grant.extended:${grantId}:${expiresAt}`,
+};
+
+/**
+ * Client settings from the environment (lib/env.ts is the only reader of process.env). Dev mode (no request
+ * signing) only when asked for with INNGEST_DEV, or outside production when no signing key is set; in
+ * production a missing signing key fails closed: the serve endpoint rejects every call.
+ */
+export function inngestClientOptions(e: Env = env()): ClientOptions & { id: string } {
+  const devUrl = e.INNGEST_DEV && /^https?:\/\//.test(e.INNGEST_DEV) ? e.INNGEST_DEV : undefined;
+  const explicit =
+    e.INNGEST_DEV === undefined || e.INNGEST_DEV === "" ? null : inngestDevRequested(e.INNGEST_DEV);
+  const isDev = explicit ?? (!e.INNGEST_SIGNING_KEY && e.NODE_ENV !== "production");
+  const baseUrl = e.INNGEST_BASE_URL ?? devUrl;
+  return {
+    id: INNGEST_APP_ID,
+    isDev,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(e.INNGEST_EVENT_KEY ? { eventKey: e.INNGEST_EVENT_KEY } : {}),
+    ...(e.INNGEST_SIGNING_KEY ? { signingKey: e.INNGEST_SIGNING_KEY } : {}),
+  };
+}
+
+function toInngest(e: WorkflowEvent) {
+  switch (e.name) {
+    case "request.approved":
+      return requestApproved.create(
+        { orgId: e.orgId, requestId: e.requestId, grantIds: e.grantIds },
+        { id: eventIds.requestApproved(e.requestId) },
+      );
+    case "grant.revoke.requested":
+      return grantRevokeRequested.create(
+        { orgId: e.orgId, grantId: e.grantId },
+        { id: eventIds.grantRevokeRequested(e.grantId) },
+      );
+    case "grant.extended":
+      return grantExtended.create(
+        { orgId: e.orgId, grantId: e.grantId, expiresAt: e.expiresAt },
+        { id: eventIds.grantExtended(e.grantId, e.expiresAt) },
+      );
+  }
+}
+
+/**
+ * The production workflow driver: each event the verbs dispatch becomes one Inngest event with a deterministic
+ * id; the functions in inngest/ do the work. A send that fails is logged, not thrown: the verb has committed,
+ * and the reconciler (an Inngest cron) provisions stale scheduled grants and revokes due ones without it.
+ */
+export function createInngestDriver(opts: { client?: Inngest.Any } = {}): WorkflowDriver {
+  const client = opts.client ?? new Inngest(inngestClientOptions());
+  return {
+    kind: "inngest",
+    async dispatch(events) {
+      if (events.length === 0) return;
+      try {
+        await client.send(events.map(toInngest));
+      } catch (err) {
+        logger.error(
+          { err, events: events.map((e) => e.name) },
+          "sending workflow events to Inngest failed; the reconciler will pick the work up",
+        );
+      }
+    },
+  };
+}
