@@ -1,0 +1,83 @@
+import { createRequire } from "node:module";
+import { percentile } from "./stats";
+
+// autocannon ships no types; this is the slice of its API the page bench uses.
+type Instance = {
+  on(event: "response", fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+};
+type Result = {
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  requests: { total: number; average: number };
+};
+type Autocannon = (
+  opts: { url: string; connections: number; duration: number; headers?: Record<string, string> },
+  done: (err: Error | null, result: Result) => void,
+) => Instance;
+
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+export type RouteFigures = {
+  path: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+};
+
+/** Hammers one URL with `connections` clients for `seconds`, timing every response. */
+export function measure(url: string, opts: { cookie?: string; connections: number; seconds: number }) {
+  return new Promise<RouteFigures>((resolve, reject) => {
+    const times: number[] = [];
+    const instance = autocannon(
+      {
+        url,
+        connections: opts.connections,
+        duration: opts.seconds,
+        headers: opts.cookie ? { cookie: opts.cookie } : {},
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        resolve({
+          path: new URL(url).pathname,
+          requests: result.requests.total,
+          rps: Math.round(result.requests.average),
+          p50: percentile(times, 50),
+          p95: percentile(times, 95),
+          p99: percentile(times, 99),
+          max: percentile(times, 100),
+          errors: result.errors + result.timeouts + result.non2xx,
+        });
+      },
+    );
+    instance.on("response", (_client, _status, _bytes, ms) => times.push(ms));
+  });
+}
+
+/** Signs in a demo persona the way the sign-in page does, returning the session cookie. */
+export async function demoCookie(base: string, persona: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/demo`, {
+    method: "POST",
+    headers: { origin: base, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ persona }),
+    redirect: "manual",
+  });
+  const cookie = res.headers.get("set-cookie")?.split(";")[0];
+  if (res.status !== 303 || !cookie) throw new Error(`demo sign-in as ${persona} failed: HTTP ${res.status}`);
+  return cookie;
+}
+
+/** One GET that must answer 200 with `marker` in the HTML: the bench measures real pages, not redirects. */
+export async function checkPage(url: string, cookie: string | undefined, marker?: string) {
+  const res = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+  const body = await res.text();
+  return {
+    status: res.status,
+    ok: res.status === 200 && (!marker || body.includes(marker)),
+    bytes: body.length,
+  };
+}

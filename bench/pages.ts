@@ -1,0 +1,209 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { openDb } from "@/db/client";
+import { env } from "@/lib/env";
+import { checkPage, demoCookie, measure, type RouteFigures } from "./pages-http";
+import { seedPageBench } from "./pages-seed";
+
+export type PagesOptions = {
+  seconds?: number;
+  connections?: number;
+  requests?: number;
+  activeGrants?: number;
+};
+
+const P95_MAX_MS = 100;
+const FLOOR_FACTOR = 3;
+
+/**
+ * Portal latency with data: seeds 50,000 requests and 5,000 active grants in a fresh org (a fresh database
+ * on DATABASE_URL's server, else PGlite in a temp dir), runs `next start` on loopback against it and
+ * measures the inbox, my-requests and admin grants pages at 10 connections, next to a static file as floor.
+ * Needs a prior `next build`.
+ */
+export async function run(opts: PagesOptions = {}): Promise<Record<string, unknown>> {
+  const root = process.cwd();
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    return {
+      bench: "pages",
+      error: "no production build: run `npx next build` first (.next/BUILD_ID is missing)",
+    };
+  }
+  const seconds = opts.seconds ?? 10;
+  const connections = opts.connections ?? 10;
+  const slug = `pagebench-${Date.now().toString(36)}`;
+  const store = await openStore(slug);
+  let server: ChildProcess | undefined;
+  try {
+    const seedStarted = performance.now();
+    const handle = await openDb(store.open);
+    const seed = await seedPageBench(handle.db, {
+      slug,
+      requests: opts.requests ?? 50_000,
+      activeGrants: opts.activeGrants ?? 5_000,
+    });
+    await handle.close(); // PGlite allows one process at a time: hand the data to the server
+    const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = startNext(root, port, { ...store.env, ELEVATE_ORG_SLUG: slug, NEXTAUTH_URL: base });
+    await waitUntilUp(`${base}/signin`, server);
+    const approver = await demoCookie(base, "approver");
+    const admin = await demoCookie(base, "admin");
+
+    const myRequests = (await checkPage(`${base}/requests`, approver)).ok ? "/requests" : "/";
+    const routes: { name: string; path: string; cookie?: string; marker?: string }[] = [
+      { name: "static", path: staticAsset(root) },
+      { name: "inbox", path: "/inbox", cookie: approver, marker: 'data-testid="inbox-' },
+      { name: "my-requests", path: myRequests, cookie: approver, marker: 'data-testid="request-' },
+      { name: "admin-grants", path: "/admin/grants", cookie: admin, marker: 'data-testid="admin-grant-' },
+    ];
+    const results: (RouteFigures & { name: string; rendered: boolean })[] = [];
+    for (const r of routes) {
+      const url = `${base}${r.path}`;
+      const check = await checkPage(url, r.cookie, r.marker);
+      await measure(url, { cookie: r.cookie, connections, seconds: 2 }); // warm-up, not recorded
+      results.push({
+        name: r.name,
+        rendered: check.ok,
+        ...(await measure(url, { cookie: r.cookie, connections, seconds })),
+      });
+    }
+    const floor = results[0];
+    return {
+      bench: "pages",
+      db: store.kind,
+      seed: { ...seed, seconds: seedSeconds },
+      load: { connections, seconds },
+      targets: { p95MaxMs: P95_MAX_MS, floorFactor: FLOOR_FACTOR },
+      routes: results.map((r) => ({
+        ...r,
+        ...(r === floor
+          ? {}
+          : {
+              p95Under100ms: r.p95 <= P95_MAX_MS ? "pass" : "fail",
+              p95Within3xFloor: r.p95 <= FLOOR_FACTOR * floor.p95 ? "pass" : "fail",
+            }),
+      })),
+    };
+  } finally {
+    if (server?.pid) stopServer(server);
+    await store.cleanup();
+  }
+}
+
+type Store = {
+  kind: "postgres" | "pglite";
+  open: { url?: string; dataDir?: string };
+  env: Record<string, string>;
+  cleanup: () => Promise<void>;
+};
+
+/** A throwaway database beside DATABASE_URL's (dropped afterwards), or a PGlite directory in /tmp. */
+async function openStore(slug: string): Promise<Store> {
+  const url = env().DATABASE_URL;
+  if (!url) {
+    const dir = mkdtempSync(path.join(tmpdir(), "elevate-pagebench-"));
+    return {
+      kind: "pglite",
+      open: { dataDir: path.join(dir, "pglite") },
+      env: { ELEVATE_DATA_DIR: dir },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const { default: postgres } = await import("postgres");
+  const name = slug.replace(/-/g, "_");
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const benchUrl = new URL(url);
+  benchUrl.pathname = `/${name}`;
+  return {
+    kind: "postgres",
+    open: { url: benchUrl.toString() },
+    env: { DATABASE_URL: benchUrl.toString() },
+    cleanup: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+function startNext(root: string, port: number, extra: Record<string, string>): ChildProcess {
+  const bin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  return spawn(process.execPath, [bin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true, // its own process group, so stopping it stops its workers too
+    env: {
+      ...process.env,
+      ...extra,
+      NODE_ENV: "production",
+      ELEVATE_DEMO: "1",
+      ELEVATE_RECONCILER: "off", // the bench measures page reads, not background work
+      NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
+      LOG_LEVEL: "warn",
+    },
+  });
+}
+
+function stopServer(server: ChildProcess): void {
+  try {
+    process.kill(-server.pid!, "SIGTERM");
+  } catch {
+    server.kill("SIGTERM");
+  }
+}
+
+async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited with code ${server.exitCode}`);
+    try {
+      if ((await fetch(url, { redirect: "manual" })).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`next start did not answer ${url} within 60 s`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** Every page renders per request (the layout reads the session), so the floor is a built static file. */
+function staticAsset(root: string): string {
+  const dir = path.join(root, ".next", "static", "chunks");
+  const file = readdirSync(dir).find((f) => f.endsWith(".js"));
+  if (!file) throw new Error("no static chunk in .next/static/chunks");
+  return `/_next/static/chunks/${file}`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  run().then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      process.exit("error" in result ? 1 : 0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

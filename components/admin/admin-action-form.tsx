@@ -1,0 +1,42 @@
+"use client";
+
+import { type ReactNode, useActionState } from "react";
+import type { ActionResult } from "@/lib/http/authed-action";
+
+export type AdminFormState = ActionResult<unknown> | null;
+export type AdminAction = (prev: AdminFormState, form: FormData) => Promise<AdminFormState>;
+
+/**
+ * A form bound to a server action: shows the action's error (naming the field) in an alert, and a short
+ * status message once it succeeds, both announced to screen readers.
+ */
+export function AdminActionForm({
+  action,
+  children,
+  className,
+  label,
+  success,
+}: {
+  action: AdminAction;
+  children: ReactNode;
+  className?: string;
+  label: string;
+  success?: string;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className={className} aria-label={label} aria-busy={pending}>
+      {children}
+      {state && !state.ok ? (
+        <p role="alert" className="mt-2 w-full text-sm text-destructive" data-testid="form-error">
+          {state.error.message}
+        </p>
+      ) : null}
+      {state?.ok && success ? (
+        <p role="status" className="mt-2 w-full text-sm text-foreground">
+          {success}
+        </p>
+      ) : null}
+    </form>
+  );
+}

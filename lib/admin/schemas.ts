@@ -1,0 +1,30 @@
+import { z } from "zod";
+import type { AppRole } from "@/db/schema";
+
+const ROLES = ["requester", "approver", "admin", "auditor"] as const satisfies readonly AppRole[];
+// Forms send "" for an untouched filter; treat it as absent.
+const optionalId = z.preprocess((v) => (v === "" ? undefined : v), z.uuid().optional());
+const Limit = z.coerce.number().int().min(1).max(200).default(50);
+
+export const ListActiveGrantsInput = z.object({
+  targetId: optionalId,
+  userId: optionalId,
+  templateId: optionalId,
+  limit: Limit,
+  cursor: z.string().max(200).optional(),
+});
+export type ListActiveGrantsInput = z.input<typeof ListActiveGrantsInput>;
+
+export const ListUsersInput = z.object({
+  query: z.string().trim().max(200).optional(),
+  limit: Limit,
+});
+export type ListUsersInput = z.input<typeof ListUsersInput>;
+
+export const SetLocalRolesInput = z.object({
+  userId: z.uuid(),
+  roles: z.array(z.enum(ROLES)).max(ROLES.length),
+});
+export type SetLocalRolesInput = z.input<typeof SetLocalRolesInput>;
+
+export { ROLES as APP_ROLE_LIST };
