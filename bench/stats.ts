@@ -1,0 +1,13 @@
+/** Nearest-rank percentile of a list of numbers (ms); 0 for an empty list. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return Math.round(sorted[rank - 1] * 10) / 10;
+}
+
+export function summary(values: number[], ps: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of ps) out[`p${p}`] = percentile(values, p);
+  return out;
+}

@@ -1,0 +1,65 @@
+import type { Cloud } from "@/db/schema";
+
+/** The permissions a stored role document grants, read the way each cloud reads its own document. */
+export function permissionsOf(cloud: Cloud, document: Record<string, unknown>): string[] {
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
+  const records = (v: unknown): Record<string, unknown>[] =>
+    Array.isArray(v)
+      ? v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null)
+      : [];
+  switch (cloud) {
+    case "aws":
+      return records(document.Statement)
+        .filter((s) => s.Effect === "Allow")
+        .flatMap((s) => strings(s.Action));
+    case "gcp":
+      return strings(document.includedPermissions);
+    case "azure":
+      return records(document.permissions).flatMap((p) => strings(p.actions));
+  }
+}
+
+/** AWS action globs (`s3:Get*`) match case-insensitively; GCP and Azure names match exactly (Azure: any case). */
+export function permissionMatches(cloud: Cloud, granted: string, wanted: string): boolean {
+  if (cloud === "gcp") return granted === wanted;
+  if (!granted.includes("*") && !granted.includes("?")) return granted.toLowerCase() === wanted.toLowerCase();
+  const pattern = granted
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${pattern}$`, "i").test(wanted);
+}
+
+/**
+ * The cloud-native document a real cloud would hold for this binding, with its expiry condition: shown to
+ * people (dry runs, evidence), never parsed back. Built from typed values only.
+ */
+export function bindingDocument(
+  cloud: Cloud,
+  b: { bindingId: string; roleName: string; principal: string; notAfter: Date; externalId: string },
+): Record<string, unknown> {
+  const expiry = b.notAfter.toISOString();
+  switch (cloud) {
+    case "aws":
+      return {
+        PolicyName: b.bindingId,
+        UserName: b.principal,
+        PolicyArn: `arn:aws:iam::${b.externalId}:policy/elevate/${b.roleName}`,
+        Condition: { DateLessThan: { "aws:CurrentTime": expiry } },
+      };
+    case "gcp":
+      return {
+        role: `projects/${b.externalId}/roles/${b.roleName}`,
+        members: [`user:${b.principal}`],
+        condition: { title: b.bindingId, expression: `request.time < timestamp('${expiry}')` },
+      };
+    case "azure":
+      return {
+        scope: `/subscriptions/${b.externalId}`,
+        principal: b.principal,
+        roleName: b.roleName,
+        scheduleInfo: { expiration: { type: "AfterDateTime", endDateTime: expiry } },
+      };
+  }
+}

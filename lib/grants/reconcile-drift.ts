@@ -1,0 +1,94 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { grants, targets } from "@/db/schema";
+import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
+import { appendAudit } from "@/lib/audit/append";
+import { CloudError, type TargetRow } from "@/lib/clouds/port";
+import { adapterFor } from "@/lib/clouds/registry";
+import { logger } from "@/lib/log";
+import { systemCtx } from "@/lib/workflows/system-ctx";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type DriftCounts = { removed: number; failed: number };
+
+/**
+ * Removes Elevate-tagged bindings that no live grant explains (a crash between steps, a revocation that
+ * raced a provisioning, a manual copy), and audits each removal. The cloud is listed before the database
+ * is read, so a binding made after the listing is never mistaken for drift.
+ */
+export async function removeDrift(db: Db, orgId?: string): Promise<DriftCounts> {
+  const counts: DriftCounts = { removed: 0, failed: 0 };
+  const rows = await db
+    .select()
+    .from(targets)
+    .where(orgId ? eq(targets.orgId, orgId) : undefined);
+  for (const target of rows) {
+    let adapter: ReturnType<typeof adapterFor>;
+    try {
+      adapter = adapterFor(db, target);
+    } catch {
+      continue; // no adapter in this build: nothing of ours can be there
+    }
+    try {
+      const managed = await adapter.listManaged(target);
+      if (managed.bindings.length === 0) continue;
+      const ids = [...new Set(managed.bindings.map((b) => b.grantId).filter((id) => UUID.test(id)))];
+      const live = ids.length
+        ? await db
+            .select({ id: grants.id })
+            .from(grants)
+            .where(
+              and(
+                inArray(grants.id, ids),
+                eq(grants.targetId, target.id),
+                eq(grants.orgId, target.orgId),
+                inArray(grants.status, [...LIVE_GRANT_STATUSES]),
+              ),
+            )
+        : [];
+      const explained = new Set(live.map((g) => g.id));
+      for (const b of managed.bindings.filter((x) => !explained.has(x.grantId))) {
+        if (await removeOne(db, target, adapter, b)) counts.removed += 1;
+        else counts.failed += 1;
+      }
+    } catch (err) {
+      logger.error({ orgId: target.orgId, targetId: target.id, err }, "drift check failed for target");
+      counts.failed += 1;
+    }
+  }
+  return counts;
+}
+
+async function removeOne(
+  db: Db,
+  target: TargetRow,
+  adapter: ReturnType<typeof adapterFor>,
+  b: { bindingId: string; grantId: string; roleName: string },
+): Promise<boolean> {
+  try {
+    const gone = await adapter.unbind(target, b.bindingId).catch((e: unknown) => {
+      if (e instanceof CloudError && e.kind === "not_found") return { requestIds: [] };
+      throw e;
+    });
+    await db.transaction((tx) =>
+      appendAudit(tx, systemCtx(tx, target.orgId, "reconciler"), {
+        action: "drift.removed",
+        subjectType: "binding",
+        subjectId: b.bindingId,
+        data: { targetId: target.id, grantId: b.grantId, roleName: b.roleName, requestIds: gone.requestIds },
+      }),
+    );
+    logger.warn(
+      { orgId: target.orgId, targetId: target.id, bindingId: b.bindingId },
+      "drift binding removed",
+    );
+    return true;
+  } catch (err) {
+    logger.error(
+      { alert: "drift", orgId: target.orgId, targetId: target.id, bindingId: b.bindingId, err },
+      "drift removal failed",
+    );
+    return false;
+  }
+}

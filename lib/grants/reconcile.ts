@@ -1,0 +1,80 @@
+import type { Db } from "@/db/client";
+import { jobRuns } from "@/db/schema";
+import { logger } from "@/lib/log";
+import type { WorkflowDriver } from "@/lib/workflows/port";
+import { removeDrift } from "./reconcile-drift";
+import { claimDueGrants, type GrantCounts, processDue } from "./reconcile-grants";
+import { lapseStaleRequests } from "./reconcile-lapse";
+import { collectRoles, DEFAULT_ROLE_GRACE_MS } from "./reconcile-roles";
+
+export type ReconcileOptions = {
+  db: Db;
+  /** The reconciler's clock (tests move it forward). */
+  now?: Date;
+  workflows?: WorkflowDriver;
+  /** Grants claimed per batch. */
+  limit?: number;
+  /** Unused roles are deleted after this long (default 10 minutes). */
+  roleGraceMs?: number;
+  /** A scheduled grant nobody started for this long is provisioned here (the inline driver died). */
+  staleMs?: number;
+  concurrency?: number;
+  /** Only this org (per-tenant runs, tests sharing a database); default every org. */
+  orgId?: string;
+};
+
+export type ReconcileResult = GrantCounts & {
+  lapsed: number;
+  drift: { removed: number; failed: number };
+  rolesDeleted: number;
+};
+
+const MAX_BATCHES = 50;
+
+/**
+ * One pass of the safety net, across every org: revoke what expired, retry what failed, provision what was
+ * dropped, lapse undecided requests, remove drift, delete unused roles. Several processes may run it at once.
+ */
+export async function reconcileOnce(opts: ReconcileOptions): Promise<ReconcileResult> {
+  const { db, workflows } = opts;
+  const now = opts.now ?? new Date();
+  const limit = opts.limit ?? 200;
+  const result: ReconcileResult = {
+    expired: 0,
+    retried: 0,
+    provisioned: 0,
+    lapsed: 0,
+    drift: { removed: 0, failed: 0 },
+    rolesDeleted: 0,
+  };
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const rows = await claimDueGrants(db, now, limit, opts.staleMs ?? 30_000, opts.orgId);
+    const c = await processDue(db, rows, now, workflows, opts.concurrency ?? 8);
+    result.expired += c.expired;
+    result.retried += c.retried;
+    result.provisioned += c.provisioned;
+    if (rows.length < limit) break;
+  }
+  for (let lapsed = limit; lapsed === limit; ) {
+    lapsed = await lapseStaleRequests(db, now, limit, opts.orgId);
+    result.lapsed += lapsed;
+  }
+  result.drift = await removeDrift(db, opts.orgId);
+  result.rolesDeleted = await collectRoles(
+    db,
+    now,
+    opts.roleGraceMs ?? DEFAULT_ROLE_GRACE_MS,
+    limit,
+    opts.orgId,
+  );
+
+  const details = { ...result, finishedAt: new Date().toISOString() };
+  await db
+    .insert(jobRuns)
+    .values({ name: "reconciler", lastRunAt: now, details })
+    .onConflictDoUpdate({ target: jobRuns.name, set: { lastRunAt: now, details } });
+  if (result.drift.removed + result.drift.failed + result.lapsed + result.expired + result.retried > 0) {
+    logger.info({ job: "reconciler", ...result }, "reconcile pass");
+  }
+  return result;
+}

@@ -1,0 +1,52 @@
+import { getDb } from "@/db/client";
+import { env } from "@/lib/env";
+import { Unavailable } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { createInlineDriver } from "./inline";
+import type { WorkflowDriver } from "./port";
+
+export { createInlineDriver, type InlineDriver } from "./inline";
+export type { WorkflowDriver, WorkflowEvent } from "./port";
+export { systemCtx } from "./system-ctx";
+
+const KEY = Symbol.for("elevate.workflows");
+type GlobalWithDriver = typeof globalThis & { [KEY]?: Promise<WorkflowDriver> };
+
+/**
+ * The process-wide workflow driver (one per process, shared across Next's module copies). The inline
+ * driver starts its timers and reconciler here when ELEVATE_RECONCILER is on.
+ */
+export function getWorkflowDriver(): Promise<WorkflowDriver> {
+  const g = globalThis as GlobalWithDriver;
+  const existing = g[KEY];
+  if (existing) return existing;
+  const opening = (async (): Promise<WorkflowDriver> => {
+    const e = env();
+    if (e.workflowsKind === "inngest") {
+      throw Unavailable(
+        "The Inngest workflow driver arrives with issue 4; unset INNGEST_SIGNING_KEY and INNGEST_BASE_URL to use the inline driver",
+      );
+    }
+    const driver = createInlineDriver({
+      db: await getDb(),
+      reconcileIntervalMs: e.ELEVATE_RECONCILE_INTERVAL_MS,
+    });
+    if (e.ELEVATE_RECONCILER === "on") driver.start();
+    return driver;
+  })();
+  g[KEY] = opening;
+  opening.catch(() => {
+    if (g[KEY] === opening) g[KEY] = undefined;
+  });
+  return opening;
+}
+
+/** Called once at start-up (Next's instrumentation.ts, the CLI's long-running commands). */
+export async function startBackgroundWork(): Promise<void> {
+  try {
+    await getWorkflowDriver();
+  } catch (err) {
+    // Keep serving pages: the failure shows on every action that needs the driver, and here once.
+    logger.error({ err }, "background work not started");
+  }
+}
