@@ -1,11 +1,12 @@
 import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
-import { Unavailable } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { createInlineDriver } from "./inline";
+import { createInngestDriver } from "./inngest-driver";
 import type { WorkflowDriver } from "./port";
 
 export { createInlineDriver, type InlineDriver } from "./inline";
+export { createInngestDriver } from "./inngest-driver";
 export type { WorkflowDriver, WorkflowEvent } from "./port";
 export { systemCtx } from "./system-ctx";
 
@@ -22,11 +23,8 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
   if (existing) return existing;
   const opening = (async (): Promise<WorkflowDriver> => {
     const e = env();
-    if (e.workflowsKind === "inngest") {
-      throw Unavailable(
-        "The Inngest workflow driver arrives with issue 4; unset INNGEST_SIGNING_KEY and INNGEST_BASE_URL to use the inline driver",
-      );
-    }
+    // With Inngest, timing, retries and the reconciler cron all run there: nothing starts in-process.
+    if (e.workflowsKind === "inngest") return createInngestDriver();
     const driver = createInlineDriver({
       db: await getDb(),
       reconcileIntervalMs: e.ELEVATE_RECONCILE_INTERVAL_MS,

@@ -10,15 +10,14 @@ afterEach(() => {
 });
 
 describe("getWorkflowDriver", () => {
-  it("says clearly that the Inngest driver is not in this build, and start-up survives it", async () => {
+  it("chooses the Inngest driver when an Inngest URL is configured, and starts nothing in-process", async () => {
     process.env.INNGEST_BASE_URL = "http://127.0.0.1:8288";
     resetEnv();
-    await expect(getWorkflowDriver()).rejects.toMatchObject({
-      code: "unavailable",
-      message: expect.stringMatching(/issue 4/),
-    });
-    // A failed start is not cached, and start-up logs instead of crashing the server.
-    await expect(getWorkflowDriver()).rejects.toMatchObject({ code: "unavailable" });
+    const g = globalThis as typeof globalThis & Record<symbol, unknown>;
+    g[Symbol.for("elevate.workflows")] = undefined;
+    const driver = await getWorkflowDriver();
+    expect(driver.kind).toBe("inngest");
     await expect(startBackgroundWork()).resolves.toBeUndefined();
+    g[Symbol.for("elevate.workflows")] = undefined;
   });
 });

@@ -23,8 +23,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 afterEach(() => clearSandboxFaults());
 
-// Azure is left out: the contract's Azure sample has one permission, so its "unused" role is the bound one.
-for (const cloud of ["aws", "gcp"] as const) {
+for (const cloud of ["aws", "gcp", "azure"] as const) {
   adapterContract(`sandbox (${cloud})`, async () => {
     const org = await createTestOrg(h.db);
     return {
