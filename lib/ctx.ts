@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import type { AppRole } from "@/db/schema";
-import { Forbidden } from "./errors";
 import type { Permission } from "./auth/permissions";
+import { Forbidden } from "./errors";
 import type { WorkflowDriver } from "./workflows/port";
 
 /** Who is acting. People act through the web, API tokens or Slack; jobs act as the system. */

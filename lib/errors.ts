@@ -51,7 +51,13 @@ export function fromZod(error: { issues: { path: PropertyKey[]; message: string 
 
 /** zod parse that raises a Validation AppError naming the field. */
 export function parseInput<T>(
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
   input: unknown,
 ): T {
   const r = schema.safeParse(input);

@@ -5,7 +5,14 @@ import { accessRequests } from "./requests";
 import { targets } from "./targets";
 import { users } from "./users";
 
-export type GrantStatus = "scheduled" | "provisioning" | "active" | "revoking" | "revoked" | "failed" | "revoke_stuck";
+export type GrantStatus =
+  | "scheduled"
+  | "provisioning"
+  | "active"
+  | "revoking"
+  | "revoked"
+  | "failed"
+  | "revoke_stuck";
 
 /** What the role builder produced for one target: the exact document the cloud receives. */
 export type RoleSpec = {

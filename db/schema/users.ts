@@ -22,7 +22,10 @@ export const users = pgTable(
     disabledAt: ts("disabled_at"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("users_subject_uq").on(t.subject), uniqueIndex("users_org_email_uq").on(t.orgId, t.email)],
+  (t) => [
+    uniqueIndex("users_subject_uq").on(t.subject),
+    uniqueIndex("users_org_email_uq").on(t.orgId, t.email),
+  ],
 );
 
 // next-auth adapter tables (shape of @auth/drizzle-adapter, ids are uuids here).

@@ -36,7 +36,10 @@ export type SeededOrg = Awaited<ReturnType<typeof seedOrg>>;
  * Creates (or finds) an org with demo personas, groups, the default policy, sandbox targets on the three
  * clouds and the starter templates. Idempotent by slug: running it twice changes nothing.
  */
-export async function seedOrg(db: Db, opts: { slug: string; name: string; policy?: Partial<PolicyDocument> }) {
+export async function seedOrg(
+  db: Db,
+  opts: { slug: string; name: string; policy?: Partial<PolicyDocument> },
+) {
   return db.transaction(async (tx) => {
     await tx.insert(organizations).values({ slug: opts.slug, name: opts.name }).onConflictDoNothing();
     const [org] = await tx.select().from(organizations).where(eq(organizations.slug, opts.slug));
@@ -59,12 +62,24 @@ export async function seedOrg(db: Db, opts: { slug: string; name: string; policy
       const email = `${p.key}@${opts.slug}.example`;
       await tx
         .insert(users)
-        .values({ orgId, email, name: p.name, subject: `demo|${opts.slug}|${p.key}`, localRoles: [...p.roles] })
+        .values({
+          orgId,
+          email,
+          name: p.name,
+          subject: `demo|${opts.slug}|${p.key}`,
+          localRoles: [...p.roles],
+        })
         .onConflictDoNothing();
-      const [u] = await tx.select().from(users).where(eq(users.subject, `demo|${opts.slug}|${p.key}`));
+      const [u] = await tx
+        .select()
+        .from(users)
+        .where(eq(users.subject, `demo|${opts.slug}|${p.key}`));
       people[p.key] = u;
       for (const g of p.groups) {
-        await tx.insert(memberships).values({ orgId, groupId: groupId(g), userId: u.id }).onConflictDoNothing();
+        await tx
+          .insert(memberships)
+          .values({ orgId, groupId: groupId(g), userId: u.id })
+          .onConflictDoNothing();
       }
     }
 
@@ -79,10 +94,16 @@ export async function seedOrg(db: Db, opts: { slug: string; name: string; policy
       { name: "azure-sandbox-prod", cloud: "azure", externalId: "00000000-0000-4000-8000-000000000001" },
     ] as const;
     for (const t of targetSeeds) {
-      await tx.insert(targets).values({ orgId, ...t, adapter: "sandbox" }).onConflictDoNothing();
+      await tx
+        .insert(targets)
+        .values({ orgId, ...t, adapter: "sandbox" })
+        .onConflictDoNothing();
     }
     for (const t of STARTER_TEMPLATES) {
-      await tx.insert(taskTemplates).values({ orgId, version: 1, ...t }).onConflictDoNothing();
+      await tx
+        .insert(taskTemplates)
+        .values({ orgId, version: 1, ...t })
+        .onConflictDoNothing();
     }
     const targetRows = await tx.select().from(targets).where(eq(targets.orgId, orgId));
     const templateRows = await tx.select().from(taskTemplates).where(eq(taskTemplates.orgId, orgId));
