@@ -13,7 +13,7 @@ export default function ErrorPage({
   return (
     <div role="alert" className="py-16 text-center">
       <h1 className="text-2xl font-semibold">Something went wrong</h1>
-      <p className="mt-2 text-slate-600">
+      <p className="mt-2 text-muted-foreground">
         Try again in a moment.
         {error.digest ? <> If it keeps happening, quote reference {error.digest}.</> : null}
       </p>

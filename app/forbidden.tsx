@@ -5,8 +5,8 @@ export default function Forbidden() {
   return (
     <div className="py-16 text-center">
       <h1 className="text-2xl font-semibold">You do not have access to this page</h1>
-      <p className="mt-2 text-slate-600">Ask an Elevate administrator if you think you should.</p>
-      <Link href="/" className="mt-6 inline-block font-medium text-indigo-700 underline">
+      <p className="mt-2 text-muted-foreground">Ask an Elevate administrator if you think you should.</p>
+      <Link href="/" className="mt-6 inline-block font-medium text-primary underline">
         Back to Elevate
       </Link>
     </div>

@@ -36,10 +36,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         {oidc ? <OidcSignInButton providerId={oidc.id} name={oidc.name} /> : null}
         {e.demoMode ? (
           <section aria-labelledby="demo-title">
-            <h2 id="demo-title" className="text-sm font-semibold text-slate-900">
+            <h2 id="demo-title" className="text-sm font-semibold text-foreground">
               Demo personas
             </h2>
-            <p className="mb-3 text-sm text-slate-600">
+            <p className="mb-3 text-sm text-muted-foreground">
               Demo mode is on: sign in as a seeded person, no password.
             </p>
             <ul className="space-y-2">
@@ -57,7 +57,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </section>
         ) : null}
         {!oidc && !e.demoMode ? (
-          <p className="text-sm text-slate-700">
+          <p className="text-sm text-muted-foreground">
             No sign-in method is configured. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.
           </p>
         ) : null}

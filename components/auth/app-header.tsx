@@ -2,19 +2,51 @@ import Link from "next/link";
 import type { PersonActor } from "@/lib/ctx";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
+import { NavLink } from "../ui/nav-link";
+import { ThemeToggle } from "../ui/theme-toggle";
 import { signOutAction } from "./sign-out-action";
 
-/** Who is signed in, with their roles, and a way out. */
+/** Who is signed in, with their roles, where they can go, and a way out. */
 export function AppHeader({ actor }: { actor: PersonActor }) {
+  const can = (p: Parameters<typeof actor.permissions.has>[0]) => actor.permissions.has(p);
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-        <Link href="/" className="text-lg font-bold text-indigo-700">
-          Elevate
-        </Link>
+    <header className="border-b border-border bg-card">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+        <div className="flex flex-wrap items-center gap-4">
+          <Link href="/" className="text-lg font-bold text-primary">
+            Elevate
+          </Link>
+          <nav aria-label="Main">
+            <ul className="flex flex-wrap items-center gap-1">
+              <li>
+                <NavLink href="/">Home</NavLink>
+              </li>
+              {can("requests.read.own") ? (
+                <li>
+                  <NavLink href="/requests">My requests</NavLink>
+                </li>
+              ) : null}
+              {can("requests.approve") ? (
+                <li>
+                  <NavLink href="/inbox">Approvals</NavLink>
+                </li>
+              ) : null}
+              {can("grants.read.all") && can("targets.manage") ? (
+                <li>
+                  <NavLink href="/admin">Admin</NavLink>
+                </li>
+              ) : null}
+              {can("audit.read") ? (
+                <li>
+                  <NavLink href="/audit">Audit</NavLink>
+                </li>
+              ) : null}
+            </ul>
+          </nav>
+        </div>
         <div className="flex items-center gap-3">
           <div className="text-right text-sm">
-            <p data-testid="current-user" className="font-medium text-slate-900">
+            <p data-testid="current-user" className="font-medium text-foreground">
               {actor.name ?? actor.email}
             </p>
             <ul aria-label="Your roles" className="flex justify-end gap-1">
@@ -25,6 +57,7 @@ export function AppHeader({ actor }: { actor: PersonActor }) {
               ))}
             </ul>
           </div>
+          <ThemeToggle />
           <form action={signOutAction}>
             <Button type="submit" variant="secondary">
               Sign out

@@ -20,7 +20,7 @@ export function ActionForm({
     <form action={formAction} className={className} aria-label={label} aria-busy={pending}>
       {children}
       {state && !state.ok ? (
-        <p role="alert" className="mt-2 text-sm text-red-700" data-testid="form-error">
+        <p role="alert" className="mt-2 text-sm text-destructive" data-testid="form-error">
           {state.error.message}
         </p>
       ) : null}

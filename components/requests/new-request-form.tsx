@@ -1,144 +1,189 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useMemo, useState } from "react";
 import { type FormState, submitRequestAction } from "@/app/requests/actions";
+import { RiskBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { describedBy, FieldError } from "@/components/ui/field";
+import { Input, Select, Textarea } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { DurationField } from "./duration-field";
+import { RequestPreview } from "./request-preview";
+import { SUBMITTED_FLAG } from "./submitted-flag";
+import { filterTargets, type TargetOption, TargetPicker } from "./target-picker";
 
-type Option = { id: string; label: string };
-type TemplateOption = Option & { description: string; risk: string; placeholders: string[] };
+export type TemplateOption = {
+  id: string;
+  label: string;
+  description: string;
+  risk: string;
+  placeholders: string[];
+};
 
-const input =
-  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-indigo-600";
-
-function FieldError({ state, field }: { state: FormState; field: string }) {
-  if (!state || state.ok || state.error.field !== field) return null;
-  return (
-    <p id={`${field}-error`} role="alert" className="mt-1 text-sm text-red-700">
-      {state.error.message}
-    </p>
-  );
-}
-
+/**
+ * The request form. Every field is controlled so a failed submission keeps what was typed (React resets
+ * uncontrolled fields after a form action); the server's error is shown under the field it names.
+ */
 export function NewRequestForm({
   targets,
   templates,
   maxMinutes,
-  approverGroup,
-  approvalsRequired,
+  justificationRequired,
 }: {
-  targets: Option[];
+  targets: TargetOption[];
   templates: TemplateOption[];
   maxMinutes: number;
-  approverGroup: string;
-  approvalsRequired: number;
+  justificationRequired: boolean;
 }) {
   const [state, action, pending] = useActionState<FormState, FormData>(submitRequestAction, null);
+  const [query, setQuery] = useState("");
+  const [cloud, setCloud] = useState("");
+  const shown = useMemo(() => filterTargets(targets, query, cloud), [targets, query, cloud]);
+  const [picked, setPicked] = useState(targets[0]?.id ?? "");
+  // A filter that hides the picked target moves the choice to the first one shown.
+  const targetId = shown.some((t) => t.id === picked) ? picked : (shown[0]?.id ?? "");
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
+  const [resource, setResource] = useState("");
+  const [duration, setDuration] = useState(String(Math.min(60, maxMinutes)));
+  const [justification, setJustification] = useState("");
+  const [ticketUrl, setTicketUrl] = useState("");
   const template = templates.find((t) => t.id === templateId);
-  const invalid = (f: string) => (state && !state.ok && state.error.field === f ? true : undefined);
+  const err = (f: string) =>
+    state && !state.ok && state.error.field === f ? state.error.message : undefined;
+  const invalid = (f: string) => (err(f) ? true : undefined);
+  useEffect(() => {
+    if (state && !state.ok) sessionStorage.removeItem(SUBMITTED_FLAG);
+  }, [state]);
 
   return (
-    <form action={action} className="space-y-5" aria-busy={pending} noValidate>
+    <form
+      action={action}
+      onSubmit={() => sessionStorage.setItem(SUBMITTED_FLAG, "1")}
+      className="space-y-6"
+      aria-busy={pending}
+      noValidate
+      aria-label="New access request"
+    >
+      <TargetPicker
+        targets={shown}
+        value={targetId}
+        onChange={setPicked}
+        query={query}
+        onQuery={setQuery}
+        cloud={cloud}
+        onCloud={setCloud}
+        error={err("targetId")}
+      />
+
       <div>
-        <label htmlFor="targetId" className="block text-sm font-medium">
-          Target
-        </label>
-        <select id="targetId" name="targetId" className={input} aria-invalid={invalid("targetId")}>
-          {targets.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.label}
-            </option>
-          ))}
-        </select>
-        <FieldError state={state} field="targetId" />
-      </div>
-      <div>
-        <label htmlFor="templateId" className="block text-sm font-medium">
-          What do you need to do?
-        </label>
-        <select
+        <Label htmlFor="templateId">What do you need to do?</Label>
+        <Select
           id="templateId"
           name="templateId"
-          className={input}
+          className="mt-1"
           value={templateId}
           onChange={(e) => setTemplateId(e.target.value)}
-          aria-describedby="template-help"
+          aria-invalid={invalid("templateId")}
+          aria-describedby={describedBy("templateId", { hint: true, error: Boolean(err("templateId")) })}
         >
           {templates.map((t) => (
             <option key={t.id} value={t.id}>
               {t.label}
             </option>
           ))}
-        </select>
-        <p id="template-help" className="mt-1 text-sm text-slate-600">
-          {template ? `${template.description} Risk: ${template.risk}.` : null}
-        </p>
+        </Select>
+        <div id="templateId-hint" className="mt-2 flex items-start gap-2 text-sm text-muted-foreground">
+          {template ? (
+            <>
+              <RiskBadge risk={template.risk} />
+              <span>{template.description}</span>
+            </>
+          ) : null}
+        </div>
+        <FieldError id="templateId" message={err("templateId")} />
       </div>
+
       <div>
-        <label htmlFor="resource" className="block text-sm font-medium">
+        <Label htmlFor="resource">
           Resource (optional{template?.placeholders.length ? `: ${template.placeholders.join(", ")}` : ""})
-        </label>
-        <input id="resource" name="resource" className={input} aria-invalid={invalid("resource")} />
-        <FieldError state={state} field="resource" />
-      </div>
-      <div>
-        <label htmlFor="durationMinutes" className="block text-sm font-medium">
-          Duration (minutes)
-        </label>
-        <input
-          id="durationMinutes"
-          name="durationMinutes"
-          type="number"
-          min={1}
-          max={maxMinutes}
-          defaultValue={60}
-          className={input}
-          aria-invalid={invalid("durationMinutes")}
-          aria-describedby="duration-help"
+        </Label>
+        <Input
+          id="resource"
+          name="resource"
+          className="mt-1"
+          value={resource}
+          onChange={(e) => setResource(e.target.value)}
+          placeholder="Leave empty for the whole target"
+          aria-invalid={invalid("resource")}
+          aria-describedby={describedBy("resource", { hint: true, error: Boolean(err("resource")) })}
         />
-        <p id="duration-help" className="mt-1 text-sm text-slate-600">
-          At most {maxMinutes} minutes under the current policy.
+        <p id="resource-hint" className="mt-1 text-sm text-muted-foreground">
+          Narrows the access to one resource (an instance id, a bucket…).
         </p>
-        <FieldError state={state} field="durationMinutes" />
+        <FieldError id="resource" message={err("resource")} />
       </div>
+
+      <DurationField
+        value={duration}
+        onChange={setDuration}
+        maxMinutes={maxMinutes}
+        error={err("durationMinutes")}
+      />
+
       <div>
-        <label htmlFor="justification" className="block text-sm font-medium">
-          Justification
-        </label>
-        <textarea
+        <Label htmlFor="justification">Justification</Label>
+        <Textarea
           id="justification"
           name="justification"
           rows={3}
-          className={input}
+          className="mt-1"
+          value={justification}
+          onChange={(e) => setJustification(e.target.value)}
+          aria-required={justificationRequired}
           aria-invalid={invalid("justification")}
+          aria-describedby={describedBy("justification", {
+            hint: true,
+            error: Boolean(err("justification")),
+          })}
         />
-        <FieldError state={state} field="justification" />
+        <p id="justification-hint" className="mt-1 text-sm text-muted-foreground">
+          {justificationRequired ? "Required. " : ""}What you will do and why; approvers read this first.
+        </p>
+        <FieldError id="justification" message={err("justification")} />
       </div>
+
       <div>
-        <label htmlFor="ticketUrl" className="block text-sm font-medium">
-          Ticket link (optional)
-        </label>
-        <input
+        <Label htmlFor="ticketUrl">Ticket link (optional)</Label>
+        <Input
           id="ticketUrl"
           name="ticketUrl"
           type="url"
-          className={input}
+          className="mt-1"
+          value={ticketUrl}
+          onChange={(e) => setTicketUrl(e.target.value)}
+          placeholder="https://…"
           aria-invalid={invalid("ticketUrl")}
+          aria-describedby={describedBy("ticketUrl", { error: Boolean(err("ticketUrl")) })}
         />
-        <FieldError state={state} field="ticketUrl" />
+        <FieldError id="ticketUrl" message={err("ticketUrl")} />
       </div>
-      <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">
-        {approvalsRequired} approval{approvalsRequired > 1 ? "s" : ""} needed from the{" "}
-        <strong>{approverGroup}</strong> group. Access starts as soon as it is approved and is removed
-        automatically when the time is up.
-      </p>
+
+      <RequestPreview
+        params={{
+          targetId,
+          templateId,
+          resource: resource.trim(),
+          durationMinutes: duration.trim() === "" ? Number.NaN : Number(duration),
+        }}
+      />
+
       {state && !state.ok && !state.error.field ? (
-        <p role="alert" className="text-sm text-red-700">
+        <p role="alert" className="text-sm font-medium text-destructive" data-testid="form-error">
           {state.error.message}
         </p>
       ) : null}
       <Button type="submit" disabled={pending}>
-        Submit request
+        {pending ? "Submitting…" : "Submit request"}
       </Button>
     </form>
   );

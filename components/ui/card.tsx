@@ -4,7 +4,7 @@ import { cn } from "./cn";
 export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
   return (
     <section
-      className={cn("rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200", className)}
+      className={cn("rounded-lg border border-border bg-card p-6 text-foreground shadow-sm", className)}
       {...props}
     />
   );
@@ -14,22 +14,27 @@ export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
 export function TitledCard({
   id,
   title,
+  description,
   actions,
   children,
   className,
 }: {
   id: string;
-  title: string;
+  title: ReactNode;
+  description?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
 }) {
   return (
     <Card aria-labelledby={`${id}-title`} className={className}>
-      <div className="mb-4 flex items-center justify-between gap-4">
-        <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
-          {title}
-        </h2>
+      <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h2 id={`${id}-title`} className="text-base font-semibold text-foreground">
+            {title}
+          </h2>
+          {description ? <p className="mt-1 text-sm text-muted-foreground">{description}</p> : null}
+        </div>
         {actions}
       </div>
       {children}

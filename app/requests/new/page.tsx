@@ -4,7 +4,7 @@ import { getActivePolicy } from "@/lib/access";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets, listTemplates } from "@/lib/catalog/list";
 
-export const metadata = { title: "Request access · Elevate" };
+export const metadata = { title: "Request access" };
 
 export default async function NewRequestPage() {
   const ctx = await requireSessionCtx("requests.create");
@@ -14,11 +14,15 @@ export default async function NewRequestPage() {
     getActivePolicy(ctx.db, ctx.orgId),
   ]);
   return (
-    <div className="max-w-2xl space-y-6">
+    <div className="max-w-3xl space-y-6">
       <h1 className="text-2xl font-bold">Request access</h1>
-      <TitledCard id="new-request" title="What do you need?">
+      <TitledCard
+        id="new-request"
+        title="What do you need?"
+        description="Pick where and what; Elevate builds the least access that does it and removes it when time is up."
+      >
         <NewRequestForm
-          targets={targets.map((t) => ({ id: t.id, label: `${t.name} (${t.cloud})` }))}
+          targets={targets.map(({ id, name, cloud, externalId }) => ({ id, name, cloud, externalId }))}
           templates={templates.map((t) => ({
             id: t.id,
             label: t.name,
@@ -27,8 +31,7 @@ export default async function NewRequestPage() {
             placeholders: t.placeholders,
           }))}
           maxMinutes={Math.floor(policy.document.maxDurationSeconds / 60)}
-          approverGroup={policy.document.approverGroup}
-          approvalsRequired={policy.document.approvalsRequired}
+          justificationRequired={policy.document.justificationRequired}
         />
       </TitledCard>
     </div>

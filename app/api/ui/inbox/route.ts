@@ -1,0 +1,4 @@
+import { listInboxCards } from "@/lib/access/requester-history";
+import { uiRoute } from "../_lib/ui-route";
+
+export const GET = uiRoute((ctx) => listInboxCards({ ctx, input: {} }));

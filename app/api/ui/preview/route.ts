@@ -1,0 +1,16 @@
+import { previewRequest } from "@/lib/access/preview";
+import { uiRoute } from "../_lib/ui-route";
+
+// Query strings are text: an empty or non-numeric duration becomes NaN, which the verb names as the field.
+export const GET = uiRoute((ctx, { query }) => {
+  const minutes = query.get("durationMinutes")?.trim();
+  return previewRequest({
+    ctx,
+    input: {
+      targetId: query.get("targetId") ?? "",
+      templateId: query.get("templateId") ?? "",
+      resource: query.get("resource") ?? null,
+      durationMinutes: minutes ? Number(minutes) : Number.NaN,
+    },
+  });
+});

@@ -1,0 +1,135 @@
+"use client";
+
+import { useId, useState } from "react";
+import { Badge, RiskBadge, StatusBadge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Input } from "@/components/ui/input";
+import { Time } from "@/components/ui/time";
+import type { InboxCard as Card } from "@/lib/access/requester-history";
+
+export type Decide = (input: { requestId: string; verdict: "approve" | "deny"; comment?: string }) => void;
+
+/** One pending request with everything a decision needs, and the decision itself. */
+export function InboxCard({
+  item,
+  onDecide,
+  busy,
+  selected,
+  onSelect,
+}: {
+  item: Card;
+  onDecide: Decide;
+  busy: boolean;
+  selected: boolean;
+  onSelect: ((on: boolean) => void) | null;
+}) {
+  const [comment, setComment] = useState("");
+  const commentId = useId();
+  const who = item.requester.name ?? item.requester.email;
+  const decide = (verdict: "approve" | "deny") =>
+    onDecide({ requestId: item.id, verdict, comment: comment.trim() || undefined });
+
+  return (
+    <li data-testid={`inbox-${item.id}`} className="flex gap-3 py-5" aria-busy={busy}>
+      <div className="w-5 pt-0.5">
+        {onSelect ? (
+          <Checkbox
+            checked={selected}
+            onCheckedChange={(v) => onSelect(v === true)}
+            aria-label={`Select ${item.template.name} for ${who} for bulk approval`}
+            disabled={busy}
+          />
+        ) : null}
+      </div>
+      <div className="min-w-0 flex-1 space-y-3">
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <p>
+            <strong>{who}</strong> wants <strong>{item.template.name}</strong> on {item.target.name} (
+            {item.target.cloud}) for {item.durationMinutes} minutes
+          </p>
+          <RiskBadge risk={item.template.risk} />
+          <span className="text-muted-foreground">
+            <Time value={item.createdAt} />
+          </span>
+        </div>
+        <blockquote className="border-l-2 border-border pl-3 text-sm">{item.justification}</blockquote>
+        <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[9rem_1fr]">
+          {item.resource ? (
+            <>
+              <dt className="text-muted-foreground">Resource</dt>
+              <dd>
+                <code className="font-mono">{item.resource}</code>
+              </dd>
+            </>
+          ) : null}
+          <dt className="text-muted-foreground">Permissions</dt>
+          <dd data-testid="permission-count">
+            {item.permissionCount} in {item.target.cloud}
+          </dd>
+          <dt className="text-muted-foreground">Risk tags</dt>
+          <dd className="flex flex-wrap gap-1">
+            {item.riskTags.length ? item.riskTags.map((t) => <Badge key={t}>{t}</Badge>) : "none"}
+          </dd>
+          {item.ticketUrl ? (
+            <>
+              <dt className="text-muted-foreground">Ticket</dt>
+              <dd>
+                <a
+                  href={item.ticketUrl}
+                  rel="noreferrer noopener"
+                  className="text-primary underline underline-offset-4"
+                >
+                  {item.ticketUrl}
+                </a>
+              </dd>
+            </>
+          ) : null}
+          <dt className="text-muted-foreground">Approvals</dt>
+          <dd>
+            {item.approvals.filter((a) => a.verdict === "approve").length} of {item.approvalsRequired}
+          </dd>
+          <dt className="text-muted-foreground">Their recent requests</dt>
+          <dd>
+            {item.history.length === 0 ? (
+              <span className="text-muted-foreground">None before this one</span>
+            ) : (
+              <ul className="space-y-0.5" aria-label={`Recent requests by ${who}`}>
+                {item.history.map((h) => (
+                  <li key={h.id} className="flex flex-wrap items-center gap-2">
+                    <StatusBadge status={h.status} />
+                    {h.templateName} on {h.targetName}
+                    <span className="text-muted-foreground">
+                      <Time value={h.createdAt} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </dl>
+        <div className="flex flex-wrap items-end gap-2">
+          <div className="min-w-48 flex-1">
+            <label htmlFor={commentId} className="sr-only">
+              Comment (optional)
+            </label>
+            <Input
+              id={commentId}
+              name="comment"
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              placeholder="Comment (optional)"
+              disabled={busy}
+            />
+          </div>
+          <Button onClick={() => decide("approve")} disabled={busy}>
+            Approve
+          </Button>
+          <Button variant="secondary" onClick={() => decide("deny")} disabled={busy}>
+            Deny
+          </Button>
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,133 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { RiskBadge, StatusBadge } from "@/components/ui/badge";
+import { TitledCard } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
+import { Countdown } from "@/components/ui/countdown";
+import { Time } from "@/components/ui/time";
+import { toast } from "@/components/ui/toast";
+import type { RequestViewDto } from "@/lib/access/request-view";
+import { requestQuery } from "@/lib/queries";
+import { AccessInstructions } from "./access-instructions";
+import { CancelRequestButton, GiveBackButton } from "./grant-actions";
+import { RequestTimeline } from "./request-timeline";
+import { SUBMITTED_FLAG } from "./submitted-flag";
+
+/** One request, kept fresh while it can still change (decision, provisioning, expiry). */
+export function RequestDetail({ initial }: { initial: RequestViewDto }) {
+  const { data = initial } = useQuery({ ...requestQuery(initial.request.id), initialData: initial });
+  const { request: r, mine, usage } = data;
+
+  // The form sets the flag just before the server redirects here: confirm the submission once.
+  useEffect(() => {
+    if (sessionStorage.getItem(SUBMITTED_FLAG)) {
+      sessionStorage.removeItem(SUBMITTED_FLAG);
+      toast({ tone: "success", title: "Request submitted", description: "Approvers have been asked." });
+    }
+  }, []);
+
+  const approvals = r.approvals.filter((a) => a.verdict === "approve").length;
+  return (
+    <div className="max-w-3xl space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold">
+          {r.template.name} on {r.target.name}
+        </h1>
+        <StatusBadge status={r.status} data-testid="request-status" />
+      </div>
+
+      <TitledCard
+        id="summary"
+        title="Request"
+        actions={mine && r.status === "pending" ? <CancelRequestButton requestId={r.id} /> : null}
+      >
+        <dl className="grid gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+          <dt className="text-muted-foreground">Requester</dt>
+          <dd>{r.requester.name ?? r.requester.email}</dd>
+          <dt className="text-muted-foreground">Target</dt>
+          <dd>
+            {r.target.name} ({r.target.cloud} {r.target.externalId})
+          </dd>
+          <dt className="text-muted-foreground">Task</dt>
+          <dd className="flex flex-wrap items-center gap-2">
+            {r.template.name} <RiskBadge risk={r.template.risk} />
+          </dd>
+          {r.resource ? (
+            <>
+              <dt className="text-muted-foreground">Resource</dt>
+              <dd>
+                <code className="font-mono">{r.resource}</code>
+              </dd>
+            </>
+          ) : null}
+          <dt className="text-muted-foreground">Duration</dt>
+          <dd>{r.durationMinutes} minutes</dd>
+          <dt className="text-muted-foreground">Justification</dt>
+          <dd>{r.justification}</dd>
+          {r.ticketUrl ? (
+            <>
+              <dt className="text-muted-foreground">Ticket</dt>
+              <dd>
+                <a
+                  href={r.ticketUrl}
+                  rel="noreferrer noopener"
+                  className="text-primary underline underline-offset-4"
+                >
+                  {r.ticketUrl}
+                </a>
+              </dd>
+            </>
+          ) : null}
+          <dt className="text-muted-foreground">Approvals</dt>
+          <dd>
+            {approvals} of {r.approvalsRequired} from {r.approverGroup}
+          </dd>
+          <dt className="text-muted-foreground">Submitted</dt>
+          <dd>
+            <Time value={r.createdAt} />
+          </dd>
+        </dl>
+      </TitledCard>
+
+      {r.grants.map((g) => (
+        <TitledCard
+          key={g.id}
+          id={`grant-${g.id}-card`}
+          title={`Access on ${g.target.name}`}
+          actions={mine && g.status === "active" ? <GiveBackButton grantId={g.id} requestId={r.id} /> : null}
+        >
+          <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
+            <StatusBadge status={g.status} data-testid="grant-status" />
+            {g.status === "active" && g.expiresAt ? (
+              <Countdown until={g.expiresAt} className="font-mono tabular-nums" />
+            ) : null}
+            {g.expiresAt ? (
+              <span className="text-muted-foreground">
+                until <Time value={g.expiresAt} />
+              </span>
+            ) : null}
+          </div>
+          {usage[g.id] ? (
+            <div className="mb-4">
+              <AccessInstructions usage={usage[g.id]} cloud={g.target.cloud} />
+            </div>
+          ) : null}
+          <details>
+            <summary className="cursor-pointer text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring">
+              Role <code className="font-mono">{g.roleName}</code> with {g.permissions.length} permissions
+            </summary>
+            <CodeBlock label="Role document" className="mt-2">
+              {JSON.stringify(g.roleDocument, null, 2)}
+            </CodeBlock>
+          </details>
+        </TitledCard>
+      ))}
+
+      <TitledCard id="timeline" title="Timeline">
+        <RequestTimeline r={r} />
+      </TitledCard>
+    </div>
+  );
+}

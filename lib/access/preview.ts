@@ -1,0 +1,88 @@
+import { and, asc, eq, isNull, ne } from "drizzle-orm";
+import type { z } from "zod";
+import { groups, memberships, users } from "@/db/schema";
+import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
+import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { getActivePolicy, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "./queries";
+import { previewRole, type RolePreview } from "./role-preview";
+import { SubmitInput } from "./schemas";
+
+export const PreviewInput = SubmitInput.pick({
+  targetId: true,
+  templateId: true,
+  resource: true,
+  durationMinutes: true,
+});
+export type PreviewInput = z.input<typeof PreviewInput>;
+
+export type RequestPreviewDto = {
+  approval: { group: string; required: number; approvers: { id: string; name: string }[] };
+  durationMinutes: number;
+  maxMinutes: number;
+  justificationRequired: boolean;
+  roles: RolePreview[];
+};
+
+/**
+ * "What will happen" before a submission: who must approve (current members of the policy's approver
+ * group, minus the requester), for how long, and the exact role per target. Writes nothing.
+ */
+export async function previewRequest({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: PreviewInput;
+}): Promise<RequestPreviewDto> {
+  assertPermission(ctx, "requests.create");
+  const actor = requirePerson(ctx);
+  const data = parseInput(PreviewInput, input);
+  const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
+  const template = await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId);
+  const rules = (await getActivePolicy(ctx.db, ctx.orgId)).document;
+  const maxMinutes = Math.floor(rules.maxDurationSeconds / 60);
+  if (data.durationMinutes > maxMinutes) {
+    throw LimitExceeded(
+      `durationMinutes: at most ${maxMinutes} minutes under the current policy`,
+      "durationMinutes",
+    );
+  }
+
+  const approvers = await ctx.db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(memberships)
+    .innerJoin(groups, eq(groups.id, memberships.groupId))
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.orgId, ctx.orgId),
+        eq(groups.orgId, ctx.orgId),
+        eq(groups.name, rules.approverGroup),
+        ne(users.id, actor.userId),
+        isNull(users.disabledAt),
+      ),
+    )
+    .orderBy(asc(users.name));
+
+  let role: RolePreview;
+  try {
+    role = await previewRole(ctx, target, template, data.resource);
+  } catch (e) {
+    // Same wording as submitRequest: the field is the template, not the builder's internal "permissions".
+    if (e instanceof AppError && e.field === "permissions") {
+      throw Validation("templateId", `this template cannot be granted on ${target.cloud}: ${e.message}`);
+    }
+    throw e;
+  }
+  return {
+    approval: {
+      group: rules.approverGroup,
+      required: rules.approvalsRequired,
+      approvers: approvers.map((a) => ({ id: a.id, name: a.name ?? a.email })),
+    },
+    durationMinutes: data.durationMinutes,
+    maxMinutes,
+    justificationRequired: rules.justificationRequired,
+    roles: [role],
+  };
+}

@@ -1,0 +1,101 @@
+import { and, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { accessRequests, type RequestStatus, targets, taskTemplates } from "@/db/schema";
+import type { RiskTag } from "@/lib/catalog/types";
+import type { Ctx } from "@/lib/ctx";
+import { type InboxItem, listInbox } from "./list-inbox";
+import { previewRole } from "./role-preview";
+import type { ListInboxInput } from "./schemas";
+
+export type HistoryEntry = {
+  id: string;
+  status: RequestStatus;
+  templateName: string;
+  targetName: string;
+  createdAt: string;
+};
+
+export type InboxCard = InboxItem & {
+  permissionCount: number;
+  riskTags: RiskTag[];
+  /** The requester's most recent other requests, newest first (at most 5). */
+  history: HistoryEntry[];
+};
+
+const HISTORY = 5;
+
+/**
+ * The approver inbox with what a decision needs: permission count and risk tags of the role the grant will
+ * create, and each requester's recent requests. Authorization is listInbox's: only its requesters are read.
+ */
+export async function listInboxCards({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: ListInboxInput;
+}): Promise<{ items: InboxCard[] }> {
+  const { items } = await listInbox({ ctx, input });
+  if (items.length === 0) return { items: [] };
+  const templateIds = [...new Set(items.map((i) => i.template.id))];
+  const [templateRows, history] = await Promise.all([
+    ctx.db
+      .select({ id: taskTemplates.id, risk: taskTemplates.risk, permissions: taskTemplates.permissions })
+      .from(taskTemplates)
+      .where(and(eq(taskTemplates.orgId, ctx.orgId), inArray(taskTemplates.id, templateIds))),
+    recentByRequester(ctx, [...new Set(items.map((i) => i.requester.id))]),
+  ]);
+  const templates = new Map(templateRows.map((t) => [t.id, t]));
+  const cards = await Promise.all(
+    items.map(async (item): Promise<InboxCard> => {
+      const template = templates.get(item.template.id);
+      const role = template
+        ? await previewRole(ctx, item.target, template, item.resource).catch(() => null)
+        : null;
+      return {
+        ...item,
+        permissionCount: role?.permissions.length ?? 0,
+        riskTags: role?.riskTags ?? [],
+        history: (history.get(item.requester.id) ?? []).filter((h) => h.id !== item.id).slice(0, HISTORY),
+      };
+    }),
+  );
+  return { items: cards };
+}
+
+/** The last HISTORY + 1 requests of each requester, in one query (a window per requester). */
+async function recentByRequester(ctx: Ctx, requesterIds: string[]): Promise<Map<string, HistoryEntry[]>> {
+  const rn: SQL<number> = sql<number>`row_number() over (partition by ${accessRequests.requesterId} order by ${accessRequests.createdAt} desc, ${accessRequests.id} desc)`;
+  const ranked = ctx.db
+    .select({
+      id: accessRequests.id,
+      requesterId: accessRequests.requesterId,
+      status: accessRequests.status,
+      createdAt: accessRequests.createdAt,
+      templateName: sql<string>`${taskTemplates.name}`.as("template_name"),
+      targetName: sql<string>`${targets.name}`.as("target_name"),
+      rn: rn.as("rn"),
+    })
+    .from(accessRequests)
+    .innerJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
+    .innerJoin(targets, eq(targets.id, accessRequests.targetId))
+    .where(and(eq(accessRequests.orgId, ctx.orgId), inArray(accessRequests.requesterId, requesterIds)))
+    .as("ranked");
+  const rows = await ctx.db
+    .select()
+    .from(ranked)
+    .where(lte(ranked.rn, HISTORY + 1))
+    .orderBy(ranked.requesterId, ranked.rn);
+  const out = new Map<string, HistoryEntry[]>();
+  for (const r of rows) {
+    const list = out.get(r.requesterId) ?? [];
+    list.push({
+      id: r.id,
+      status: r.status,
+      templateName: r.templateName,
+      targetName: r.targetName,
+      createdAt: new Date(r.createdAt).toISOString(),
+    });
+    out.set(r.requesterId, list);
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { Cloud, CloudPermissions, Risk } from "@/db/schema";
+import { loadOrgCatalog } from "@/lib/catalog/load";
+import { maxRisk } from "@/lib/catalog/risk";
+import { buildRoleSpec } from "@/lib/catalog/role-builder";
+import type { RiskTag } from "@/lib/catalog/types";
+import type { Ctx } from "@/lib/ctx";
+
+/** What a grant on one target will create: the exact role document and why it is risky. */
+export type RolePreview = {
+  target: { id: string; name: string; cloud: Cloud; externalId: string };
+  roleName: string;
+  permissions: string[];
+  riskTags: RiskTag[];
+  riskLevel: Risk;
+  document: Record<string, unknown>;
+  binding: { condition?: { title: string; expression: string }; scope?: string };
+  notes: string[];
+};
+
+type TargetLike = RolePreview["target"];
+
+/**
+ * Builds the role exactly as scheduleGrants does (same builder, same inputs), then reads risk tags from
+ * the org's catalog. Keep the two calls in step: the preview promises what the grant will hold.
+ */
+export async function previewRole(
+  ctx: Ctx,
+  target: TargetLike,
+  template: { risk: Risk; permissions: CloudPermissions },
+  resource: string | null,
+): Promise<RolePreview> {
+  const spec = buildRoleSpec({
+    cloud: target.cloud,
+    permissions: template.permissions[target.cloud] ?? [],
+    resource,
+    accountId: target.externalId,
+  });
+  const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
+  const tags = new Set<RiskTag>();
+  const levels: Risk[] = [template.risk];
+  for (const p of spec.permissions) {
+    const entry = catalog.get(target.cloud, p);
+    for (const t of entry?.risk ?? []) tags.add(t);
+    if (entry) levels.push(entry.riskLevel);
+  }
+  return {
+    target,
+    roleName: spec.roleName,
+    permissions: spec.permissions,
+    riskTags: [...tags].sort(),
+    riskLevel: maxRisk(levels),
+    document: spec.document,
+    binding: spec.binding,
+    notes: spec.notes,
+  };
+}

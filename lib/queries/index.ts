@@ -1,0 +1,65 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { HomeDto } from "@/lib/access/home";
+import type { RequestPreviewDto } from "@/lib/access/preview";
+import type { RequestViewDto } from "@/lib/access/request-view";
+import type { InboxCard } from "@/lib/access/requester-history";
+import { fetchJson } from "./fetch-json";
+
+/**
+ * One queryOptions per resource. Server pages call the same read verb the route calls and hand the result
+ * to the client as initialData under the same key, so the first paint needs no round trip.
+ */
+export const POLL_MS = 5_000;
+
+export const homeQuery = () =>
+  queryOptions({
+    queryKey: ["home"] as const,
+    queryFn: ({ signal }) => fetchJson<HomeDto>("/api/ui/home", signal),
+    refetchInterval: POLL_MS,
+  });
+
+export const inboxQuery = () =>
+  queryOptions({
+    queryKey: ["inbox"] as const,
+    queryFn: ({ signal }) => fetchJson<{ items: InboxCard[] }>("/api/ui/inbox", signal),
+    refetchInterval: POLL_MS,
+  });
+
+const SETTLED = new Set(["denied", "cancelled", "lapsed", "completed"]);
+const GRANT_SETTLED = new Set(["revoked", "failed"]);
+
+/** Polls while something may still change on its own (a decision, provisioning, expiry). */
+export const requestQuery = (id: string) =>
+  queryOptions({
+    queryKey: ["request", id] as const,
+    queryFn: ({ signal }) => fetchJson<RequestViewDto>(`/api/ui/requests/${encodeURIComponent(id)}`, signal),
+    refetchInterval: (q) => {
+      const r = q.state.data?.request;
+      if (!r) return POLL_MS;
+      const moving = !SETTLED.has(r.status) || r.grants.some((g) => !GRANT_SETTLED.has(g.status));
+      return moving ? 3_000 : false;
+    },
+  });
+
+export type PreviewParams = {
+  targetId: string;
+  templateId: string;
+  resource: string;
+  durationMinutes: number;
+};
+
+export const previewQuery = (p: PreviewParams) =>
+  queryOptions({
+    queryKey: ["preview", p] as const,
+    queryFn: ({ signal }) => {
+      const qs = new URLSearchParams({
+        targetId: p.targetId,
+        templateId: p.templateId,
+        durationMinutes: String(p.durationMinutes),
+        ...(p.resource ? { resource: p.resource } : {}),
+      });
+      return fetchJson<RequestPreviewDto>(`/api/ui/preview?${qs}`, signal);
+    },
+    staleTime: 30_000,
+    retry: false,
+  });
