@@ -6,7 +6,11 @@ const config: NextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with a 403 (requireSessionCtx uses it for missing permissions).
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Catalog imports (gcloud/az exports) are several megabytes.
+    serverActions: { bodySizeLimit: "64mb" },
+  },
 };
 
 export default config;

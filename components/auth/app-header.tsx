@@ -26,6 +26,11 @@ export function AppHeader({ actor }: { actor: PersonActor }) {
                   <NavLink href="/requests">My requests</NavLink>
                 </li>
               ) : null}
+              {can("requests.read.own") ? (
+                <li>
+                  <NavLink href="/catalog">Catalog</NavLink>
+                </li>
+              ) : null}
               {can("requests.approve") ? (
                 <li>
                   <NavLink href="/inbox">Approvals</NavLink>

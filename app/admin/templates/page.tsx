@@ -1,6 +1,8 @@
+import Link from "next/link";
 import { RiskBadge } from "@/components/ui/badge";
-import { Card } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTemplates } from "@/lib/catalog/list";
 
@@ -13,52 +15,65 @@ export default async function AdminTemplatesPage() {
   const templates = await listTemplates({ ctx });
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-bold">Task templates</h1>
-      <p className="text-sm text-muted-foreground">
-        Read-only here; editing arrives with the catalog work. Latest version of each template.
-      </p>
-      {templates.length === 0 ? <EmptyState title="No templates" /> : null}
-      <ul className="space-y-4">
-        {templates.map((t) => (
-          <li key={t.id} data-testid={`admin-template-${t.key}`}>
-            <Card aria-labelledby={`tpl-${t.id}`} className="p-5">
-              <div className="flex flex-wrap items-center gap-2">
-                <h2 id={`tpl-${t.id}`} className="text-base font-semibold">
-                  {t.name}
-                </h2>
-                <RiskBadge risk={t.risk} />
-                <span className="text-xs text-muted-foreground">
-                  <code className="font-mono">{t.key}</code> · version {t.version}
-                </span>
-              </div>
-              <p className="mt-1 text-sm text-muted-foreground">{t.description}</p>
-              {t.placeholders.length ? (
-                <p className="mt-1 text-xs text-muted-foreground">Narrowed by: {t.placeholders.join(", ")}</p>
-              ) : null}
-              <dl className="mt-3 grid gap-3 sm:grid-cols-3">
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-bold">Task templates</h1>
+          <p className="text-sm text-muted-foreground">
+            Latest version of each template. Every save keeps the old version; requests keep the version they
+            used.
+          </p>
+        </div>
+        <Button asChild>
+          <Link href="/admin/templates/new">New template</Link>
+        </Button>
+      </div>
+      {templates.length === 0 ? (
+        <EmptyState title="No templates" description="Create one to offer a task on every cloud." />
+      ) : (
+        <Table>
+          <caption className="sr-only">Task templates</caption>
+          <THead>
+            <TR>
+              <TH>Template</TH>
+              <TH>Key</TH>
+              <TH>Version</TH>
+              <TH>Risk</TH>
+              {CLOUDS.map((c) => (
+                <TH key={c} className="uppercase">
+                  {c}
+                </TH>
+              ))}
+            </TR>
+          </THead>
+          <TBody>
+            {templates.map((t) => (
+              <TR key={t.id} data-testid={`admin-template-${t.key}`}>
+                <TD>
+                  <Link
+                    href={`/admin/templates/${encodeURIComponent(t.key)}`}
+                    className="font-medium text-primary hover:underline"
+                  >
+                    {t.name}
+                  </Link>
+                  <p className="text-xs text-muted-foreground">{t.description}</p>
+                </TD>
+                <TD>
+                  <code className="font-mono text-xs">{t.key}</code>
+                </TD>
+                <TD className="tabular-nums">{t.version}</TD>
+                <TD>
+                  <RiskBadge risk={t.risk} />
+                </TD>
                 {CLOUDS.map((c) => (
-                  <div key={c}>
-                    <dt className="text-xs font-semibold uppercase text-muted-foreground">
-                      {c} ({t.permissions[c].length})
-                    </dt>
-                    <dd>
-                      {t.permissions[c].length === 0 ? (
-                        <span className="text-xs text-muted-foreground">not available</span>
-                      ) : (
-                        <ul className="mt-1 space-y-0.5 font-mono text-xs break-all">
-                          {t.permissions[c].map((p) => (
-                            <li key={p}>{p}</li>
-                          ))}
-                        </ul>
-                      )}
-                    </dd>
-                  </div>
+                  <TD key={c} className="tabular-nums">
+                    {t.permissions[c].length || <span className="text-muted-foreground">none</span>}
+                  </TD>
                 ))}
-              </dl>
-            </Card>
-          </li>
-        ))}
-      </ul>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
     </div>
   );
 }

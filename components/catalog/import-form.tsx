@@ -1,0 +1,107 @@
+"use client";
+
+import { type FormEvent, startTransition, useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
+import { Select, Textarea } from "@/components/ui/input";
+import type { ActionResult } from "@/lib/http/authed-action";
+
+type State = ActionResult<unknown> | null;
+type Imported = {
+  cloud: string;
+  format: string;
+  version: number;
+  permissionCount: number;
+  roleCount: number;
+  added: number;
+  removed: number;
+};
+
+const FORMAT_LABELS: Record<string, string> = {
+  "gcloud-roles-list": "GCP: gcloud iam roles list --format=json",
+  "gcloud-roles-describe": "GCP: gcloud iam roles describe --format=json (one or an array)",
+  "gcp-testable-permissions": "GCP: testable permissions (queryTestablePermissions JSON)",
+  "az-role-definition-list": "Azure: az role definition list",
+  "az-provider-operation-list": "Azure: az provider operation list",
+};
+
+/** Upload or paste one export; the result shows how many permissions were added and removed. */
+export function ImportForm({
+  formats,
+  action,
+}: {
+  formats: readonly string[];
+  action: (prev: State, form: FormData) => Promise<State>;
+}) {
+  const [state, dispatch, pending] = useActionState(action, null);
+  const error = state && !state.ok ? state.error : null;
+  const done = state?.ok ? (state.data as Imported) : null;
+  const contentError = error && error.field !== "format" ? error.message : null;
+  // Dispatch by hand so a failed import keeps the pasted text (a form action would reset the fields).
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    startTransition(() => dispatch(data));
+  };
+  return (
+    <form onSubmit={onSubmit} aria-label="Import catalog" aria-busy={pending} className="space-y-4">
+      <div className="max-w-xl">
+        <label htmlFor="import-format" className="block text-sm font-medium">
+          Format
+        </label>
+        <Select
+          id="import-format"
+          name="format"
+          required
+          defaultValue={formats[0]}
+          aria-invalid={error?.field === "format" || undefined}
+          aria-describedby={describedBy("import-format", { error: error?.field === "format" })}
+        >
+          {formats.map((f) => (
+            <option key={f} value={f}>
+              {FORMAT_LABELS[f] ?? f}
+            </option>
+          ))}
+        </Select>
+        <FieldError id="import-format" message={error?.field === "format" ? error.message : null} />
+      </div>
+      <div>
+        <label htmlFor="import-file" className="block text-sm font-medium">
+          Export file (JSON)
+        </label>
+        <input
+          id="import-file"
+          name="file"
+          type="file"
+          accept="application/json,.json"
+          className="mt-1 block text-sm"
+          aria-describedby="import-file-hint"
+        />
+        <FieldHint id="import-file">A file wins over pasted text.</FieldHint>
+      </div>
+      <div>
+        <label htmlFor="import-content" className="block text-sm font-medium">
+          Or paste the export
+        </label>
+        <Textarea
+          id="import-content"
+          name="content"
+          rows={8}
+          className="font-mono text-xs"
+          aria-invalid={!!contentError || undefined}
+          aria-describedby={describedBy("import-content", { error: !!contentError })}
+        />
+        <FieldError id="import-content" message={contentError} />
+      </div>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Importing…" : "Import"}
+      </Button>
+      {done ? (
+        <p role="status" className="text-sm" data-testid="import-result">
+          Imported {done.format} as version {done.version}: {done.permissionCount} permissions,{" "}
+          {done.roleCount} roles; {done.added} added, {done.removed} removed.
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,60 @@
+import type { Cloud, CloudPermissions } from "@/db/schema";
+import { buildRoleSpec, type Catalog, loadOrgCatalog } from "@/lib/catalog";
+import type { Ctx } from "@/lib/ctx";
+import { AppError, Validation } from "@/lib/errors";
+import { CLOUDS } from "./diff";
+
+/** Stand-in accounts: validation checks names and limits, which do not depend on the account. */
+export const PLACEHOLDER_ACCOUNTS: Record<Cloud, string> = {
+  aws: "123456789012",
+  gcp: "example-project",
+  azure: "00000000-0000-0000-0000-000000000000",
+};
+
+export type CheckedPermissions = {
+  permissions: CloudPermissions;
+  expanded: Record<Cloud, { pattern: string; matches: string[] }[]>;
+};
+
+/**
+ * Runs every cloud's permissions through the role builder against the org's catalog: unknown names are
+ * rejected with suggestions, wildcards expanded, Elevate-management permissions refused, cloud limits
+ * checked. Errors name the cloud's field (`permissions.aws`).
+ */
+export async function checkTemplatePermissions(
+  ctx: Ctx,
+  input: CloudPermissions,
+): Promise<CheckedPermissions> {
+  if (CLOUDS.every((c) => input[c].length === 0))
+    throw Validation("permissions", "give permissions for at least one cloud");
+  const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
+  const out: CheckedPermissions = {
+    permissions: { aws: [], gcp: [], azure: [] },
+    expanded: { aws: [], gcp: [], azure: [] },
+  };
+  for (const cloud of CLOUDS) {
+    if (input[cloud].length === 0) continue;
+    const spec = buildFor(catalog, cloud, input[cloud]);
+    out.permissions[cloud] = spec.permissions;
+    out.expanded[cloud] = spec.expanded;
+  }
+  return out;
+}
+
+function buildFor(catalog: Catalog, cloud: Cloud, permissions: string[]) {
+  try {
+    return buildRoleSpec({
+      cloud,
+      permissions,
+      resource: null,
+      accountId: PLACEHOLDER_ACCOUNTS[cloud],
+      catalog,
+    });
+  } catch (err) {
+    if (err instanceof AppError && (err.field === "permissions" || err.field === undefined)) {
+      const message = err.message.replace(/^permissions: /, "");
+      throw new AppError(err.code, `permissions.${cloud}: ${message}`, `permissions.${cloud}`);
+    }
+    throw err;
+  }
+}
