@@ -86,6 +86,24 @@ export function inngestDevRequested(value: string | undefined): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
+/** Names of Elevate's own configuration: a target may not reference them as its cloud credentials. */
+const OWN_CONFIG = new Set<string>([...Object.keys(Env.shape), "NEXTAUTH_SECRET", "DATABASE_URL"]);
+
+/**
+ * A cloud secret that a target's settings reference by name, read at the moment of use and never cached
+ * here. Undefined when unset or empty, or when the name is not a plain env name or is Elevate's own
+ * configuration (so an admin cannot turn a target into a way to send the database URL to an endpoint).
+ */
+export function secretFromEnv(name: string): string | undefined {
+  if (!/^[A-Z][A-Z0-9_]{0,127}$/.test(name) || isOwnConfigVar(name)) return undefined;
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+export function isOwnConfigVar(name: string): boolean {
+  return OWN_CONFIG.has(name) || name.startsWith("NEXTAUTH_") || name.startsWith("OIDC_");
+}
+
 export function resetEnv(): void {
   cached = undefined;
 }

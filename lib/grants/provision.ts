@@ -4,7 +4,7 @@ import { grants } from "@/db/schema";
 import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
-import { bindingIdFor, CloudError, type InspectResult } from "@/lib/clouds/port";
+import { type BindingSpec, bindingIdFor, CloudError, type InspectResult } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import type { Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
@@ -51,17 +51,12 @@ export async function provisionGrant({
     if (!(await reserveRole(ctx.db, g))) return toOutcome(await reread(ctx.db, ctx.orgId, grantId));
     const role = await adapter.ensureRole(target, g.roleSpec);
     const notAfter = new Date(Date.now() + g.durationSeconds * 1000);
-    const bound = await adapter.bind(target, {
-      grantId,
-      orgId: ctx.orgId,
-      roleName: role.roleName,
-      principal,
-      notAfter,
-    });
+    const binding = { grantId, orgId: ctx.orgId, roleName: role.roleName, principal, notAfter };
+    const bound = await adapter.bind(target, binding);
     const seen = await adapter.inspect(target, bound.bindingId);
     if (!seen.present) throw new CloudError("retryable", "binding not visible on read-back after bind");
     const requestIds = [...role.requestIds, ...bound.requestIds, ...seen.requestIds];
-    return await activate(ctx, g, { requestIds, bindingId: bound.bindingId, seen, notAfter });
+    return await activate(ctx, g, { requestIds, bindingId: bound.bindingId, seen, notAfter, binding });
   } catch (e) {
     return onProvisionError(ctx, g, target, e);
   }
@@ -97,7 +92,13 @@ async function claim(ctx: Ctx, grantId: string): Promise<GrantRow> {
 async function activate(
   ctx: Ctx,
   g: GrantRow,
-  made: { requestIds: string[]; bindingId: string; seen: InspectResult; notAfter: Date },
+  made: {
+    requestIds: string[];
+    bindingId: string;
+    seen: InspectResult;
+    notAfter: Date;
+    binding: BindingSpec;
+  },
 ): Promise<GrantOutcome> {
   const now = new Date();
   const provision = {
@@ -145,6 +146,17 @@ async function activate(
       .unbind(target, made.bindingId)
       .catch((err: unknown) =>
         logger.warn({ grantId: g.id, err }, "orphan binding left for the drift check"),
+      );
+  }
+  // A concurrent run (a duplicate event) activated first with its own expiry, and our later bind may have
+  // moved the cloud's expiry past it: put the recorded one back, so the cloud never outlasts the grant.
+  const recorded = current.expiresAt;
+  if (current.status === "active" && recorded && recorded.getTime() !== made.notAfter.getTime()) {
+    const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, g.targetId);
+    await adapterFor(ctx.db, target)
+      .bind(target, { ...made.binding, notAfter: recorded })
+      .catch((err: unknown) =>
+        logger.error({ alert: true, grantId: g.id, err }, "binding may outlast the grant's expiry"),
       );
   }
   return toOutcome(current);

@@ -1,6 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { grants, targets } from "@/db/schema";
+import { auditEvents, grants, targets } from "@/db/schema";
 import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { CloudError, type TargetRow } from "@/lib/clouds/port";
@@ -89,6 +89,46 @@ async function removeOne(
       { alert: "drift", orgId: target.orgId, targetId: target.id, bindingId: b.bindingId, err },
       "drift removal failed",
     );
+    await auditFailure(db, target, b, err).catch((e: unknown) =>
+      logger.error({ orgId: target.orgId, err: e }, "drift failure not audited"),
+    );
     return false;
   }
+}
+
+/** Records "could not remove" once per streak (not every pass), so the drift panel shows what is stuck. */
+async function auditFailure(
+  db: Db,
+  target: TargetRow,
+  b: { bindingId: string; grantId: string; roleName: string },
+  err: unknown,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [last] = await tx
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.orgId, target.orgId),
+          eq(auditEvents.subjectType, "binding"),
+          eq(auditEvents.subjectId, b.bindingId),
+          inArray(auditEvents.action, ["drift.removed", "drift.remove_failed"]),
+        ),
+      )
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+    if (last?.action === "drift.remove_failed") return;
+    await appendAudit(tx, systemCtx(tx, target.orgId, "reconciler"), {
+      action: "drift.remove_failed",
+      subjectType: "binding",
+      subjectId: b.bindingId,
+      data: {
+        targetId: target.id,
+        grantId: b.grantId,
+        roleName: b.roleName,
+        error: err instanceof CloudError ? err.message : "unexpected error",
+        requestIds: err instanceof CloudError && err.requestId ? [err.requestId] : [],
+      },
+    });
+  });
 }

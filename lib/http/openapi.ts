@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { VERSION } from "@/lib/env";
+import { ConnectTargetDocBody, DriftQuery, UpdateTargetDocBody } from "@/lib/targets/schemas";
+import { CreateTemplateInput, PreviewTemplateInput } from "@/lib/templates";
+import { CatalogQuery, UpdateTemplateBody } from "@/lib/templates/api-schemas";
 import { DecisionBody, GrantsQuery, RequestsQuery, RevokeBody, SubmitBody } from "./api-schemas";
 
 type Operation = {
-  method: "get" | "post";
+  method: "get" | "post" | "put" | "patch";
   path: string;
   summary: string;
   status?: 200 | 201;
@@ -29,7 +32,63 @@ export const API_OPERATIONS: Operation[] = [
   { method: "get", path: "/grants/{id}", summary: "Get one grant" },
   { method: "post", path: "/grants/{id}/revoke", summary: "Revoke a grant now", body: RevokeBody },
   { method: "get", path: "/targets", summary: "List targets you can request access to" },
+  {
+    method: "post",
+    path: "/targets",
+    summary: "Connect a target (credentials by environment-variable reference only; needs targets.manage)",
+    status: 201,
+    body: ConnectTargetDocBody,
+  },
+  { method: "get", path: "/targets/{id}", summary: "Get one target with its credential references" },
+  {
+    method: "patch",
+    path: "/targets/{id}",
+    summary: "Rename a target or replace its connection settings",
+    body: UpdateTargetDocBody,
+  },
+  {
+    method: "post",
+    path: "/targets/{id}/test",
+    summary: "Test a target's connection with a read-only call; reports ok and a clear message",
+  },
+  {
+    method: "get",
+    path: "/targets/{id}/drift",
+    summary: "Artifacts the reconciler removed from this target, or could not",
+    query: DriftQuery,
+  },
   { method: "get", path: "/templates", summary: "List task templates (latest version of each)" },
+  {
+    method: "post",
+    path: "/templates",
+    summary: "Create a task template (version 1)",
+    status: 201,
+    body: CreateTemplateInput,
+  },
+  { method: "get", path: "/templates/{key}", summary: "Get the latest version of a task template" },
+  {
+    method: "put",
+    path: "/templates/{key}",
+    summary: "Save a new version of a task template (expectedVersion must be the latest)",
+    body: UpdateTemplateBody,
+  },
+  {
+    method: "get",
+    path: "/templates/{key}/versions",
+    summary: "Every version of a task template, with what each save changed",
+  },
+  {
+    method: "post",
+    path: "/templates/preview",
+    summary: "Preview the exact role document one cloud receives (changes nothing)",
+    body: PreviewTemplateInput,
+  },
+  {
+    method: "get",
+    path: "/catalog",
+    summary: "Search templates and permissions across clouds",
+    query: CatalogQuery,
+  },
   { method: "get", path: "/openapi.json", summary: "This document", public: true },
 ];
 
@@ -47,6 +106,14 @@ function operation(op: Operation) {
   const parameters: Record<string, unknown>[] = [];
   if (op.path.includes("{id}")) {
     parameters.push({ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } });
+  }
+  if (op.path.includes("{key}")) {
+    parameters.push({
+      name: "key",
+      in: "path",
+      required: true,
+      schema: { type: "string", example: "vm.ssh" },
+    });
   }
   if (op.query) {
     const shape = jsonSchema(op.query) as { properties?: Record<string, unknown>; required?: string[] };

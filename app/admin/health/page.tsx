@@ -74,8 +74,11 @@ export default async function AdminHealthPage() {
               <dt className="text-muted-foreground">Active past expiry (over 1 minute)</dt>
               <dd>{stuck.activePastExpiry}</dd>
             </div>
-            <div className="pt-1">
-              <Ok ok={stuck.total === 0} good="none stuck" bad={`${stuck.total} need attention`} />
+            <div className="flex gap-2 pt-1">
+              <dt className="sr-only">Overall</dt>
+              <dd>
+                <Ok ok={stuck.total === 0} good="none stuck" bad={`${stuck.total} need attention`} />
+              </dd>
             </div>
           </dl>
         </TitledCard>

@@ -1,23 +1,33 @@
+import { ConnectTargetForm } from "@/components/targets/connect-target-form";
+import { DriftPanel } from "@/components/targets/drift-panel";
+import { TestConnectionButton } from "@/components/targets/test-connection-button";
 import { Badge } from "@/components/ui/badge";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { requireSessionCtx } from "@/lib/auth/session";
-import { listTargets } from "@/lib/catalog/list";
+import { type AdminTargetDto, listDrift, listTargetsForAdmin } from "@/lib/targets";
+import { connectTargetAction, testConnectionAction } from "./actions";
 
 export const metadata = { title: "Targets" };
 
 export default async function AdminTargetsPage() {
   const ctx = await requireSessionCtx("targets.manage");
-  const targets = await listTargets({ ctx });
+  const [targets, drift] = await Promise.all([
+    listTargetsForAdmin({ ctx }),
+    listDrift({ ctx, input: { limit: 50 } }),
+  ]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Targets</h1>
       <TitledCard
-        id="targets"
-        title={`${targets.length} targets`}
-        description="Read-only here; connecting targets arrives with the cloud onboarding work."
+        id="connect-target"
+        title="Connect a target"
+        description="An AWS account, GCP project or Azure subscription. Credentials are referenced by environment-variable name on the Elevate server; Elevate never stores or shows the secrets."
       >
+        <ConnectTargetForm action={connectTargetAction} />
+      </TitledCard>
+      <TitledCard id="targets" title={`${targets.length} targets`}>
         {targets.length === 0 ? (
           <EmptyState
             title="No targets yet"
@@ -32,6 +42,8 @@ export default async function AdminTargetsPage() {
                 <TH>Cloud</TH>
                 <TH>Account / project / subscription</TH>
                 <TH>Adapter</TH>
+                <TH>Connection</TH>
+                <TH>Status</TH>
               </TR>
             </THead>
             <TBody>
@@ -45,12 +57,60 @@ export default async function AdminTargetsPage() {
                   <TD>
                     <Badge tone={t.adapter === "sandbox" ? "info" : "neutral"}>{t.adapter}</Badge>
                   </TD>
+                  <TD>
+                    <ConnectionSummary target={t} />
+                  </TD>
+                  <TD className="min-w-64">
+                    <TestConnectionButton
+                      action={testConnectionAction}
+                      targetId={t.id}
+                      targetName={t.name}
+                      last={t.lastCheck}
+                    />
+                  </TD>
                 </TR>
               ))}
             </TBody>
           </Table>
         )}
       </TitledCard>
+      <DriftPanel items={drift} />
     </div>
+  );
+}
+
+/** Where the adapter connects and which variables hold its credentials (names only). */
+function ConnectionSummary({ target }: { target: AdminTargetDto }) {
+  const s = target.settings;
+  if (target.adapter === "sandbox") return <span className="text-muted-foreground">simulated</span>;
+  const c = s.credentials;
+  const vars = [c?.accessKeyIdVar, c?.secretAccessKeyVar, c?.sessionTokenVar, c?.var].filter(Boolean);
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+      <dt className="text-muted-foreground">Endpoint</dt>
+      <dd className="break-all">{s.endpoint ?? "public API"}</dd>
+      {s.region ? (
+        <>
+          <dt className="text-muted-foreground">Region</dt>
+          <dd>{s.region}</dd>
+        </>
+      ) : null}
+      <dt className="text-muted-foreground">Credentials</dt>
+      <dd>
+        {c?.type === "default" ? (
+          "SDK default chain"
+        ) : vars.length ? (
+          <code className="font-mono">{vars.join(", ")}</code>
+        ) : (
+          "—"
+        )}
+      </dd>
+      {s.pim !== undefined ? (
+        <>
+          <dt className="text-muted-foreground">PIM</dt>
+          <dd>{s.pim ? "on" : "off"}</dd>
+        </>
+      ) : null}
+    </dl>
   );
 }

@@ -219,12 +219,12 @@ describe("sandbox adapter", () => {
 });
 
 describe("adapterFor", () => {
-  it("serves sandbox targets and fails permanently, with a clear message, for adapters not in this build", async () => {
+  it("serves sandbox targets and fails permanently, with a clear message, for settings a cloud adapter cannot use", async () => {
     const { target } = await setup();
     expect(adapterFor(h.db, target).kind).toBe("sandbox");
     const attempt = () => adapterFor(h.db, { ...target, adapter: "gcp" });
     expect(attempt).toThrow(CloudError);
-    expect(attempt).toThrow(/not available in this build/);
+    expect(attempt).toThrow(/settings do not suit the gcp adapter \(settings\.credentials/);
   });
 });
 

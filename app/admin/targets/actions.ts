@@ -1,0 +1,28 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { AdminFormState } from "@/components/admin/admin-action-form";
+import { authedAction } from "@/lib/http/authed-action";
+import { connectTarget, testTargetConnection } from "@/lib/targets";
+import { connectInputFromForm } from "@/lib/targets/form";
+
+// Forms send strings; the verb validates the real shapes and names the field on error.
+const ConnectForm = z.record(z.string(), z.string());
+const connect = authedAction(ConnectForm, (ctx, fields) =>
+  connectTarget({ ctx, input: connectInputFromForm(fields) }),
+);
+export async function connectTargetAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+  const result = await connect(form);
+  if (result.ok) revalidatePath("/admin/targets");
+  return result;
+}
+
+const test = authedAction(z.object({ targetId: z.string() }), (ctx, input) =>
+  testTargetConnection({ ctx, input }),
+);
+export async function testConnectionAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+  const result = await test(form);
+  if (result.ok) revalidatePath("/admin/targets");
+  return result;
+}

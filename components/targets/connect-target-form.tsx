@@ -1,0 +1,171 @@
+"use client";
+
+import { type FormEvent, startTransition, useActionState, useState } from "react";
+import type { AdminAction } from "@/components/admin/admin-action-form";
+import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
+import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
+import { Select, Textarea } from "@/components/ui/input";
+import { formFieldFor } from "@/lib/targets/form";
+import { type CloudKey, CREDENTIAL_TYPES, CredentialFields } from "./credential-fields";
+import { TextField } from "./text-field";
+
+const SCOPE: Record<CloudKey, { label: string; placeholder: string; hint: string }> = {
+  aws: { label: "AWS account id", placeholder: "123456789012", hint: "12 digits." },
+  gcp: { label: "GCP project id", placeholder: "acme-prod-1", hint: "The project id, not its number." },
+  azure: {
+    label: "Azure subscription id",
+    placeholder: "00000000-0000-0000-0000-000000000000",
+    hint: "A GUID.",
+  },
+};
+
+/** Connects a cloud account, project or subscription. Failed submissions keep what was typed. */
+export function ConnectTargetForm({ action }: { action: AdminAction }) {
+  const [state, dispatch, pending] = useActionState(action, null);
+  const [cloud, setCloud] = useState<CloudKey>("aws");
+  const [adapter, setAdapter] = useState<string>("aws");
+  const [credentialType, setCredentialType] = useState(CREDENTIAL_TYPES.aws[0].value);
+  const error = state && !state.ok ? state.error : null;
+  const errors: Partial<Record<string, string>> = error ? { [formFieldFor(error.field)]: error.message } : {};
+  const connected = state?.ok ? (state.data as { name: string }) : null;
+
+  const onCloud = (next: CloudKey) => {
+    setCloud(next);
+    setAdapter((a) => (a === "sandbox" ? a : next));
+    setCredentialType(CREDENTIAL_TYPES[next][0].value);
+  };
+  // Dispatching by hand (not `action=`) keeps the fields filled when the server names an error.
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    startTransition(() => dispatch(data));
+  };
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Connect target" aria-busy={pending} className="space-y-4">
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField id="target-name" name="name" label="Name" required maxLength={100} error={errors.name} />
+        <div>
+          <label htmlFor="target-cloud" className="block text-sm font-medium text-foreground">
+            Cloud
+          </label>
+          <Select
+            id="target-cloud"
+            name="cloud"
+            value={cloud}
+            onChange={(e) => onCloud(e.target.value as CloudKey)}
+          >
+            <option value="aws">AWS</option>
+            <option value="gcp">Google Cloud</option>
+            <option value="azure">Azure</option>
+          </Select>
+        </div>
+        <TextField
+          id="target-external-id"
+          name="externalId"
+          label={SCOPE[cloud].label}
+          placeholder={SCOPE[cloud].placeholder}
+          hint={SCOPE[cloud].hint}
+          required
+          error={errors.externalId}
+        />
+        <div>
+          <label htmlFor="target-adapter" className="block text-sm font-medium text-foreground">
+            Adapter
+          </label>
+          <Select
+            id="target-adapter"
+            name="adapter"
+            value={adapter}
+            onChange={(e) => setAdapter(e.target.value)}
+            aria-invalid={errors.adapter ? true : undefined}
+            aria-describedby={describedBy("target-adapter", { hint: true, error: Boolean(errors.adapter) })}
+          >
+            <option value={cloud}>{cloud.toUpperCase()} API (real cloud or a compatible endpoint)</option>
+            <option value="sandbox">Sandbox (simulated, no credentials)</option>
+          </Select>
+          <FieldHint id="target-adapter">
+            The sandbox simulates the cloud inside Elevate's database.
+          </FieldHint>
+          <FieldError id="target-adapter" message={errors.adapter} />
+        </div>
+      </div>
+      {adapter === "sandbox" ? null : (
+        <div className="space-y-4">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <TextField
+              id="target-endpoint"
+              name="endpoint"
+              label="Endpoint (optional)"
+              type="url"
+              placeholder={cloud === "azure" ? "https://management.azure.com" : "https://…"}
+              hint="Leave empty for the cloud's public API. http:// only for 127.0.0.1 or localhost."
+              error={errors.endpoint}
+            />
+            {cloud === "aws" ? (
+              <TextField
+                id="target-region"
+                name="region"
+                label="Region (optional)"
+                placeholder="us-east-1"
+                error={errors.region}
+              />
+            ) : null}
+          </div>
+          <CredentialFields
+            cloud={cloud}
+            type={credentialType}
+            onTypeChange={setCredentialType}
+            errors={errors}
+          />
+          {cloud === "azure" ? <AzureFields errors={errors} /> : null}
+        </div>
+      )}
+      <div className="flex items-center gap-3">
+        <Button type="submit" disabled={pending}>
+          {pending ? "Connecting…" : "Connect target"}
+        </Button>
+      </div>
+      <FieldError id="target-form" message={errors.form} />
+      {connected ? (
+        <p role="status" className="text-sm text-foreground">
+          Connected “{connected.name}”. Use “Test connection” in the list below to check it.
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function AzureFields({ errors }: { errors: Partial<Record<string, string>> }) {
+  return (
+    <div className="space-y-4">
+      <div className="flex items-start gap-2">
+        <Checkbox id="target-pim" name="pim" aria-describedby="target-pim-hint" />
+        <div>
+          <label htmlFor="target-pim" className="text-sm font-medium text-foreground">
+            Use PIM schedules (Entra ID P2)
+          </label>
+          <FieldHint id="target-pim">Azure itself then ends each assignment at the grant's expiry.</FieldHint>
+        </div>
+      </div>
+      <div>
+        <label htmlFor="target-ca" className="block text-sm font-medium text-foreground">
+          Extra CA certificate (PEM, optional)
+        </label>
+        <Textarea
+          id="target-ca"
+          name="ca"
+          rows={3}
+          className="font-mono text-xs"
+          aria-invalid={errors.ca ? true : undefined}
+          aria-describedby={describedBy("target-ca", { hint: true, error: Boolean(errors.ca) })}
+        />
+        <FieldHint id="target-ca">
+          For an endpoint behind a private CA (a certificate, not a secret).
+        </FieldHint>
+        <FieldError id="target-ca" message={errors.ca} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { and, eq, ne } from "drizzle-orm";
+import { targets } from "@/db/schema";
+import { getTargetInOrgOrThrow } from "@/lib/access/queries";
+import { appendAudit } from "@/lib/audit/append";
+import { assertPermission, type Ctx } from "@/lib/ctx";
+import { Conflict, parseInput } from "@/lib/errors";
+import { publicSettings, type TargetDetailDto, toTargetDto } from "./dto";
+import { parseSettings, UpdateTargetInput } from "./schemas";
+
+/**
+ * Renames a target or replaces its connection settings (e.g. new credential references). Cloud, adapter
+ * and external id stay fixed: changing them under live grants would orphan what is in the cloud, so
+ * that is a new target.
+ */
+export async function updateTarget({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: UpdateTargetInput;
+}): Promise<TargetDetailDto> {
+  assertPermission(ctx, "targets.manage");
+  const { targetId, name, settings } = parseInput(UpdateTargetInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const current = await getTargetInOrgOrThrow(tx, ctx.orgId, targetId);
+    const nextSettings = settings === undefined ? current.settings : parseSettings(current.adapter, settings);
+    if (name !== undefined && name !== current.name) {
+      const [clash] = await tx
+        .select({ id: targets.id })
+        .from(targets)
+        .where(and(eq(targets.orgId, ctx.orgId), eq(targets.name, name), ne(targets.id, current.id)));
+      if (clash) throw Conflict(`A target named "${name}" already exists`);
+    }
+    const [row] = await tx
+      .update(targets)
+      .set({ name: name ?? current.name, settings: nextSettings as Record<string, unknown> })
+      .where(and(eq(targets.id, current.id), eq(targets.orgId, ctx.orgId)))
+      .returning();
+    await appendAudit(tx, ctx, {
+      action: "target.updated",
+      subjectType: "target",
+      subjectId: row.id,
+      data: {
+        ...(name !== undefined && name !== current.name ? { name: { from: current.name, to: name } } : {}),
+        ...(settings !== undefined ? { settings: publicSettings(row.settings) } : {}),
+      },
+    });
+    return toTargetDto(row);
+  });
+}
