@@ -6,6 +6,7 @@ import { logger } from "@/lib/log";
  */
 const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "lifecycle", run: async () => (await import("./lifecycle")).lifecycleBench() },
+  { name: "expiry-storm", run: async () => (await import("./expiry-storm")).run() },
   { name: "catalog-search", run: async () => (await import("./catalog-search")).run() },
   { name: "pages", run: async () => (await import("./pages")).run() },
 ];

@@ -58,7 +58,11 @@ export async function seedPageBench(
            when i <= ${activeGrants + pending} then 'pending'
            else (array['completed','denied','cancelled','lapsed'])[1 + (i % 4)] end,
       ${policy.id}::uuid, 1, 'approvers',
-      now() - (i * interval '20 seconds'), now() - (i * interval '20 seconds'),
+      -- Pending requests are recent (within the policy's pending timeout), so the server's reconciler
+      -- does not lapse them in the middle of the measurement.
+      now() - (case when i > ${activeGrants} and i <= ${activeGrants + pending}
+                    then (i - ${activeGrants}) * interval '5 seconds' else i * interval '20 seconds' end),
+      now() - (i * interval '20 seconds'),
       case when i <= ${activeGrants} or i > ${activeGrants + pending} then now() - (i * interval '20 seconds') end
     from generate_series(1, ${requests}) as i`);
   await db.execute(sql`

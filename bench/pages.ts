@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -24,15 +24,14 @@ const FLOOR_FACTOR = 3;
  * Portal latency with data: seeds 50,000 requests and 5,000 active grants in a fresh org (a fresh database
  * on DATABASE_URL's server, else PGlite in a temp dir), runs `next start` on loopback against it and
  * measures the inbox, my-requests and admin grants pages at 10 connections, next to a static file as floor.
- * Needs a prior `next build`.
+ * Builds the app first when there is no production build (.next/BUILD_ID).
  */
 export async function run(opts: PagesOptions = {}): Promise<Record<string, unknown>> {
   const root = process.cwd();
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    return {
-      bench: "pages",
-      error: "no production build: run `npx next build` first (.next/BUILD_ID is missing)",
-    };
+    // The build's own output goes to stderr so stdout stays one JSON line per bench.
+    const built = spawnSync("npx", ["next", "build"], { cwd: root, stdio: ["ignore", 2, 2] });
+    if (built.status !== 0) return { bench: "pages", error: `next build failed (exit ${built.status})` };
   }
   const seconds = opts.seconds ?? 10;
   const connections = opts.connections ?? 10;

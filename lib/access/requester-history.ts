@@ -1,9 +1,10 @@
 import { and, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { accessRequests, type RequestStatus, targets, taskTemplates } from "@/db/schema";
+import { loadOrgCatalog } from "@/lib/catalog/load";
 import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
 import { type InboxItem, listInbox } from "./list-inbox";
-import { previewRole } from "./role-preview";
+import { previewRole, type RolePreview } from "./role-preview";
 import type { ListInboxInput } from "./schemas";
 
 export type HistoryEntry = {
@@ -45,12 +46,23 @@ export async function listInboxCards({
     recentByRequester(ctx, [...new Set(items.map((i) => i.requester.id))]),
   ]);
   const templates = new Map(templateRows.map((t) => [t.id, t]));
+  // Many pending requests share a template, target and resource: build each distinct role once.
+  const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
+  const previews = new Map<string, Promise<RolePreview | null>>();
+  const preview = (item: InboxItem) => {
+    const template = templates.get(item.template.id);
+    if (!template) return Promise.resolve(null);
+    const key = `${template.id}|${item.target.id}|${item.resource ?? ""}`;
+    let p = previews.get(key);
+    if (!p) {
+      p = previewRole(ctx, item.target, template, item.resource, catalog).catch(() => null);
+      previews.set(key, p);
+    }
+    return p;
+  };
   const cards = await Promise.all(
     items.map(async (item): Promise<InboxCard> => {
-      const template = templates.get(item.template.id);
-      const role = template
-        ? await previewRole(ctx, item.target, template, item.resource).catch(() => null)
-        : null;
+      const role = await preview(item);
       return {
         ...item,
         permissionCount: role?.permissions.length ?? 0,

@@ -1,4 +1,5 @@
 import type { Cloud, CloudPermissions, Risk } from "@/db/schema";
+import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { maxRisk } from "@/lib/catalog/risk";
 import { buildRoleSpec } from "@/lib/catalog/role-builder";
@@ -28,6 +29,8 @@ export async function previewRole(
   target: TargetLike,
   template: { risk: Risk; permissions: CloudPermissions },
   resource: string | null,
+  /** Pass the org's catalog when previewing many roles at once, to read it once. */
+  catalog?: Catalog,
 ): Promise<RolePreview> {
   const spec = buildRoleSpec({
     cloud: target.cloud,
@@ -35,11 +38,11 @@ export async function previewRole(
     resource,
     accountId: target.externalId,
   });
-  const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
+  const cat = catalog ?? (await loadOrgCatalog(ctx.db, ctx.orgId));
   const tags = new Set<RiskTag>();
   const levels: Risk[] = [template.risk];
   for (const p of spec.permissions) {
-    const entry = catalog.get(target.cloud, p);
+    const entry = cat.get(target.cloud, p);
     for (const t of entry?.risk ?? []) tags.add(t);
     if (entry) levels.push(entry.riskLevel);
   }

@@ -1,0 +1,140 @@
+import { availableParallelism, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { sql } from "drizzle-orm";
+import { openDb } from "@/db/client";
+import { seedOrg } from "@/db/seed/org";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
+import { createInlineDriver } from "@/lib/workflows/inline";
+import { countByStatus, openCount, report, round, TARGETS } from "./expiry-storm-report";
+import { seedApproved } from "./expiry-storm-seed";
+
+export type ExpiryStormOptions = {
+  grants?: number;
+  /** Expiries are spread uniformly over this many seconds… */
+  windowSeconds?: number;
+  /** …starting this long after the expiries are set. */
+  leadSeconds?: number;
+  reconcileIntervalMs?: number;
+  /** Provisionings in flight at once (one request.approved event each). */
+  concurrency?: number;
+};
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * 5,000 grants on the sandbox cloud with the inline driver, all expiring within one minute. Approved
+ * requests are inserted in bulk; each grant is then provisioned by the inline driver handling its
+ * request.approved event (provisionGrant: role, binding, read-back, audit), which gives the provisioning
+ * throughput. The expiries are then moved into a one-minute window (bench only, as bench/shorten-expiry.ts
+ * does: database and cloud condition alike, then grant.extended), the reconciler loop starts, and the
+ * revocation lateness (revokedAt − expiresAt) is measured. Targets are judged in the output, never thrown.
+ */
+export async function run(opts: ExpiryStormOptions = {}): Promise<Record<string, unknown>> {
+  const n = opts.grants ?? 5_000;
+  const windowS = opts.windowSeconds ?? 60;
+  const leadS = opts.leadSeconds ?? 5;
+  const reconcileIntervalMs = opts.reconcileIntervalMs ?? env().ELEVATE_RECONCILE_INTERVAL_MS;
+  const concurrency = opts.concurrency ?? 8;
+  const started = performance.now();
+  const handle = await openDb({ url: env().DATABASE_URL, dataDir: null });
+  const { db } = handle;
+  try {
+    const org = await seedOrg(db, { slug: `storm-${Date.now().toString(36)}`, name: "Expiry storm bench" });
+    const orgId = org.org.id;
+    const seeded = await seedApproved(db, org, n);
+    const driver = createInlineDriver({ db, reconcileIntervalMs, concurrency, reconcile: { orgId } });
+
+    // Provisioning: one request.approved per request, `concurrency` in flight, yielding between events.
+    const p0 = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < seeded.length) {
+        const r = seeded[next++];
+        await nextTick();
+        await driver.dispatch([
+          { name: "request.approved", orgId, requestId: r.requestId, grantIds: [r.grantId] },
+        ]);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const provisionSeconds = (performance.now() - p0) / 1000;
+    const active = await countByStatus(db, orgId);
+
+    // The storm: every expiry inside [lead, lead + window) seconds from now, uniformly, in a random order.
+    const t0 = Date.now() + leadS * 1000;
+    const moved = await db.execute(sql`
+      with ranked as (
+        select id, row_number() over (order by random()) - 1 as k from grants
+        where org_id = ${orgId}::uuid and status = 'active')
+      update grants g
+      set expires_at = ${new Date(t0).toISOString()}::timestamptz
+        + (ranked.k * ${(windowS * 1000) / n}::float8) * interval '1 millisecond', updated_at = now()
+      from ranked where g.id = ranked.id
+      returning g.id, g.expires_at`);
+    await db.execute(sql`
+      update sandbox_bindings b set not_after = g.expires_at
+      from grants g where g.org_id = ${orgId}::uuid and g.status = 'active'
+        and b.target_id = g.target_id and b.binding_id = g.binding_id`);
+    const rows = (moved as unknown as { rows?: { id: string; expires_at: string | Date }[] }).rows ?? moved;
+    for (const r of rows as unknown as { id: string; expires_at: string | Date }[]) {
+      await driver.dispatch([
+        { name: "grant.extended", orgId, grantId: r.id, expiresAt: new Date(r.expires_at).toISOString() },
+      ]);
+    }
+    // Expiries that passed while they were being set would count as lateness: say how long this took.
+    const armedLateMs = Math.max(0, Date.now() - t0);
+    driver.start();
+
+    const deadline = t0 + windowS * 1000 + 2 * reconcileIntervalMs + 30_000;
+    let open = await openCount(db, orgId);
+    while (open > 0 && Date.now() < deadline) {
+      await sleep(500);
+      open = await openCount(db, orgId);
+    }
+    await driver.stop();
+    const perSecond = round(n / provisionSeconds);
+    const result = await report(db, org, reconcileIntervalMs);
+    return {
+      ...result,
+      targets: {
+        ...result.targets,
+        provisioning: {
+          targetPerSecond: TARGETS.PROVISION_PER_S,
+          result: perSecond >= TARGETS.PROVISION_PER_S ? "pass" : "fail",
+        },
+      },
+      grants: n,
+      db: handle.kind,
+      concurrency,
+      window: { leadSeconds: leadS, seconds: windowS, armedAfterFirstExpiryMs: armedLateMs },
+      provisioning: {
+        seconds: round(provisionSeconds),
+        grantsPerSecond: perSecond,
+        activeAfter: active.active ?? 0,
+        how: "approved requests inserted in bulk; each grant then provisioned by the inline driver's request.approved handler (provisionGrant)",
+      },
+      totalSeconds: round((performance.now() - started) / 1000),
+      // Figures from a shared, busy machine are not comparable with an idle one: say which it was.
+      host: { cpus: availableParallelism(), loadavg1: round(loadavg()[0], 2) },
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  logger.level = "silent";
+  run().then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
