@@ -10,6 +10,7 @@ import { TitledCard } from "@/components/ui/card";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
+import { INBOX_PAGE_SIZE } from "@/lib/access/limits";
 import type { InboxCard as Card } from "@/lib/access/requester-history";
 import { inboxQuery } from "@/lib/queries";
 import { InboxCard } from "./inbox-card";
@@ -60,7 +61,11 @@ export function InboxList({ initial }: { initial: Data }) {
   return (
     <TitledCard
       id="inbox"
-      title={`${data.items.length} pending`}
+      title={
+        data.items.length >= INBOX_PAGE_SIZE
+          ? `${INBOX_PAGE_SIZE} newest pending`
+          : `${data.items.length} pending`
+      }
       description="Newest first. Requests you made yourself never appear here."
       actions={
         lowRisk.size > 0 ? (

@@ -24,6 +24,8 @@ export type InboxCard = InboxItem & {
 
 const HISTORY = 5;
 
+export { INBOX_PAGE_SIZE } from "./limits";
+
 /**
  * The approver inbox with what a decision needs: permission count and risk tags of the role the grant will
  * create, and each requester's recent requests. Authorization is listInbox's: only its requesters are read.

@@ -1,4 +1,4 @@
-import { listInboxCards } from "@/lib/access/requester-history";
+import { INBOX_PAGE_SIZE, listInboxCards } from "@/lib/access/requester-history";
 import { uiRoute } from "../_lib/ui-route";
 
-export const GET = uiRoute((ctx) => listInboxCards({ ctx, input: {} }));
+export const GET = uiRoute((ctx) => listInboxCards({ ctx, input: { limit: INBOX_PAGE_SIZE } }));
