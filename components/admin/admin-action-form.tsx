@@ -1,6 +1,7 @@
 "use client";
 
-import { type ReactNode, useActionState } from "react";
+import { type ReactNode, useActionState, useEffect } from "react";
+import { toast } from "@/components/ui/toast";
 import type { ActionResult } from "@/lib/http/authed-action";
 
 export type AdminFormState = ActionResult<unknown> | null;
@@ -24,6 +25,10 @@ export function AdminActionForm({
   success?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
+  // The form may leave the page on success (a revoked grant leaves the list): say it in a toast too.
+  useEffect(() => {
+    if (state?.ok && success) toast({ title: success, tone: "success" });
+  }, [state, success]);
   return (
     <form action={formAction} className={className} aria-label={label} aria-busy={pending}>
       {children}
