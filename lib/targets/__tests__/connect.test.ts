@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { auditEvents, targets } from "@/db/schema";
@@ -211,7 +211,8 @@ describe("updateTarget and getTarget", () => {
     const actions = await h.db
       .select({ action: auditEvents.action })
       .from(auditEvents)
-      .where(and(eq(auditEvents.orgId, org.org.id), eq(auditEvents.subjectId, t.id)));
+      .where(and(eq(auditEvents.orgId, org.org.id), eq(auditEvents.subjectId, t.id)))
+      .orderBy(asc(auditEvents.seq));
     expect(actions.map((a) => a.action)).toEqual(["target.connected", "target.updated"]);
   });
 
