@@ -3,14 +3,18 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { cancelRequest, decideRequest, revokeGrant, submitRequest } from "@/lib/access";
+import { cancelRequest, decideRequest, extendGrant, revokeGrant, submitRequest } from "@/lib/access";
 import { approveMany } from "@/lib/access/approve-many";
+import { splitPermissionLines } from "@/lib/access/permission-lines";
 import { type ActionResult, authedAction } from "@/lib/http/authed-action";
 
 // Forms send strings; the verbs validate the real shapes (and name the field on error).
 const SubmitForm = z.object({
   targetId: z.string().default(""),
+  // "template" or "permissions": which of the two the requester chose (the other field is ignored).
+  mode: z.enum(["template", "permissions"]).default("template"),
   templateId: z.string().default(""),
+  permissions: z.string().default(""),
   resource: z.string().optional(),
   durationMinutes: z.string().default(""),
   justification: z.string().default(""),
@@ -18,8 +22,13 @@ const SubmitForm = z.object({
 });
 
 const submit = authedAction(SubmitForm, async (ctx, form) => {
-  const minutes = form.durationMinutes.trim() === "" ? Number.NaN : Number(form.durationMinutes);
-  return submitRequest({ ctx, input: { ...form, durationMinutes: minutes } });
+  const { mode, templateId, permissions, ...rest } = form;
+  const minutes = rest.durationMinutes.trim() === "" ? Number.NaN : Number(rest.durationMinutes);
+  const which =
+    mode === "permissions"
+      ? { permissions: splitPermissionLines(permissions) }
+      : { templateId: templateId || null };
+  return submitRequest({ ctx, input: { ...rest, ...which, durationMinutes: minutes } });
 });
 
 export type FormState = ActionResult<unknown> | null;
@@ -90,6 +99,30 @@ export async function giveBackAction(_prev: FormState, form: FormData): Promise<
 
 export async function giveBackGrantAction(input: { grantId: string }) {
   const result = await giveBack(input);
+  if (result.ok) revalidatePath("/");
+  return result;
+}
+
+// Minutes arrive as a string from the form; "" or junk becomes NaN so the verb names `minutes` in its error.
+const extend = authedAction(
+  z.object({
+    grantId: z.string(),
+    minutes: z.union([z.string(), z.number()]),
+    reason: z.string().default(""),
+    currentExpiresAt: z.string().optional(),
+  }),
+  (ctx, { minutes: raw, ...rest }) => {
+    const text = typeof raw === "string" ? raw.trim() : raw;
+    return extendGrant({ ctx, input: { ...rest, minutes: text === "" ? Number.NaN : Number(text) } });
+  },
+);
+export async function extendGrantAction(input: {
+  grantId: string;
+  minutes: string | number;
+  reason: string;
+  currentExpiresAt?: string;
+}) {
+  const result = await extend(input);
   if (result.ok) revalidatePath("/");
   return result;
 }

@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { encodeCursor, listRequests, REQUEST_STATUSES } from "@/lib/access";
+import { requestLabel } from "@/lib/access/request-label";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets } from "@/lib/catalog/list";
 import { AppError } from "@/lib/errors";
@@ -94,7 +95,7 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
                       href={`/requests/${r.id}`}
                       className="font-medium text-primary underline underline-offset-4"
                     >
-                      {r.template.name}
+                      {requestLabel(r)}
                     </Link>
                   </TD>
                   <TD>

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Time } from "@/components/ui/time";
+import { requestLabel } from "@/lib/access/request-label";
 import type { InboxCard as Card } from "@/lib/access/requester-history";
 
 export type Decide = (input: { requestId: string; verdict: "approve" | "deny"; comment?: string }) => void;
@@ -37,7 +38,7 @@ export function InboxCard({
           <Checkbox
             checked={selected}
             onCheckedChange={(v) => onSelect(v === true)}
-            aria-label={`Select ${item.template.name} for ${who} for bulk approval`}
+            aria-label={`Select ${requestLabel(item)} for ${who} for bulk approval`}
             disabled={busy}
           />
         ) : null}
@@ -45,10 +46,10 @@ export function InboxCard({
       <div className="min-w-0 flex-1 space-y-3">
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <p>
-            <strong>{who}</strong> wants <strong>{item.template.name}</strong> on {item.target.name} (
+            <strong>{who}</strong> wants <strong>{requestLabel(item)}</strong> on {item.target.name} (
             {item.target.cloud}) for {item.durationMinutes} minutes
           </p>
-          <RiskBadge risk={item.template.risk} />
+          <RiskBadge risk={item.risk} />
           <span className="text-muted-foreground">
             <Time value={item.createdAt} />
           </span>
@@ -66,6 +67,16 @@ export function InboxCard({
           <dt className="text-muted-foreground">Permissions</dt>
           <dd data-testid="permission-count">
             {item.permissionCount} in {item.target.cloud}
+            {item.permissions ? (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-muted-foreground">Listed by the requester</summary>
+                <ul className="mt-1 font-mono text-xs">
+                  {item.permissions.map((p) => (
+                    <li key={p}>{p}</li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
           </dd>
           <dt className="text-muted-foreground">Risk tags</dt>
           <dd className="flex flex-wrap gap-1">

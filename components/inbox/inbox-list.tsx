@@ -49,7 +49,7 @@ export function InboxList({ initial }: { initial: Data }) {
     invalidate: [["inbox"]],
   });
 
-  const lowRisk = new Set(data.items.filter((i) => i.template.risk === "low").map((i) => i.id));
+  const lowRisk = new Set(data.items.filter((i) => i.risk === "low").map((i) => i.id));
   const chosen = [...selected].filter((id) => lowRisk.has(id) && data.items.some((i) => i.id === id));
   const mark = (ids: string[], on: boolean) =>
     setBusy((b) => {

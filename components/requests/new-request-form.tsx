@@ -2,23 +2,18 @@
 
 import { useActionState, useEffect, useMemo, useState } from "react";
 import { type FormState, submitRequestAction } from "@/app/requests/actions";
-import { RiskBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { describedBy, FieldError } from "@/components/ui/field";
-import { Input, Select, Textarea } from "@/components/ui/input";
+import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { splitPermissionLines } from "@/lib/access/permission-lines";
+import { AccessChoice, type AccessMode, type TemplateOption } from "./access-choice";
 import { DurationField } from "./duration-field";
 import { RequestPreview } from "./request-preview";
 import { SUBMITTED_FLAG } from "./submitted-flag";
 import { filterTargets, type TargetOption, TargetPicker } from "./target-picker";
 
-export type TemplateOption = {
-  id: string;
-  label: string;
-  description: string;
-  risk: string;
-  placeholders: string[];
-};
+export type { TemplateOption };
 
 /**
  * The request form. Every field is controlled so a failed submission keeps what was typed (React resets
@@ -42,12 +37,14 @@ export function NewRequestForm({
   const [picked, setPicked] = useState(targets[0]?.id ?? "");
   // A filter that hides the picked target moves the choice to the first one shown.
   const targetId = shown.some((t) => t.id === picked) ? picked : (shown[0]?.id ?? "");
+  const [mode, setMode] = useState<AccessMode>("template");
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
+  const [permissions, setPermissions] = useState("");
   const [resource, setResource] = useState("");
   const [duration, setDuration] = useState(String(Math.min(60, maxMinutes)));
   const [justification, setJustification] = useState("");
   const [ticketUrl, setTicketUrl] = useState("");
-  const template = templates.find((t) => t.id === templateId);
+  const template = mode === "template" ? templates.find((t) => t.id === templateId) : undefined;
   const err = (f: string) =>
     state && !state.ok && state.error.field === f ? state.error.message : undefined;
   const invalid = (f: string) => (err(f) ? true : undefined);
@@ -75,33 +72,17 @@ export function NewRequestForm({
         error={err("targetId")}
       />
 
-      <div>
-        <Label htmlFor="templateId">What do you need to do?</Label>
-        <Select
-          id="templateId"
-          name="templateId"
-          className="mt-1"
-          value={templateId}
-          onChange={(e) => setTemplateId(e.target.value)}
-          aria-invalid={invalid("templateId")}
-          aria-describedby={describedBy("templateId", { hint: true, error: Boolean(err("templateId")) })}
-        >
-          {templates.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.label}
-            </option>
-          ))}
-        </Select>
-        <div id="templateId-hint" className="mt-2 flex items-start gap-2 text-sm text-muted-foreground">
-          {template ? (
-            <>
-              <RiskBadge risk={template.risk} />
-              <span>{template.description}</span>
-            </>
-          ) : null}
-        </div>
-        <FieldError id="templateId" message={err("templateId")} />
-      </div>
+      <AccessChoice
+        mode={mode}
+        onMode={setMode}
+        templates={templates}
+        templateId={templateId}
+        onTemplate={setTemplateId}
+        permissions={permissions}
+        onPermissions={setPermissions}
+        cloud={targets.find((t) => t.id === targetId)?.cloud}
+        error={err}
+      />
 
       <div>
         <Label htmlFor="resource">
@@ -172,6 +153,7 @@ export function NewRequestForm({
         params={{
           targetId,
           templateId,
+          ...(mode === "permissions" ? { permissions: splitPermissionLines(permissions) } : {}),
           resource: resource.trim(),
           durationMinutes: duration.trim() === "" ? Number.NaN : Number(duration),
         }}

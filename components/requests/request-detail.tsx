@@ -11,7 +11,7 @@ import { toast } from "@/components/ui/toast";
 import type { RequestViewDto } from "@/lib/access/request-view";
 import { requestQuery } from "@/lib/queries";
 import { AccessInstructions } from "./access-instructions";
-import { CancelRequestButton, GiveBackButton } from "./grant-actions";
+import { CancelRequestButton, ExtendGrantForm, GiveBackButton } from "./grant-actions";
 import { RequestTimeline } from "./request-timeline";
 import { SUBMITTED_FLAG } from "./submitted-flag";
 
@@ -33,7 +33,7 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
     <div className="max-w-3xl space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">
-          {r.template.name} on {r.target.name}
+          {r.template?.name ?? "Custom permissions"} on {r.target.name}
         </h1>
         <StatusBadge status={r.status} data-testid="request-status" />
       </div>
@@ -52,7 +52,8 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
           </dd>
           <dt className="text-muted-foreground">Task</dt>
           <dd className="flex flex-wrap items-center gap-2">
-            {r.template.name} <RiskBadge risk={r.template.risk} />
+            {r.template?.name ?? `${r.permissions?.length ?? 0} listed permissions`}{" "}
+            <RiskBadge risk={r.risk} />
           </dd>
           {r.resource ? (
             <>
@@ -109,6 +110,16 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
               </span>
             ) : null}
           </div>
+          {mine && g.status === "active" && g.expiresAt ? (
+            <details className="mb-4 rounded-md border border-border p-3">
+              <summary className="cursor-pointer text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring">
+                Need more time? Extend
+              </summary>
+              <div className="mt-3">
+                <ExtendGrantForm grantId={g.id} requestId={r.id} expiresAt={g.expiresAt} />
+              </div>
+            </details>
+          ) : null}
           {usage[g.id] ? (
             <div className="mb-4">
               <AccessInstructions usage={usage[g.id]} cloud={g.target.cloud} />

@@ -6,6 +6,7 @@ import { Badge, RiskBadge } from "@/components/ui/badge";
 import { CodeBlock } from "@/components/ui/code-block";
 import { Skeleton } from "@/components/ui/skeleton";
 import { type PreviewParams, previewQuery } from "@/lib/queries";
+import { ExplicitPermissionsPreview } from "./explicit-preview";
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -24,9 +25,8 @@ function endsAround(minutes: number): string {
 /** "What will happen": approvers, duration and the exact cloud document, before anything is submitted. */
 export function RequestPreview({ params }: { params: PreviewParams }) {
   const p = useDebounced(params, 400);
-  const ready = Boolean(
-    p.targetId && p.templateId && Number.isInteger(p.durationMinutes) && p.durationMinutes > 0,
-  );
+  const what = p.permissions ? p.permissions.length > 0 : Boolean(p.templateId);
+  const ready = Boolean(p.targetId && what && Number.isInteger(p.durationMinutes) && p.durationMinutes > 0);
   const q = useQuery({ ...previewQuery(p), enabled: ready });
 
   return (
@@ -41,7 +41,7 @@ export function RequestPreview({ params }: { params: PreviewParams }) {
       </h3>
       {!ready ? (
         <p className="mt-2 text-sm text-muted-foreground">
-          Pick a target, a task and a duration to see the details.
+          Pick a target, a task (or list permissions) and a duration to see the details.
         </p>
       ) : q.isPending ? (
         <div role="status" aria-label="Loading preview" className="mt-3 space-y-2">
@@ -68,6 +68,7 @@ export function RequestPreview({ params }: { params: PreviewParams }) {
               approved now), then removed automatically
             </dd>
           </dl>
+          {q.data.explicit ? <ExplicitPermissionsPreview explicit={q.data.explicit} /> : null}
           {q.data.roles.map((role) => (
             <div key={role.target.id} className="space-y-2">
               <p>

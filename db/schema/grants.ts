@@ -26,9 +26,19 @@ export type RoleSpec = {
   document: Record<string, unknown>;
 };
 
+/** One extension applied in the cloud: the binding re-made with the later expiry, read back. */
+export type GrantExtensionEvidence = {
+  from: string | null;
+  to: string;
+  requestIds: string[];
+  inspected: unknown;
+  at: string;
+};
+
 export type GrantEvidence = {
   provision?: { requestIds: string[]; bindingId: string; inspected: unknown; at: string };
   removal?: { requestIds: string[]; inspected: unknown; at: string };
+  extensions?: GrantExtensionEvidence[];
 };
 
 export const cloudRoles = pgTable(

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, ts } from "./_columns";
 import { organizations } from "./organizations";
 import { policies } from "./policies";
@@ -21,9 +22,10 @@ export const accessRequests = pgTable(
     targetId: uuid("target_id")
       .notNull()
       .references(() => targets.id),
-    templateId: uuid("template_id")
-      .notNull()
-      .references(() => taskTemplates.id),
+    /** Either a template or explicit permissions, never both (CHECK below). */
+    templateId: uuid("template_id").references(() => taskTemplates.id),
+    /** Explicit permissions for the target's cloud, already expanded against the org's catalog. */
+    permissions: jsonb("permissions").$type<string[]>(),
     /** Resource that narrows the template's scope (e.g. an instance id), validated by pattern. */
     resource: text("resource"),
     durationSeconds: integer("duration_seconds").notNull(),
@@ -43,6 +45,7 @@ export const accessRequests = pgTable(
   (t) => [
     index("requests_org_status_idx").on(t.orgId, t.status, t.createdAt),
     index("requests_requester_idx").on(t.orgId, t.requesterId, t.createdAt),
+    check("requests_template_xor_permissions", sql`(${t.templateId} is null) <> (${t.permissions} is null)`),
   ],
 );
 

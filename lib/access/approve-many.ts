@@ -1,9 +1,8 @@
-import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { accessRequests, taskTemplates } from "@/db/schema";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { AppError, parseInput } from "@/lib/errors";
 import { decideRequest } from "./decide";
+import { loadRequestDtos } from "./dto";
 
 export const ApproveManyInput = z.object({
   requestIds: z.array(z.uuid()).min(1, "pick at least one request").max(50),
@@ -33,11 +32,8 @@ export async function approveMany({
   assertPermission(ctx, "requests.approve");
   const { requestIds, comment } = parseInput(ApproveManyInput, input);
   const ids = [...new Set(requestIds)];
-  const rows = await ctx.db
-    .select({ id: accessRequests.id, risk: taskTemplates.risk })
-    .from(accessRequests)
-    .innerJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
-    .where(and(eq(accessRequests.orgId, ctx.orgId), inArray(accessRequests.id, ids)));
+  // The DTO's risk covers both kinds of request: a template's, or the catalog's for explicit permissions.
+  const rows = await loadRequestDtos(ctx.db, ctx.orgId, ids);
   const risk = new Map(rows.map((r) => [r.id, r.risk]));
 
   const results: ApproveManyResult[] = [];

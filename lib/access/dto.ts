@@ -13,7 +13,11 @@ import {
   taskTemplates,
   users,
 } from "@/db/schema";
+import { loadOrgCatalog } from "@/lib/catalog/load";
 import { NotFound } from "@/lib/errors";
+import { catalogRisk } from "./role-source";
+
+type RequestRow = typeof accessRequests.$inferSelect;
 
 /** Plain, JSON-safe shapes handed to every transport (dates are ISO strings). */
 export type UserRef = { id: string; email: string; name: string | null };
@@ -51,7 +55,12 @@ export type RequestDto = {
   status: RequestStatus;
   requester: UserRef;
   target: { id: string; name: string; cloud: Cloud; externalId: string };
-  template: { id: string; key: string; name: string; risk: Risk; version: number };
+  /** Null when the request lists its own permissions. */
+  template: { id: string; key: string; name: string; risk: Risk; version: number } | null;
+  /** Explicit permissions (expanded catalog names); null when the request names a template. */
+  permissions: string[] | null;
+  /** The template's risk, or for explicit permissions the highest catalog risk among them. */
+  risk: Risk;
   resource: string | null;
   durationMinutes: number;
   justification: string;
@@ -141,7 +150,7 @@ export async function loadRequestDtos(db: Db, orgId: string, ids: string[]): Pro
       .from(accessRequests)
       .innerJoin(users, eq(users.id, accessRequests.requesterId))
       .innerJoin(targets, eq(targets.id, accessRequests.targetId))
-      .innerJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
+      .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
       .where(and(eq(accessRequests.orgId, orgId), inArray(accessRequests.id, ids))),
     db
       .select({ a: approvals, approver: userCols })
@@ -151,6 +160,10 @@ export async function loadRequestDtos(db: Db, orgId: string, ids: string[]): Pro
       .orderBy(asc(approvals.createdAt), asc(approvals.id)),
     selectGrants(db, orgId, { requestIds: ids }),
   ]);
+  // The catalog is read only when a row lists its own permissions (it is cached per org).
+  const catalog = rows.some((x) => x.r.permissions) ? await loadOrgCatalog(db, orgId) : null;
+  const riskOf = (r: RequestRow, cloud: Cloud, template: { risk: Risk } | null): Risk =>
+    template?.risk ?? (catalog && r.permissions ? catalogRisk(catalog, cloud, r.permissions) : "high");
   const approvalsBy = groupBy(approvalRows, (x) => x.a.requestId);
   const grantsBy = groupBy(grantRows, (x) => x.g.requestId);
   const byId = new Map(
@@ -162,6 +175,8 @@ export async function loadRequestDtos(db: Db, orgId: string, ids: string[]): Pro
         requester,
         target,
         template,
+        permissions: r.permissions,
+        risk: riskOf(r, target.cloud, template),
         resource: r.resource,
         durationMinutes: Math.round(r.durationSeconds / 60),
         justification: r.justification,

@@ -13,6 +13,7 @@ export {
   toGrantDto,
   type UserRef,
 } from "./dto";
+export { ExtendGrantInput, extendGrant } from "./extend";
 export { getGrant } from "./get-grant";
 export { getRequest } from "./get-request";
 export { listGrants } from "./list-grants";

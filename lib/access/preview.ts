@@ -3,16 +3,19 @@ import type { z } from "zod";
 import { groups, memberships, users } from "@/db/schema";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { type ExplicitPreview, previewExplicit } from "./preview-explicit";
 import { getActivePolicy, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "./queries";
 import { previewRole, type RolePreview } from "./role-preview";
-import { SubmitInput } from "./schemas";
+import { roleSourceOf } from "./role-source";
+import { RequestFields, templateOrPermissions } from "./schemas";
 
-export const PreviewInput = SubmitInput.pick({
+export const PreviewInput = RequestFields.pick({
   targetId: true,
   templateId: true,
+  permissions: true,
   resource: true,
   durationMinutes: true,
-});
+}).superRefine(templateOrPermissions);
 export type PreviewInput = z.input<typeof PreviewInput>;
 
 export type RequestPreviewDto = {
@@ -20,7 +23,10 @@ export type RequestPreviewDto = {
   durationMinutes: number;
   maxMinutes: number;
   justificationRequired: boolean;
+  /** Empty while explicit permissions include names the catalog does not know (see `explicit.unknown`). */
   roles: RolePreview[];
+  /** For explicit permissions: what the wildcards expanded to, what was left out, what is unknown. */
+  explicit: ExplicitPreview | null;
 };
 
 /**
@@ -38,7 +44,7 @@ export async function previewRequest({
   const actor = requirePerson(ctx);
   const data = parseInput(PreviewInput, input);
   const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
-  const template = await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId);
+  const template = data.templateId ? await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId) : null;
   const rules = (await getActivePolicy(ctx.db, ctx.orgId)).document;
   const maxMinutes = Math.floor(rules.maxDurationSeconds / 60);
   if (data.durationMinutes > maxMinutes) {
@@ -64,12 +70,18 @@ export async function previewRequest({
     )
     .orderBy(asc(users.name));
 
-  let role: RolePreview;
+  const explicit = data.permissions
+    ? await previewExplicit(ctx, target, data.permissions, data.resource)
+    : null;
+  let roles: RolePreview[] = [];
   try {
-    role = await previewRole(ctx, target, template, data.resource);
+    if (explicit?.unknown.length === 0 || template) {
+      const source = roleSourceOf(target.cloud, template, explicit?.permissions ?? null);
+      roles = [await previewRole(ctx, target, source, data.resource)];
+    }
   } catch (e) {
     // Same wording as submitRequest: the field is the template, not the builder's internal "permissions".
-    if (e instanceof AppError && e.field === "permissions") {
+    if (e instanceof AppError && e.field === "permissions" && template) {
       throw Validation("templateId", `this template cannot be granted on ${target.cloud}: ${e.message}`);
     }
     throw e;
@@ -83,6 +95,7 @@ export async function previewRequest({
     durationMinutes: data.durationMinutes,
     maxMinutes,
     justificationRequired: rules.justificationRequired,
-    roles: [role],
+    roles,
+    explicit,
   };
 }

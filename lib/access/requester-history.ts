@@ -5,6 +5,7 @@ import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
 import { type InboxItem, listInbox } from "./list-inbox";
 import { previewRole, type RolePreview } from "./role-preview";
+import { roleSourceOf } from "./role-source";
 import type { ListInboxInput } from "./schemas";
 
 export type HistoryEntry = {
@@ -39,7 +40,7 @@ export async function listInboxCards({
 }): Promise<{ items: InboxCard[] }> {
   const { items } = await listInbox({ ctx, input });
   if (items.length === 0) return { items: [] };
-  const templateIds = [...new Set(items.map((i) => i.template.id))];
+  const templateIds = [...new Set(items.flatMap((i) => (i.template ? [i.template.id] : [])))];
   const [templateRows, history] = await Promise.all([
     ctx.db
       .select({ id: taskTemplates.id, risk: taskTemplates.risk, permissions: taskTemplates.permissions })
@@ -52,12 +53,14 @@ export async function listInboxCards({
   const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
   const previews = new Map<string, Promise<RolePreview | null>>();
   const preview = (item: InboxItem) => {
-    const template = templates.get(item.template.id);
-    if (!template) return Promise.resolve(null);
-    const key = `${template.id}|${item.target.id}|${item.resource ?? ""}`;
+    const template = item.template ? templates.get(item.template.id) : undefined;
+    if (!template && !item.permissions) return Promise.resolve(null);
+    const what = template ? template.id : item.permissions?.join(",");
+    const key = `${what}|${item.target.id}|${item.resource ?? ""}`;
     let p = previews.get(key);
     if (!p) {
-      p = previewRole(ctx, item.target, template, item.resource, catalog).catch(() => null);
+      const source = roleSourceOf(item.target.cloud, template ?? null, item.permissions);
+      p = previewRole(ctx, item.target, source, item.resource, catalog).catch(() => null);
       previews.set(key, p);
     }
     return p;
@@ -85,12 +88,16 @@ async function recentByRequester(ctx: Ctx, requesterIds: string[]): Promise<Map<
       requesterId: accessRequests.requesterId,
       status: accessRequests.status,
       createdAt: accessRequests.createdAt,
-      templateName: sql<string>`${taskTemplates.name}`.as("template_name"),
+      // Explicit permissions have no template: the same label the pages show.
+      templateName:
+        sql<string>`coalesce(${taskTemplates.name}, 'Custom permissions (' || jsonb_array_length(${accessRequests.permissions}) || ')')`.as(
+          "template_name",
+        ),
       targetName: sql<string>`${targets.name}`.as("target_name"),
       rn: rn.as("rn"),
     })
     .from(accessRequests)
-    .innerJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
+    .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
     .innerJoin(targets, eq(targets.id, accessRequests.targetId))
     .where(and(eq(accessRequests.orgId, ctx.orgId), inArray(accessRequests.requesterId, requesterIds)))
     .as("ranked");

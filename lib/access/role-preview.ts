@@ -1,10 +1,10 @@
-import type { Cloud, CloudPermissions, Risk } from "@/db/schema";
+import type { Cloud, Risk } from "@/db/schema";
 import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { maxRisk } from "@/lib/catalog/risk";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
+import { buildRequestRole, type RoleSource } from "./role-source";
 
 /** What a grant on one target will create: the exact role document and why it is risky. */
 export type RolePreview = {
@@ -21,30 +21,26 @@ export type RolePreview = {
 type TargetLike = RolePreview["target"];
 
 /**
- * Builds the role exactly as scheduleGrants does (same builder, same inputs), then reads risk tags from
- * the org's catalog. Keep the two calls in step: the preview promises what the grant will hold.
+ * Builds the role exactly as scheduleGrants does (buildRequestRole, same inputs), then reads risk tags
+ * from the org's catalog: the preview promises what the grant will hold.
  */
 export async function previewRole(
   ctx: Ctx,
   target: TargetLike,
-  template: { risk: Risk; permissions: CloudPermissions },
+  source: RoleSource,
   resource: string | null,
   /** Pass the org's catalog when previewing many roles at once, to read it once. */
   catalog?: Catalog,
 ): Promise<RolePreview> {
-  const spec = buildRoleSpec({
-    cloud: target.cloud,
-    permissions: template.permissions[target.cloud] ?? [],
-    resource,
-    accountId: target.externalId,
-  });
+  const spec = buildRequestRole(target, source.permissions, resource);
   const cat = catalog ?? (await loadOrgCatalog(ctx.db, ctx.orgId));
   const tags = new Set<RiskTag>();
-  const levels: Risk[] = [template.risk];
+  const levels: Risk[] = source.risk ? [source.risk] : [];
   for (const p of spec.permissions) {
     const entry = cat.get(target.cloud, p);
     for (const t of entry?.risk ?? []) tags.add(t);
-    if (entry) levels.push(entry.riskLevel);
+    // Explicit permissions have no declared risk: one the catalog does not know counts as high.
+    levels.push(entry?.riskLevel ?? (source.kind === "explicit" ? "high" : "low"));
   }
   return {
     target,

@@ -1,9 +1,9 @@
 import type { Db } from "@/db/client";
 import { grants } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import type { Ctx } from "@/lib/ctx";
 import { getTargetInOrgOrThrow, getTemplateInOrgOrThrow, type RequestRow } from "./queries";
+import { buildRequestRole, roleSourceOf } from "./role-source";
 
 /**
  * Creates the grants of a just-approved request, inside the approving transaction: one per target, status
@@ -11,13 +11,11 @@ import { getTargetInOrgOrThrow, getTemplateInOrgOrThrow, type RequestRow } from 
  */
 export async function scheduleGrants(tx: Db, ctx: Ctx, request: RequestRow): Promise<string[]> {
   const target = await getTargetInOrgOrThrow(tx, ctx.orgId, request.targetId);
-  const template = await getTemplateInOrgOrThrow(tx, ctx.orgId, request.templateId);
-  const roleSpec = buildRoleSpec({
-    cloud: target.cloud,
-    permissions: template.permissions[target.cloud] ?? [],
-    resource: request.resource,
-    accountId: target.externalId,
-  });
+  const template = request.templateId
+    ? await getTemplateInOrgOrThrow(tx, ctx.orgId, request.templateId)
+    : null;
+  const source = roleSourceOf(target.cloud, template, request.permissions);
+  const roleSpec = buildRequestRole(target, source.permissions, request.resource);
   const [grant] = await tx
     .insert(grants)
     .values({

@@ -25,15 +25,45 @@ const DurationMinutes = z
   .int("must be whole minutes")
   .positive();
 
-export const SubmitInput = z.object({
+/** Explicit permissions for the target's cloud: names or wildcards, expanded against the org's catalog. */
+const Permissions = z
+  .array(z.string().trim().min(1, "must not be empty").max(300), { error: "must be a list of permissions" })
+  .min(1, "name at least one permission")
+  .max(200, "at most 200 permissions");
+
+/** The fields of a request; SubmitInput and PreviewInput add the "template or permissions" rule. */
+export const RequestFields = z.object({
   targetId: z.uuid(),
-  templateId: z.uuid(),
+  templateId: z.uuid().nullish(),
+  permissions: Permissions.nullish(),
   resource: Resource,
   durationMinutes: DurationMinutes,
   // Required or not depends on the policy, so emptiness is checked by the verb.
   justification: z.string().trim().max(2000).default(""),
   ticketUrl: TicketUrl,
 });
+
+/** Exactly one of templateId and permissions: a request names a task template or lists its permissions. */
+export function templateOrPermissions(
+  v: { templateId?: string | null; permissions?: string[] | null },
+  ctx: z.RefinementCtx,
+) {
+  if (v.templateId && v.permissions) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["permissions"],
+      message: "give a templateId or permissions, not both",
+    });
+  } else if (!v.templateId && !v.permissions) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["templateId"],
+      message: "give a templateId or a list of permissions",
+    });
+  }
+}
+
+export const SubmitInput = RequestFields.superRefine(templateOrPermissions);
 export type SubmitInput = z.input<typeof SubmitInput>;
 
 export const DecideInput = z.object({

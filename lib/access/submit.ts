@@ -1,10 +1,11 @@
 import { accessRequests } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
 import { loadRequestDto, type RequestDto } from "./dto";
+import { expandExplicit } from "./explicit-permissions";
 import { getActivePolicy, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "./queries";
+import { buildRequestRole, type RoleSource, roleSourceOf } from "./role-source";
 import { SubmitInput } from "./schemas";
 
 /** Ask for access: records a pending request judged by the org's active policy. Nothing happens in a cloud. */
@@ -15,7 +16,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
 
   return ctx.db.transaction(async (tx) => {
     const target = await getTargetInOrgOrThrow(tx, ctx.orgId, data.targetId);
-    const template = await getTemplateInOrgOrThrow(tx, ctx.orgId, data.templateId);
+    const template = data.templateId ? await getTemplateInOrgOrThrow(tx, ctx.orgId, data.templateId) : null;
     const policy = await getActivePolicy(tx, ctx.orgId);
     const rules = policy.document;
 
@@ -30,7 +31,15 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
     if (rules.justificationRequired && data.justification.length === 0) {
       throw Validation("justification", "is required by the access policy");
     }
-    assertBuildable(target, template, data.resource);
+    // Explicit permissions are stored expanded, so the grant holds exactly what was checked and shown.
+    const explicit = data.permissions
+      ? await expandExplicit(tx, ctx.orgId, target, data.permissions, data.resource)
+      : null;
+    assertBuildable(
+      target,
+      roleSourceOf(target.cloud, template, explicit?.permissions ?? null),
+      data.resource,
+    );
 
     const [row] = await tx
       .insert(accessRequests)
@@ -38,7 +47,8 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
         orgId: ctx.orgId,
         requesterId: actor.userId,
         targetId: target.id,
-        templateId: template.id,
+        templateId: template?.id ?? null,
+        permissions: explicit?.permissions ?? null,
         resource: data.resource,
         durationSeconds,
         justification: data.justification,
@@ -55,9 +65,13 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
       subjectId: row.id,
       data: {
         targetId: target.id,
-        templateId: template.id,
-        templateKey: template.key,
-        templateVersion: template.version,
+        ...(template
+          ? { templateId: template.id, templateKey: template.key, templateVersion: template.version }
+          : {
+              requestedPermissions: data.permissions,
+              permissions: explicit?.permissions,
+              risk: explicit?.risk,
+            }),
         resource: data.resource,
         durationMinutes: data.durationMinutes,
         justification: data.justification,
@@ -78,18 +92,14 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
  */
 function assertBuildable(
   target: { cloud: "aws" | "gcp" | "azure"; externalId: string },
-  template: { permissions: Record<"aws" | "gcp" | "azure", string[]> },
+  source: RoleSource,
   resource: string | null,
 ) {
   try {
-    buildRoleSpec({
-      cloud: target.cloud,
-      permissions: template.permissions[target.cloud] ?? [],
-      resource,
-      accountId: target.externalId,
-    });
+    buildRequestRole(target, source.permissions, resource);
   } catch (e) {
-    if (e instanceof AppError && e.field === "permissions") {
+    // Explicit permissions keep the builder's field; a template's problem is the template's.
+    if (e instanceof AppError && e.field === "permissions" && source.kind === "template") {
       throw Validation("templateId", `this template cannot be granted on ${target.cloud}: ${e.message}`);
     }
     throw e;

@@ -21,7 +21,8 @@ export type AdminGrantRow = {
   status: GrantStatus;
   user: { id: string; email: string; name: string | null };
   target: { id: string; name: string; cloud: Cloud };
-  template: { id: string; name: string; risk: string };
+  /** Null for a request that listed its own permissions. */
+  template: { id: string; name: string; risk: string } | null;
   roleName: string;
   permissionCount: number;
   activatedAt: string | null;
@@ -70,7 +71,7 @@ export async function listActiveGrants({
     .innerJoin(accessRequests, eq(accessRequests.id, grants.requestId))
     .innerJoin(users, eq(users.id, grants.userId))
     .innerJoin(targets, eq(targets.id, grants.targetId))
-    .innerJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
+    .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
     .where(and(...filters))
     .orderBy(desc(grants.createdAt), desc(grants.id))
     .limit(limit + 1);

@@ -22,5 +22,12 @@ export {
 export { kindOfPlaceholder, RESOURCE_KINDS, type ResourceKind } from "./role-scope";
 export { type SearchResultDto, searchCatalog } from "./search-catalog";
 export { type SearchFilters, SearchIndex } from "./search-index";
+export {
+  type CatalogSyncDto,
+  listSyncTargets,
+  type SyncCatalogInput,
+  type SyncTargetDto,
+  syncCatalogFromTarget,
+} from "./sync";
 export type { AccessLevel, CatalogEntry, CatalogRole, RiskTag } from "./types";
 export { type Expansion, expandPermissions, suggest } from "./wildcard";

@@ -26,6 +26,16 @@ export type ManagedArtifacts = Evidence & {
   roles: string[];
 };
 
+/** Formats a cloud's own catalog answer is handed back in: the same ones the catalog importers read. */
+export type CatalogExportFormat =
+  | "gcloud-roles-list"
+  | "gcp-testable-permissions"
+  | "az-role-definition-list"
+  | "az-provider-operation-list";
+
+/** One catalog export, as JSON text, exactly as an admin could have exported and imported it by hand. */
+export type CatalogExport = { format: CatalogExportFormat; content: string };
+
 /** One interface, four implementations (sandbox, aws, gcp, azure). Every call is idempotent. */
 export interface CloudAdapter {
   readonly kind: AdapterKind;
@@ -41,6 +51,11 @@ export interface CloudAdapter {
   listManaged(target: TargetRow): Promise<ManagedArtifacts>;
   /** Delete an unused role ("not found" is success). */
   deleteRole(target: TargetRow, roleName: string): Promise<Evidence>;
+  /**
+   * Optional: read the cloud's permission catalog (GCP predefined roles and testable permissions; Azure
+   * built-in roles and provider operations), every page. AWS's catalog comes from iam-data instead.
+   */
+  syncCatalog?(target: TargetRow): Promise<Evidence & { exports: CatalogExport[] }>;
 }
 
 export type CloudErrorKind = "retryable" | "throttled" | "not_found" | "permanent";

@@ -113,6 +113,16 @@ function lazyAdapter(
     inspect: async (t, id) => (await current()).inspect(t, id),
     listManaged: async (t) => (await current()).listManaged(t),
     deleteRole: async (t, name) => (await current()).deleteRole(t, name),
+    // AWS has no catalog sync (its catalog comes from iam-data): leave the method absent, not failing.
+    ...(kind === "aws"
+      ? {}
+      : {
+          syncCatalog: async (t: TargetRow) => {
+            const adapter = await current();
+            if (!adapter.syncCatalog) throw new CloudError("permanent", `${kind}: no catalog sync`);
+            return adapter.syncCatalog(t);
+          },
+        }),
   };
 }
 

@@ -1,14 +1,15 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type GrantStatus, grants } from "@/db/schema";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver } from "@/lib/workflows/port";
 import { systemCtx } from "@/lib/workflows/system-ctx";
+import { applyExtension } from "./apply-extension";
 import { LEASE_MS } from "./backoff";
 import { provisionGrant } from "./provision";
 import { executeRevocation } from "./revoke";
 
-type Due = { id: string; orgId: string; status: GrantStatus };
+type Due = { id: string; orgId: string; status: GrantStatus; expiresAt: Date | null };
 
 /**
  * Claims due grants across all orgs with FOR UPDATE SKIP LOCKED and pushes their `nextAttemptAt` one lease
@@ -25,13 +26,15 @@ export async function claimDueGrants(
   const staleBefore = new Date(now.getTime() - staleMs);
   return db.transaction(async (tx) => {
     const rows = await tx
-      .select({ id: grants.id, orgId: grants.orgId, status: grants.status })
+      .select({ id: grants.id, orgId: grants.orgId, status: grants.status, expiresAt: grants.expiresAt })
       .from(grants)
       .where(
         and(
           orgId ? eq(grants.orgId, orgId) : undefined,
           or(
             and(eq(grants.status, "active"), lte(grants.expiresAt, now), due(grants.nextAttemptAt)),
+            // An extension whose cloud re-bind is still owed (extendGrant marks it; applyExtension clears it).
+            and(eq(grants.status, "active"), gt(grants.expiresAt, now), lte(grants.nextAttemptAt, now)),
             and(inArray(grants.status, ["revoking", "revoke_stuck"]), due(grants.nextAttemptAt)),
             // Scheduled/provisioning grants are the inline driver's first; only retries and stale ones are ours.
             and(
@@ -79,7 +82,10 @@ export async function processDue(
       const row = rows[next++];
       const ctx = systemCtx(db, row.orgId, "reconciler", workflows);
       try {
-        if (row.status === "active") {
+        if (row.status === "active" && row.expiresAt && row.expiresAt.getTime() > now.getTime()) {
+          counts.retried += 1;
+          await applyExtension({ ctx, input: { grantId: row.id } });
+        } else if (row.status === "active") {
           counts.expired += 1;
           await executeRevocation({ ctx, input: { grantId: row.id }, asOf: now });
         } else if (row.status === "revoking" || row.status === "revoke_stuck") {

@@ -52,6 +52,12 @@ export const API_OPERATIONS: Operation[] = [
     summary: "Test a target's connection with a read-only call; reports ok and a clear message",
   },
   {
+    method: "post",
+    path: "/targets/{id}/catalog-sync",
+    summary:
+      "Read a GCP or Azure target's own permission catalog and import it as new catalog versions (needs templates.edit)",
+  },
+  {
     method: "get",
     path: "/targets/{id}/drift",
     summary: "Artifacts the reconciler removed from this target, or could not",

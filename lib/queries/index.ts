@@ -43,7 +43,9 @@ export const requestQuery = (id: string) =>
 
 export type PreviewParams = {
   targetId: string;
+  /** Exactly one of the two: a template id, or explicit permissions (one per entry). */
   templateId: string;
+  permissions?: string[];
   resource: string;
   durationMinutes: number;
 };
@@ -54,10 +56,11 @@ export const previewQuery = (p: PreviewParams) =>
     queryFn: ({ signal }) => {
       const qs = new URLSearchParams({
         targetId: p.targetId,
-        templateId: p.templateId,
         durationMinutes: String(p.durationMinutes),
         ...(p.resource ? { resource: p.resource } : {}),
       });
+      if (p.permissions) for (const perm of p.permissions) qs.append("permissions", perm);
+      else qs.set("templateId", p.templateId);
       return fetchJson<RequestPreviewDto>(`/api/ui/preview?${qs}`, signal);
     },
     staleTime: 30_000,

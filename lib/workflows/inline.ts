@@ -1,6 +1,7 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { grants } from "@/db/schema";
+import { applyExtension } from "@/lib/grants/apply-extension";
 import { provisionGrant } from "@/lib/grants/provision";
 import { type ReconcileOptions, reconcileOnce } from "@/lib/grants/reconcile";
 import { executeRevocation } from "@/lib/grants/revoke";
@@ -95,6 +96,15 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
     }
   }
 
+  // The cloud keeps the old expiry until this works; a failure is marked for the reconciler to retry.
+  async function extend(orgId: string, grantId: string) {
+    try {
+      await applyExtension({ ctx: systemCtx(db, orgId, "workflow", driver), input: { grantId } });
+    } catch (err) {
+      logger.error({ orgId, grantId, err }, "applying the extension failed; the reconciler will retry");
+    }
+  }
+
   async function armFromDb() {
     const horizon = new Date(Date.now() + horizonMs);
     const rows = await db
@@ -139,6 +149,7 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
           queue.disarm(e.grantId);
           await track(revoke(e.orgId, e.grantId));
         } else if (e.name === "grant.extended") {
+          await track(extend(e.orgId, e.grantId));
           arm(e.orgId, e.grantId, e.expiresAt);
         }
       }

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { IMPORT_FORMATS, type ImportFormat, importCatalog } from "@/lib/catalog";
+import { IMPORT_FORMATS, type ImportFormat, importCatalog, syncCatalogFromTarget } from "@/lib/catalog";
 import { type ActionResult, authedAction } from "@/lib/http/authed-action";
 
 const Import = z.object({ format: z.string(), content: z.string() });
@@ -25,6 +25,17 @@ export async function importCatalogAction(_prev: unknown, form: FormData): Promi
   const pasted = String(form.get("content") ?? "");
   const content = file instanceof File && file.size > 0 ? await file.text() : pasted;
   const result = await run({ format: String(form.get("format") ?? ""), content });
+  if (result.ok) revalidatePath("/admin/catalog");
+  return result;
+}
+
+const sync = authedAction(z.object({ targetId: z.string() }), (ctx, input) =>
+  syncCatalogFromTarget({ ctx, input }),
+);
+
+/** Reads one GCP/Azure target's own catalog through its adapter and imports it. */
+export async function syncCatalogAction(_prev: unknown, form: FormData): Promise<ActionResult<unknown>> {
+  const result = await sync(form);
   if (result.ok) revalidatePath("/admin/catalog");
   return result;
 }

@@ -1,11 +1,12 @@
 import { ImportForm } from "@/components/catalog/import-form";
+import { SyncCatalogButton } from "@/components/catalog/sync-button";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { requireSessionCtx } from "@/lib/auth/session";
-import { IMPORT_FORMATS, listCatalogVersions } from "@/lib/catalog";
-import { importCatalogAction } from "./actions";
+import { IMPORT_FORMATS, listCatalogVersions, listSyncTargets } from "@/lib/catalog";
+import { importCatalogAction, syncCatalogAction } from "./actions";
 
 export const metadata = { title: "Permission catalog" };
 
@@ -14,7 +15,7 @@ const sample = (names: string[], total: number) =>
 
 export default async function AdminCatalogPage() {
   const ctx = await requireSessionCtx("templates.edit");
-  const versions = await listCatalogVersions({ ctx });
+  const [versions, syncTargets] = await Promise.all([listCatalogVersions({ ctx }), listSyncTargets({ ctx })]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Permission catalog</h1>
@@ -22,6 +23,26 @@ export default async function AdminCatalogPage() {
         AWS comes from iam-data; GCP and Azure start from a built-in set. Import your clouds' own exports to
         add what they know; each import replaces the previous one of the same format.
       </p>
+      {syncTargets.length > 0 ? (
+        <TitledCard
+          id="catalog-sync"
+          title="Sync from a cloud"
+          description="Reads the cloud's own roles and permissions through the target's credentials; a malformed answer changes nothing."
+        >
+          <ul className="space-y-3">
+            {syncTargets.map((t) => (
+              <li key={t.id} className="flex flex-wrap items-center gap-3">
+                <span className="min-w-48 text-sm">
+                  <span className="font-medium">{t.name}</span>{" "}
+                  <span className="text-muted-foreground uppercase">{t.cloud}</span>{" "}
+                  <code className="font-mono text-xs text-muted-foreground">{t.externalId}</code>
+                </span>
+                <SyncCatalogButton targetId={t.id} targetName={t.name} action={syncCatalogAction} />
+              </li>
+            ))}
+          </ul>
+        </TitledCard>
+      ) : null}
       <TitledCard
         id="catalog-import"
         title="Import an export"

@@ -7,6 +7,7 @@ import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
+import { customLabel } from "@/lib/access/request-label";
 import { listActiveGrants, listUsers } from "@/lib/admin";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets, listTemplates } from "@/lib/catalog/list";
@@ -121,9 +122,9 @@ export default async function AdminGrantsPage({
                     {g.target.name} <span className="text-muted-foreground">({g.target.cloud})</span>
                   </TD>
                   <TD>
-                    <div>{g.template.name}</div>
+                    <div>{g.template?.name ?? customLabel(g.permissionCount)}</div>
                     <div className="mt-1 flex flex-wrap gap-1">
-                      <RiskBadge risk={g.template.risk} />
+                      {g.template ? <RiskBadge risk={g.template.risk} /> : null}
                       <span className="text-xs text-muted-foreground">{g.permissionCount} permissions</span>
                     </div>
                   </TD>

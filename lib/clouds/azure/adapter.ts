@@ -3,6 +3,7 @@ import type { RoleSpec } from "@/db/schema";
 import { collectRequestIds } from "@/lib/clouds/gcp/request-ids";
 import { bindingIdFor, type CloudAdapter, CloudError, type TargetRow } from "@/lib/clouds/port";
 import { all, caller, isFailed, notFound } from "./call";
+import { azureCatalogExports } from "./catalog-sync";
 import { type AzureAdapterConfig, authorizationClient, azureSettings } from "./config";
 import { directStore } from "./direct-store";
 import {
@@ -178,6 +179,12 @@ export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
           );
         }
         return {};
+      }),
+
+    syncCatalog: (target) =>
+      evidence(async () => {
+        const { scope, client } = session(target);
+        return { exports: await azureCatalogExports(client, call, scope) };
       }),
   };
 }

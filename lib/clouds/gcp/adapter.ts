@@ -1,5 +1,6 @@
 import type { RoleSpec } from "@/db/schema";
 import { bindingIdFor, type CloudAdapter, CloudError } from "@/lib/clouds/port";
+import { gcpCatalogExports } from "./catalog-sync";
 import { defaultAuthClient, type GcpAdapterConfig, gcpSettings, projectsClient } from "./config";
 import { describeGcpError, type GcpFailure, isMarkedDeleted, toCloudError } from "./errors";
 import {
@@ -172,6 +173,13 @@ export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
           if (!("message" in current) && !current.deleted) throw toCloudError("roles.delete", deleted);
         }
         return {};
+      }),
+
+    syncCatalog: (target) =>
+      evidence(async () => {
+        const project = projectOf(target.externalId);
+        const { roles } = await connect();
+        return { exports: await gcpCatalogExports(roles, s.retry, project) };
       }),
   };
 }

@@ -36,6 +36,20 @@ export function rolesApi(client: AuthClient, baseUrl: string, timeoutMs: number)
   }
 
   return {
+    /** IAM v1 `roles.list` (predefined roles) with their permissions: one page. */
+    predefinedPage: (pageToken?: string) =>
+      call<{ roles?: unknown; nextPageToken?: string }>("GET", "roles", undefined, {
+        view: "FULL",
+        pageSize: 1000,
+        ...(pageToken ? { pageToken } : {}),
+      }),
+    /** IAM v1 `permissions.queryTestablePermissions` on a resource: one page. */
+    testablePage: (fullResourceName: string, pageToken?: string) =>
+      call<{ permissions?: unknown; nextPageToken?: string }>(
+        "POST",
+        "permissions:queryTestablePermissions",
+        { fullResourceName, pageSize: 1000, ...(pageToken ? { pageToken } : {}) },
+      ),
     create: (project: string, roleId: string, role: Omit<GcpRole, "name">) =>
       call<GcpRole>("POST", `${project}/roles`, { roleId, role }),
     get: (name: string) => call<GcpRole>("GET", name),

@@ -156,6 +156,32 @@ describe("requests", () => {
     expect(all).toMatchObject({ status: 403, json: { error: { code: "forbidden" } } });
   });
 
+  it("submits explicit permissions instead of a template (201) and refuses unknown ones naming the field", async () => {
+    const { tokens, submitBody } = await setup();
+    const { templateId: _template, ...rest } = submitBody;
+    const body = { ...rest, resource: null, permissions: ["ec2:DescribeInstance*", "ec2:StartInstances"] };
+    const created = await call(submit, "POST", "/requests", { token: tokens.requester, body });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ status: "pending", template: null, risk: "medium" });
+    expect(created.json.permissions).toContain("ec2:DescribeInstances");
+    expect(created.json.permissions).not.toContain("ec2:DescribeInstance*");
+
+    const unknown = await call(submit, "POST", "/requests", {
+      token: tokens.requester,
+      body: { ...body, permissions: ["ec2:DescribeInstancez"] },
+    });
+    expect(unknown).toMatchObject({
+      status: 400,
+      json: { error: { code: "validation", field: "permissions" } },
+    });
+    expect(unknown.json.error.message).toContain("ec2:DescribeInstances");
+    const both = await call(submit, "POST", "/requests", {
+      token: tokens.requester,
+      body: { ...submitBody, permissions: ["ec2:StartInstances"] },
+    });
+    expect(both).toMatchObject({ status: 400, json: { error: { field: "permissions" } } });
+  });
+
   it("refuses self-approval (403) and lets another approver approve (200) over the API channel", async () => {
     const { tokens, submitBody } = await setup();
     const own = await call(submit, "POST", "/requests", { token: tokens.approver, body: submitBody });

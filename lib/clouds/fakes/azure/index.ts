@@ -5,6 +5,7 @@ import {
   hasBearer,
   serveFake,
 } from "@/lib/clouds/fakes/gcp/fake-http";
+import { listBuiltInRoles, listProviderOperations } from "./catalog-handler";
 import { loopbackCertificate } from "./cert";
 import { armError, armErrorBody } from "./errors";
 import { handleScheduleRequests } from "./pim-handler";
@@ -12,7 +13,13 @@ import { handleAssignments, handleDefinitions } from "./rbac-handler";
 import { FakeAzureState } from "./state";
 
 export type { Fault } from "@/lib/clouds/fakes/gcp/fake-http";
-export { AZURE_LIMITS, FakeAzureState } from "./state";
+export {
+  AZURE_LIMITS,
+  FakeAzureState,
+  type FakeDefinition,
+  type FakeProvider,
+  type FakeProviderOperation,
+} from "./state";
 
 export type FakeAzure = {
   /** ARM endpoint (HTTPS on 127.0.0.1). */
@@ -29,7 +36,10 @@ export type FakeAzure = {
 const ROUTE =
   /^(.*)\/providers\/Microsoft\.Authorization\/(roleDefinitions|roleAssignments|roleAssignmentScheduleRequests)(?:\/([^/]+))?$/i;
 
-function route(state: FakeAzureState, req: FakeRequest) {
+const PROVIDER_OPERATIONS = /^\/providers\/Microsoft\.Authorization\/providerOperations$/i;
+const BUILT_IN = /^type eq 'BuiltInRole'$/i;
+
+function route(state: FakeAzureState, req: FakeRequest, base: string) {
   if (!hasBearer(req))
     return armError(
       401,
@@ -39,9 +49,13 @@ function route(state: FakeAzureState, req: FakeRequest) {
   if (!req.query.get("api-version"))
     return armError(400, "MissingApiVersionParameter", "The api-version query parameter is required.");
   // A scope starting with "/" arrives as "//subscriptions/…" from the SDK's path template.
-  const m = ROUTE.exec(decodeURIComponent(req.path).replace(/^\/+/, "/"));
+  const path = decodeURIComponent(req.path).replace(/^\/+/, "/");
+  if (PROVIDER_OPERATIONS.test(path) && req.method === "GET") return listProviderOperations(state, req, base);
+  const m = ROUTE.exec(path);
   if (!m) return armError(404, "InvalidResourceType", `No route for ${req.path}.`);
   const scope = m[1].toLowerCase();
+  if (m[2] === "roleDefinitions" && !m[3] && BUILT_IN.test(req.query.get("$filter") ?? ""))
+    return listBuiltInRoles(state, req, base, scope);
   const body = req.body as Record<string, unknown> | undefined;
   if (m[2] === "roleDefinitions") return handleDefinitions(state, req.method, scope, m[3], body);
   if (m[2] === "roleAssignments") return handleAssignments(state, req.method, scope, m[3], body);
@@ -49,18 +63,21 @@ function route(state: FakeAzureState, req: FakeRequest) {
 }
 
 /**
- * Azure Resource Manager authorization on loopback over HTTPS: custom role definitions, role assignments
- * and PIM schedule requests, with ARM error bodies, documented limits and `x-ms-request-id` headers.
+ * Azure Resource Manager authorization on loopback over HTTPS: custom and built-in role definitions,
+ * provider operations, role assignments and PIM schedule requests, with ARM error bodies, documented
+ * limits and `x-ms-request-id` headers.
  */
 export async function startFakeAzure(): Promise<FakeAzure> {
   const state = new FakeAzureState();
   const tls = loopbackCertificate();
+  let base = ""; // known once listening; used for absolute nextLinks
   const server = await serveFake({
-    handle: (req) => route(state, req),
+    handle: (req) => route(state, req, base),
     errorBody: armErrorBody,
     requestIdHeader: "x-ms-request-id",
     tls,
   });
+  base = server.url;
   return {
     url: server.url,
     ca: tls.cert,

@@ -14,6 +14,20 @@ export type FakeDefinition = {
   assignableScopes: string[];
   createdOn: string;
 };
+export type FakeProviderOperation = {
+  name: string;
+  displayName?: string;
+  description?: string;
+  origin?: string;
+  isDataAction?: boolean;
+};
+/** A resource provider as `providerOperations?$expand=resourceTypes` describes it. */
+export type FakeProvider = {
+  name: string;
+  displayName?: string;
+  operations: FakeProviderOperation[];
+  resourceTypes: { name: string; displayName?: string; operations: FakeProviderOperation[] }[];
+};
 export type FakeAssignment = {
   name: string;
   scope: string;
@@ -57,6 +71,11 @@ export class FakeAzureState {
   readonly scheduleRequests = new Map<string, FakeScheduleRequest>();
   readonly windows: Window[] = [];
   propagationDelayMs = 0;
+  /** The catalog Azure serves to every tenant: tests load it (e.g. from the shared iam-dataset). */
+  builtInDefinitions: FakeDefinition[] = [];
+  providerOperations: FakeProvider[] = [];
+  /** Largest catalog page the fake answers; small values exercise `nextLink` paging. */
+  catalogPageSize = 500;
   private clock = 0;
 
   /** Strictly increasing timestamps, so "latest request" is well defined even within one millisecond. */

@@ -1,3 +1,4 @@
+import { listPredefinedRoles, queryTestablePermissions } from "./catalog-handler";
 import { gcpError, gcpErrorBody } from "./errors";
 import { type FakeCall, type FakeRequest, type Fault, hasBearer, serveFake } from "./fake-http";
 import { handlePolicy } from "./policy-handler";
@@ -5,7 +6,12 @@ import { handleRoles } from "./roles-handler";
 import { FakeGcpState } from "./state";
 
 export type { Fault } from "./fake-http";
-export { FakeGcpState, GCP_LIMITS } from "./state";
+export {
+  FakeGcpState,
+  type FakePredefinedRole,
+  type FakeTestablePermission,
+  GCP_LIMITS,
+} from "./state";
 
 export type FakeGcp = {
   /** Base URL for both IAM v1 and Resource Manager v3 (`iamUrl` and `resourceManagerUrl`). */
@@ -22,14 +28,17 @@ function route(state: FakeGcpState, req: FakeRequest) {
   const path = decodeURIComponent(req.path);
   const policy = /^\/v3\/projects\/([^/:]+):(getIamPolicy|setIamPolicy)$/.exec(path);
   if (policy && req.method === "POST") return handlePolicy(state, policy[1], policy[2], req.body);
+  if (path === "/v1/roles" && req.method === "GET") return listPredefinedRoles(state, req);
+  if (path === "/v1/permissions:queryTestablePermissions" && req.method === "POST")
+    return queryTestablePermissions(state, req.body);
   const roles = /^\/v1\/projects\/([^/:]+)\/roles(\/.*)?$/.exec(path);
   if (roles) return handleRoles(state, req, roles[1], roles[2] ?? "");
   return gcpError(404, `The requested URL ${path} was not found on this server.`, "NOT_FOUND");
 }
 
 /**
- * Google Cloud IAM on loopback, spoken over the same REST the real SDK clients use: IAM v1 custom roles
- * and Resource Manager v3 allow policies, with Google's limits, error shapes and `x-goog-request-id`.
+ * Google Cloud IAM on loopback, spoken over the same REST the real SDK clients use: IAM v1 custom roles,
+ * predefined roles and testable permissions, and Resource Manager v3 allow policies, with Google's limits, error shapes and `x-goog-request-id`.
  */
 export async function startFakeGcp(): Promise<FakeGcp> {
   const state = new FakeGcpState();

@@ -10,6 +10,24 @@ export type FakeRole = {
   etag: string;
   deleted: boolean;
 };
+/** A predefined role as `roles.list` returns it with view FULL. */
+export type FakePredefinedRole = {
+  name: string;
+  title?: string;
+  description?: string;
+  includedPermissions?: string[];
+  stage?: string;
+  etag?: string;
+};
+/** A permission as `queryTestablePermissions` returns it (SUPPORTED is the default, so often omitted). */
+export type FakeTestablePermission = {
+  name: string;
+  title?: string;
+  description?: string;
+  stage?: string;
+  customRolesSupportLevel?: "SUPPORTED" | "TESTING" | "NOT_SUPPORTED";
+  apiDisabled?: boolean;
+};
 export type FakeCondition = { title: string; description?: string; expression: string };
 export type FakeBinding = { role: string; members: string[]; condition?: FakeCondition };
 
@@ -28,6 +46,11 @@ const EXPIRY = /^request\.time < timestamp\('([0-9T:.-]+Z)'\)$/;
 export class FakeGcpState {
   readonly projects = new Map<string, FakeProject>();
   propagationDelayMs = 0;
+  /** The catalog Google serves to everyone: tests load it (e.g. from the shared iam-dataset). */
+  predefinedRoles: FakePredefinedRole[] = [];
+  testablePermissions: FakeTestablePermission[] = [];
+  /** Largest catalog page the fake answers (Google: 1,000); small values exercise paging. */
+  catalogPageSize = 1000;
 
   project(id: string): FakeProject {
     let p = this.projects.get(id);
