@@ -1,4 +1,5 @@
 import { defaultDeps, type FunctionDeps } from "./deps";
+import { createGrantExtend } from "./functions/grant-extend";
 import { createGrantLifecycle } from "./functions/grant-lifecycle";
 import { createGrantRevoke } from "./functions/grant-revoke";
 import { createReconcile } from "./functions/reconcile";
@@ -14,6 +15,7 @@ export function createFunctions(deps: FunctionDeps) {
     createScheduleGrants(deps),
     createGrantLifecycle(deps),
     createGrantRevoke(deps),
+    createGrantExtend(deps),
     createReconcile(deps),
     createRoleGc(deps),
   ] as const;

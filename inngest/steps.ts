@@ -1,8 +1,10 @@
 import { loadGrantDto, loadGrantDtos } from "@/lib/access";
 import { AppError } from "@/lib/errors";
 import {
+  applyExtension,
   DEFAULT_ROLE_GRACE_MS,
   executeRevocation,
+  type GrantOutcome,
   provisionGrant,
   type ReconcileResult,
   reconcileOnce,
@@ -102,4 +104,10 @@ export async function collectRolesStep(deps: FunctionDeps): Promise<{ rolesDelet
     deps.reconcile?.orgId,
   );
   return { rolesDeleted };
+}
+
+/** Moves the cloud-enforced expiry to the grant's extended expiry (the verb already moved the database's). */
+export async function extendStep(deps: FunctionDeps, ref: GrantRef, fnId: string): Promise<GrantOutcome> {
+  const ctx = await jobCtx(deps, ref.orgId, fnId);
+  return applyExtension({ ctx, input: { grantId: ref.grantId } });
 }

@@ -18,7 +18,14 @@ afterAll(() => {
 });
 
 const URL_ = "http://localhost:3000/api/inngest";
-const EXPECTED = ["schedule-grants", "grant-lifecycle", "grant-revoke", "reconcile", "role-gc"];
+const EXPECTED = [
+  "schedule-grants",
+  "grant-lifecycle",
+  "grant-revoke",
+  "grant-extend",
+  "reconcile",
+  "role-gc",
+];
 
 describe("serve endpoint /api/inngest", () => {
   it("introspection (GET) counts every function and its failure handler, in dev mode", async () => {
