@@ -102,5 +102,7 @@ export const grants = pgTable(
     index("grants_org_status_idx").on(t.orgId, t.status),
     index("grants_due_idx").on(t.status, t.expiresAt),
     index("grants_user_idx").on(t.orgId, t.userId, t.status),
+    // Admin "live grants" lists newest first, one page at a time: walk this index instead of sorting.
+    index("grants_org_created_idx").on(t.orgId, t.createdAt, t.id),
   ],
 );

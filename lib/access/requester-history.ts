@@ -1,5 +1,5 @@
-import { and, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
-import { accessRequests, type RequestStatus, targets, taskTemplates } from "@/db/schema";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { accessRequests, type RequestStatus, targets, taskTemplates, users } from "@/db/schema";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
@@ -81,8 +81,14 @@ export async function listInboxCards({
 
 /** The last HISTORY + 1 requests of each requester, in one query (a window per requester). */
 async function recentByRequester(ctx: Ctx, requesterIds: string[]): Promise<Map<string, HistoryEntry[]>> {
-  const rn: SQL<number> = sql<number>`row_number() over (partition by ${accessRequests.requesterId} order by ${accessRequests.createdAt} desc, ${accessRequests.id} desc)`;
-  const ranked = ctx.db
+  // A LATERAL top-N per requester walks requests_requester_idx and stops after HISTORY + 1 rows each,
+  // instead of ranking every request of every requester (a window over thousands of rows).
+  const people = ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, ctx.orgId), inArray(users.id, requesterIds)))
+    .as("people");
+  const recent = ctx.db
     .select({
       id: accessRequests.id,
       requesterId: accessRequests.requesterId,
@@ -94,18 +100,26 @@ async function recentByRequester(ctx: Ctx, requesterIds: string[]): Promise<Map<
           "template_name",
         ),
       targetName: sql<string>`${targets.name}`.as("target_name"),
-      rn: rn.as("rn"),
     })
     .from(accessRequests)
     .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
     .innerJoin(targets, eq(targets.id, accessRequests.targetId))
-    .where(and(eq(accessRequests.orgId, ctx.orgId), inArray(accessRequests.requesterId, requesterIds)))
-    .as("ranked");
+    .where(and(eq(accessRequests.orgId, ctx.orgId), eq(accessRequests.requesterId, people.id)))
+    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+    .limit(HISTORY + 1)
+    .as("recent");
   const rows = await ctx.db
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rn, HISTORY + 1))
-    .orderBy(ranked.requesterId, ranked.rn);
+    .select({
+      id: recent.id,
+      requesterId: recent.requesterId,
+      status: recent.status,
+      createdAt: recent.createdAt,
+      templateName: recent.templateName,
+      targetName: recent.targetName,
+    })
+    .from(people)
+    .crossJoinLateral(recent)
+    .orderBy(recent.requesterId, desc(recent.createdAt), desc(recent.id));
   const out = new Map<string, HistoryEntry[]>();
   for (const r of rows) {
     const list = out.get(r.requesterId) ?? [];

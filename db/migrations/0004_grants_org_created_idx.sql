@@ -1,0 +1,1 @@
+CREATE INDEX "grants_org_created_idx" ON "grants" USING btree ("org_id","created_at","id");
