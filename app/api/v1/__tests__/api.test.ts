@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, type Db, getDb } from "@/db/client";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { env, resetEnv } from "@/lib/env";
+import { env } from "@/lib/env";
+import { apiTokenFor, callApi, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
 import { createApiToken, revokeApiToken } from "@/lib/tokens";
 import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
@@ -21,36 +21,10 @@ import { GET as listRequests, POST as submit } from "../requests/route";
 import { GET as listTargets } from "../targets/route";
 import { GET as listTemplates } from "../templates/route";
 
-type Handler = (req: Request, route?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
-type Call = {
-  token?: string;
-  body?: unknown;
-  rawBody?: string;
-  params?: Record<string, string>;
-  headers?: Record<string, string>;
-};
-
-let dataDir: string | undefined;
+const apiDb = setupApiDatabase();
 let db: Db;
-
-// The handlers resolve their database through getDb(); point it at Postgres (DATABASE_URL) or a temp PGlite.
-beforeAll(async () => {
-  await closeDb();
-  if (!process.env.DATABASE_URL) {
-    dataDir = mkdtempSync(path.join(tmpdir(), "elevate-api-"));
-    process.env.ELEVATE_DATA_DIR = dataDir;
-  }
-  // Approvals and revocations still run inline; only the periodic reconciler loop stays off.
-  process.env.ELEVATE_RECONCILER = "off";
-  resetEnv();
-  db = await getDb();
-});
-
-afterAll(async () => {
-  const driver = (await getWorkflowDriver()) as InlineDriver;
-  await driver.stop();
-  await closeDb();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+beforeAll(() => {
+  db = apiDb();
 });
 
 /** Approval and revocation run in the inline driver after the response; wait for them. */
@@ -58,23 +32,9 @@ async function settle() {
   await ((await getWorkflowDriver()) as InlineDriver).idle();
 }
 
-async function call(handler: Handler, method: string, url: string, opts: Call = {}) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const req = new Request(`http://localhost/api/v1${url}`, { method, headers, body });
-  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  return { status: res.status, json: await res.json() };
-}
+const call = callApi;
 
-async function tokenFor(org: SeededOrg, who: keyof SeededOrg["users"]) {
-  const made = await createApiToken({
-    ctx: systemCtx(db, org.org.id, "test"),
-    input: { name: `${who}-api`, userId: org.users[who].id },
-  });
-  return made.token;
-}
+const tokenFor = (org: SeededOrg, who: keyof SeededOrg["users"]) => apiTokenFor(db, org, who);
 
 async function setup() {
   const org = await createTestOrg(db);

@@ -1,59 +1,23 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, type Db, getDb } from "@/db/client";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { resetEnv } from "@/lib/env";
+import { apiTokenFor, callApi, type Handler, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
-import { createApiToken } from "@/lib/tokens";
-import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
-import { systemCtx } from "@/lib/workflows/system-ctx";
 import { GET as drift } from "../[id]/drift/route";
 import { GET as getOne, PATCH as update } from "../[id]/route";
 import { POST as testConnection } from "../[id]/test/route";
 import { POST as connect } from "../route";
 
-type Handler = (req: Request, route?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
-
-let dataDir: string | undefined;
+const apiDb = setupApiDatabase();
 let db: Db;
-
-beforeAll(async () => {
-  await closeDb();
-  if (!process.env.DATABASE_URL) {
-    dataDir = mkdtempSync(path.join(tmpdir(), "elevate-targets-api-"));
-    process.env.ELEVATE_DATA_DIR = dataDir;
-  }
-  process.env.ELEVATE_RECONCILER = "off";
-  resetEnv();
-  db = await getDb();
+beforeAll(() => {
+  db = apiDb();
 });
 
-afterAll(async () => {
-  await ((await getWorkflowDriver()) as InlineDriver).stop();
-  await closeDb();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const call = (handler: Handler, method: string, token: string, body?: unknown, id?: string) =>
+  callApi(handler, method, `/targets${id ? `/${id}` : ""}`, { token, body, params: id ? { id } : {} });
 
-async function call(handler: Handler, method: string, token: string, body?: unknown, id?: string) {
-  const req = new Request(`http://localhost/api/v1/targets${id ? `/${id}` : ""}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const params: Record<string, string> = id ? { id } : {};
-  const res = await handler(req, { params: Promise.resolve(params) });
-  return { status: res.status, json: await res.json() };
-}
-
-async function tokenFor(org: SeededOrg, who: keyof SeededOrg["users"]) {
-  const made = await createApiToken({
-    ctx: systemCtx(db, org.org.id, "test"),
-    input: { name: `${who}-api`, userId: org.users[who].id },
-  });
-  return made.token;
-}
+const tokenFor = (org: SeededOrg, who: keyof SeededOrg["users"]) => apiTokenFor(db, org, who);
 
 const body = (settings: Record<string, unknown>) => ({
   name: "prod-aws",

@@ -1,65 +1,23 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, type Db, getDb } from "@/db/client";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { resetEnv } from "@/lib/env";
+import { apiTokenFor, callApi, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
-import { createApiToken } from "@/lib/tokens";
-import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
-import { systemCtx } from "@/lib/workflows/system-ctx";
 import { GET as searchCatalog } from "../../catalog/route";
 import { GET as getTemplate, PUT as updateTemplate } from "../[key]/route";
 import { GET as versions } from "../[key]/versions/route";
 import { POST as preview } from "../preview/route";
 import { POST as createTemplate, GET as listTemplates } from "../route";
 
-type Handler = (req: Request, route?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
-
-let dataDir: string | undefined;
+const apiDb = setupApiDatabase();
 let db: Db;
-
-// The handlers resolve their database through getDb(); point it at Postgres (DATABASE_URL) or a temp PGlite.
-beforeAll(async () => {
-  await closeDb();
-  if (!process.env.DATABASE_URL) {
-    dataDir = mkdtempSync(path.join(tmpdir(), "elevate-tpl-api-"));
-    process.env.ELEVATE_DATA_DIR = dataDir;
-  }
-  process.env.ELEVATE_RECONCILER = "off";
-  resetEnv();
-  db = await getDb();
+beforeAll(() => {
+  db = apiDb();
 });
 
-afterAll(async () => {
-  await ((await getWorkflowDriver()) as InlineDriver).stop();
-  await closeDb();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const call = callApi;
 
-async function call(
-  handler: Handler,
-  method: string,
-  url: string,
-  opts: { token?: string; body?: unknown; params?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const req = new Request(`http://localhost/api/v1${url}`, { method, headers, body });
-  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  return { status: res.status, json: await res.json() };
-}
-
-async function tokenFor(org: SeededOrg, who: keyof SeededOrg["users"]) {
-  const made = await createApiToken({
-    ctx: systemCtx(db, org.org.id, "test"),
-    input: { name: `${who}-api`, userId: org.users[who].id },
-  });
-  return made.token;
-}
+const tokenFor = (org: SeededOrg, who: keyof SeededOrg["users"]) => apiTokenFor(db, org, who);
 
 async function setup() {
   const org = await createTestOrg(db);
