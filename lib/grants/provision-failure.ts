@@ -16,6 +16,7 @@ import {
   reread,
   toOutcome,
 } from "./queries";
+import { type Removal, removeBinding } from "./remove-binding";
 
 /** Any failure as a classified cloud error; unknown errors (database, bugs) are worth a retry. */
 export function asCloudError(e: unknown): CloudError {
@@ -82,20 +83,10 @@ export async function cleanupFailedProvision(
   } catch {
     // No adapter for this target: no call ever reached a cloud, so there is nothing to remove.
   }
-  let removal: { requestIds: string[]; inspected: unknown; at: string } | null = null;
+  let removal: Removal | null = null;
   if (adapter) {
     try {
-      const gone = await adapter.unbind(target, bindingId).catch((e: unknown) => {
-        if (e instanceof CloudError && e.kind === "not_found") return { requestIds: [] };
-        throw e;
-      });
-      const seen = await adapter.inspect(target, bindingId);
-      if (seen.present) throw new CloudError("retryable", "binding still present after unbind");
-      removal = {
-        requestIds: [...gone.requestIds, ...seen.requestIds],
-        inspected: seen,
-        at: new Date().toISOString(),
-      };
+      removal = await removeBinding(adapter, target, bindingId);
     } catch (e) {
       const err = asCloudError(e);
       logger.error(

@@ -4,7 +4,7 @@ import { grants } from "@/db/schema";
 import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
-import { bindingIdFor, CloudError } from "@/lib/clouds/port";
+import { bindingIdFor } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
@@ -19,6 +19,7 @@ import {
   reread,
   toOutcome,
 } from "./queries";
+import { type Removal, removeBinding } from "./remove-binding";
 import { onRevokeError } from "./revoke-failure";
 
 export const ExecuteRevocationInput = z.object({
@@ -50,23 +51,12 @@ export async function executeRevocation({
   const g = await begin(ctx, grantId, reason, asOf ?? new Date());
   if (g.status !== "revoking" && g.status !== "revoke_stuck") return toOutcome(g);
 
-  let removal: { requestIds: string[]; inspected: unknown; at: string };
+  let removal: Removal;
   try {
     const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, g.targetId);
     const adapter = adapterFor(ctx.db, target);
     const bindingId = g.bindingId ?? bindingIdFor(g.id);
-    const gone = await adapter.unbind(target, bindingId).catch((e: unknown) => {
-      if (e instanceof CloudError && e.kind === "not_found") return { requestIds: [] };
-      throw e;
-    });
-    // Only a read-back proves the access is gone; "not found" on unbind alone does not.
-    const seen = await adapter.inspect(target, bindingId);
-    if (seen.present) throw new CloudError("retryable", "binding still present after unbind");
-    removal = {
-      requestIds: [...gone.requestIds, ...seen.requestIds],
-      inspected: seen,
-      at: new Date().toISOString(),
-    };
+    removal = await removeBinding(adapter, target, bindingId);
   } catch (e) {
     return onRevokeError(ctx, g, asCloudError(e));
   }
