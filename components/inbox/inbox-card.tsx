@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { TicketRow } from "@/components/requests/ticket-row";
 import { Badge, RiskBadge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -82,20 +83,7 @@ export function InboxCard({
           <dd className="flex flex-wrap gap-1">
             {item.riskTags.length ? item.riskTags.map((t) => <Badge key={t}>{t}</Badge>) : "none"}
           </dd>
-          {item.ticketUrl ? (
-            <>
-              <dt className="text-muted-foreground">Ticket</dt>
-              <dd>
-                <a
-                  href={item.ticketUrl}
-                  rel="noreferrer noopener"
-                  className="text-primary underline underline-offset-4"
-                >
-                  {item.ticketUrl}
-                </a>
-              </dd>
-            </>
-          ) : null}
+          <TicketRow url={item.ticketUrl} />
           <dt className="text-muted-foreground">Approvals</dt>
           <dd>
             {item.approvals.filter((a) => a.verdict === "approve").length} of {item.approvalsRequired}

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { TicketRow } from "@/components/requests/ticket-row";
 import { RiskBadge, StatusBadge } from "@/components/ui/badge";
 import { TitledCard } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
@@ -67,20 +68,7 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
           <dd>{r.durationMinutes} minutes</dd>
           <dt className="text-muted-foreground">Justification</dt>
           <dd>{r.justification}</dd>
-          {r.ticketUrl ? (
-            <>
-              <dt className="text-muted-foreground">Ticket</dt>
-              <dd>
-                <a
-                  href={r.ticketUrl}
-                  rel="noreferrer noopener"
-                  className="text-primary underline underline-offset-4"
-                >
-                  {r.ticketUrl}
-                </a>
-              </dd>
-            </>
-          ) : null}
+          <TicketRow url={r.ticketUrl} />
           <dt className="text-muted-foreground">Approvals</dt>
           <dd>
             {approvals} of {r.approvalsRequired} from {r.approverGroup}

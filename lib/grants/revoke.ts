@@ -94,11 +94,7 @@ async function begin(ctx: Ctx, grantId: string, reason: string | undefined, asOf
 }
 
 /** revoking|revoke_stuck → revoked, once: the guarded update lets exactly one concurrent run through. */
-async function finish(
-  ctx: Ctx,
-  g: GrantRow,
-  removal: { requestIds: string[]; inspected: unknown; at: string },
-): Promise<GrantOutcome> {
+async function finish(ctx: Ctx, g: GrantRow, removal: Removal): Promise<GrantOutcome> {
   const next = grantTransition("revoking", { type: "revoked" });
   if (!next.ok) throw new Error(next.reason);
   const done = await ctx.db.transaction(async (tx) => {
