@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { organizations } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { findOrganization } from "@/lib/auth/org";
 import { findOrg } from "../org";
 import { run } from "../run";
 
@@ -22,10 +21,7 @@ export function registerAudit(program: Command): void {
           return 0;
         }
         const bad = result.firstBad!;
-        const [org] = await db
-          .select({ slug: organizations.slug })
-          .from(organizations)
-          .where(eq(organizations.id, bad.orgId));
+        const org = await findOrganization(db, { id: bad.orgId });
         process.stderr.write(
           `audit chain BROKEN: org ${org?.slug ?? "?"} (${bad.orgId}) seq ${bad.seq} event id ${bad.id}: ${bad.reason}` +
             ` (${result.checked} events verified before it)\n`,

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
+import { findUserByEmail } from "@/lib/auth/org";
 import { createApiToken } from "@/lib/tokens";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 import { findOrg } from "../org";
@@ -23,10 +22,7 @@ export function registerTokens(program: Command): void {
         const db = await getDb();
         const org = await findOrg(db, opts.org);
         const email = opts.user.trim();
-        const [user] = await db
-          .select({ id: users.id, email: users.email })
-          .from(users)
-          .where(and(eq(users.orgId, org.id), eq(sql`lower(${users.email})`, email.toLowerCase())));
+        const user = await findUserByEmail(db, org.id, email);
         if (!user) throw new CliError(`no user ${email} in organization ${org.slug}`);
         const expiresInDays = opts.expiresInDays === undefined ? undefined : Number(opts.expiresInDays);
         const made = await createApiToken({

@@ -1,7 +1,8 @@
-import { and, count, eq, lt, sql } from "drizzle-orm";
+import { and, count, eq, lt } from "drizzle-orm";
 import { grants, jobRuns } from "@/db/schema";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { env } from "@/lib/env";
+import { pingDatabase } from "@/lib/system/health";
 
 export type StuckGrants = {
   revokeStuck: number;
@@ -28,11 +29,9 @@ export async function getSystemHealth({ ctx }: { ctx: Ctx }): Promise<SystemHeal
   assertPermission(ctx, "system.health");
   const e = env();
   const now = Date.now();
-  const started = performance.now();
   let database: SystemHealth["database"];
   try {
-    await ctx.db.execute(sql`select 1`);
-    database = { kind: e.dbKind, ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    database = { kind: e.dbKind, ok: true, latencyMs: await pingDatabase(ctx.db) };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     return {
