@@ -1,10 +1,12 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type AppRole, groups, memberships, users } from "@/db/schema";
+import { type AppRole, groups, memberships, sessions, users } from "@/db/schema";
 import type { Actor } from "@/lib/ctx";
 import { permissionsFor } from "./permissions";
 
 export type UserActor = Extract<Actor, { userId: string }>;
+type Loaded = { actor: UserActor; orgId: string };
+type GroupRef = { name: string; role: AppRole | null };
 
 /**
  * Loads a person as an actor, with roles from local assignments plus their groups. Read on every request,
@@ -14,28 +16,73 @@ export async function loadUserActor(
   db: Db,
   userId: string,
   via: UserActor["type"] = "user",
-): Promise<{ actor: UserActor; orgId: string } | null> {
-  const [user] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.disabledAt)));
-  if (!user) return null;
-  const rows = await db
-    .select({ name: groups.name, role: groups.role })
+): Promise<Loaded | null> {
+  const [row] = await selectActor(db).where(and(eq(users.id, userId), isNull(users.disabledAt)));
+  return row ? toActor(row, via) : null;
+}
+
+/**
+ * The person behind a database-session token, in one query: the session must exist and not have expired,
+ * and its user must not be disabled (the same checks as the next-auth adapter's getSessionAndUser). Pages
+ * call this on every request, so it is one round trip rather than session, user and groups separately.
+ */
+export async function loadSessionActor(db: Db, sessionToken: string): Promise<Loaded | null> {
+  const [row] = await selectActor(db)
+    .innerJoin(sessions, eq(sessions.userId, users.id))
+    .where(
+      and(
+        eq(sessions.sessionToken, sessionToken),
+        gt(sessions.expires, sql`now()`),
+        isNull(users.disabledAt),
+      ) as SQL,
+    );
+  return row ? toActor(row, "user") : null;
+}
+
+/** A user with their groups (name and role) aggregated in the same row, group names sorted. */
+function selectActor(db: Db) {
+  const groupJson = sql<GroupRef[]>`json_build_object('name', ${groups.name}, 'role', ${groups.role})`;
+  const groupList = db
+    .select({ list: sql<GroupRef[]>`coalesce(json_agg(${groupJson} order by ${groups.name}), '[]'::json)` })
     .from(memberships)
     .innerJoin(groups, eq(groups.id, memberships.groupId))
-    .where(and(eq(memberships.userId, userId), eq(memberships.orgId, user.orgId)));
-  const roles = new Set<AppRole>(user.localRoles);
-  for (const r of rows) if (r.role) roles.add(r.role);
+    .where(and(eq(memberships.userId, users.id), eq(memberships.orgId, users.orgId)));
+  return db
+    .select({
+      id: users.id,
+      orgId: users.orgId,
+      email: users.email,
+      name: users.name,
+      localRoles: users.localRoles,
+      groups: sql<GroupRef[] | string>`(${groupList})`,
+    })
+    .from(users)
+    .$dynamic();
+}
+
+type ActorRow = {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string | null;
+  localRoles: AppRole[];
+  groups: GroupRef[] | string;
+};
+
+function toActor(row: ActorRow, via: UserActor["type"]): Loaded {
+  // postgres.js parses json columns; a json value inside a raw sql expression may arrive as text.
+  const list: GroupRef[] = typeof row.groups === "string" ? JSON.parse(row.groups) : row.groups;
+  const roles = new Set<AppRole>(row.localRoles);
+  for (const g of list) if (g.role) roles.add(g.role);
   return {
-    orgId: user.orgId,
+    orgId: row.orgId,
     actor: {
       type: via,
-      userId: user.id,
-      email: user.email,
-      name: user.name,
+      userId: row.id,
+      email: row.email,
+      name: row.name,
       roles: [...roles],
-      groups: rows.map((r) => r.name),
+      groups: list.map((g) => g.name),
       permissions: permissionsFor(roles),
     },
   };
