@@ -3,10 +3,13 @@ import { accessRequests } from "@/db/schema";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { afterCursor, decodeCursor, keysetText, page } from "./cursor";
-import { loadRequestDtos, type RequestDto } from "./dto";
+import { type RequestDto, selectRequestRows, toRequestDtos } from "./dto";
 import { ListRequestsInput } from "./schemas";
 
-/** Requests, newest first, one keyset page at a time. "all" needs `requests.read.all`. */
+/**
+ * Requests, newest first, one keyset page at a time. "all" needs `requests.read.all`. The page and its DTOs
+ * (approvals, grants) come from one query; only the page's rows become DTOs, not the one that peeks ahead.
+ */
 export async function listRequests({
   ctx,
   input,
@@ -26,19 +29,13 @@ export async function listRequests({
   if (targetId) filters.push(eq(accessRequests.targetId, targetId));
   if (cursor) filters.push(afterCursor(accessRequests.createdAt, accessRequests.id, decodeCursor(cursor)));
 
-  const rows = await ctx.db
-    .select({ id: accessRequests.id, keyset: keysetText(accessRequests.createdAt) })
-    .from(accessRequests)
+  const rows = await selectRequestRows(ctx.db, {
+    id: accessRequests.id,
+    keyset: keysetText(accessRequests.createdAt),
+  })
     .where(and(...filters))
     .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
     .limit(limit + 1);
   const { items, nextCursor } = page(rows, limit);
-  return {
-    items: await loadRequestDtos(
-      ctx.db,
-      ctx.orgId,
-      items.map((r) => r.id),
-    ),
-    nextCursor,
-  };
+  return { items: await toRequestDtos(ctx.db, ctx.orgId, items), nextCursor };
 }

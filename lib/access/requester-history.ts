@@ -1,9 +1,16 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { accessRequests, type RequestStatus, targets, taskTemplates, users } from "@/db/schema";
+import {
+  accessRequests,
+  type CloudPermissions,
+  type RequestStatus,
+  targets,
+  taskTemplates,
+  users,
+} from "@/db/schema";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
-import { type InboxItem, listInbox } from "./list-inbox";
+import { type InboxItem, inboxRows, toInboxItems } from "./list-inbox";
 import { previewRole, type RolePreview } from "./role-preview";
 import { roleSourceOf } from "./role-source";
 import type { ListInboxInput } from "./schemas";
@@ -28,6 +35,14 @@ const HISTORY = 5;
 export { INBOX_PAGE_SIZE } from "./limits";
 
 /**
+ * A template's per-cloud permission lists, read beside each inbox row for its role preview. Only a template of
+ * the request's own org counts (null otherwise, and for explicit permissions): no preview of another org's.
+ */
+const templatePermissions = sql<CloudPermissions | null>`case
+  when ${taskTemplates.orgId} = ${accessRequests.orgId} then ${taskTemplates.permissions}
+end`;
+
+/**
  * The approver inbox with what a decision needs: permission count and risk tags of the role the grant will
  * create, and each requester's recent requests. Authorization is listInbox's: only its requesters are read.
  */
@@ -38,36 +53,32 @@ export async function listInboxCards({
   ctx: Ctx;
   input: ListInboxInput;
 }): Promise<{ items: InboxCard[] }> {
-  const { items } = await listInbox({ ctx, input });
-  if (items.length === 0) return { items: [] };
-  const templateIds = [...new Set(items.flatMap((i) => (i.template ? [i.template.id] : [])))];
-  const [templateRows, history] = await Promise.all([
-    ctx.db
-      .select({ id: taskTemplates.id, risk: taskTemplates.risk, permissions: taskTemplates.permissions })
-      .from(taskTemplates)
-      .where(and(eq(taskTemplates.orgId, ctx.orgId), inArray(taskTemplates.id, templateIds))),
-    recentByRequester(ctx, [...new Set(items.map((i) => i.requester.id))]),
+  // The templates' permissions come with the inbox's own query: no separate read of task_templates.
+  const rows = await inboxRows({ ctx, input, extra: { templatePermissions } });
+  if (rows.length === 0) return { items: [] };
+  const [history, catalog] = await Promise.all([
+    recentByRequester(ctx, [...new Set(rows.map((r) => r.requester.id))]),
+    loadOrgCatalog(ctx.db, ctx.orgId),
   ]);
-  const templates = new Map(templateRows.map((t) => [t.id, t]));
+  const items = await toInboxItems(ctx, rows, catalog);
   // Many pending requests share a template, target and resource: build each distinct role once.
-  const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
   const previews = new Map<string, Promise<RolePreview | null>>();
-  const preview = (item: InboxItem) => {
-    const template = item.template ? templates.get(item.template.id) : undefined;
+  const preview = (item: InboxItem, permissions: CloudPermissions | null) => {
+    const template = item.template && permissions ? { risk: item.template.risk, permissions } : null;
     if (!template && !item.permissions) return Promise.resolve(null);
-    const what = template ? template.id : item.permissions?.join(",");
+    const what = template ? item.template?.id : item.permissions?.join(",");
     const key = `${what}|${item.target.id}|${item.resource ?? ""}`;
     let p = previews.get(key);
     if (!p) {
-      const source = roleSourceOf(item.target.cloud, template ?? null, item.permissions);
+      const source = roleSourceOf(item.target.cloud, template, item.permissions);
       p = previewRole(ctx, item.target, source, item.resource, catalog).catch(() => null);
       previews.set(key, p);
     }
     return p;
   };
   const cards = await Promise.all(
-    items.map(async (item): Promise<InboxCard> => {
-      const role = await preview(item);
+    items.map(async (item, i): Promise<InboxCard> => {
+      const role = await preview(item, rows[i].templatePermissions);
       return {
         ...item,
         permissionCount: role?.permissions.length ?? 0,
