@@ -1,16 +1,8 @@
 import type { HTMLAttributes } from "react";
 import { cn } from "./cn";
 
-const TONES = {
-  neutral: "bg-muted text-foreground ring-input/40",
-  info: "bg-blue-50 text-blue-800 ring-blue-700/20 dark:bg-blue-400/10 dark:text-blue-200 dark:ring-blue-300/30",
-  success:
-    "bg-green-50 text-green-800 ring-green-700/20 dark:bg-green-400/10 dark:text-green-200 dark:ring-green-300/30",
-  warning:
-    "bg-amber-50 text-amber-900 ring-amber-700/20 dark:bg-amber-400/10 dark:text-amber-200 dark:ring-amber-300/30",
-  danger: "bg-red-50 text-red-800 ring-red-700/20 dark:bg-red-400/10 dark:text-red-200 dark:ring-red-300/30",
-} as const;
-export type BadgeTone = keyof typeof TONES;
+const TONES = ["neutral", "info", "success", "warning", "danger"] as const;
+export type BadgeTone = (typeof TONES)[number];
 
 export function Badge({
   tone = "neutral",
@@ -19,11 +11,8 @@ export function Badge({
 }: HTMLAttributes<HTMLSpanElement> & { tone?: BadgeTone }) {
   return (
     <span
-      className={cn(
-        "inline-flex items-center whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
-        TONES[tone],
-        className,
-      )}
+      // .ui-badge and its tones live in app/globals.css (one class each instead of a dozen utilities).
+      className={cn("ui-badge", `ui-badge-${TONES.includes(tone) ? tone : "neutral"}`, className)}
       {...props}
     />
   );
