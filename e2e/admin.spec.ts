@@ -24,6 +24,20 @@ test("an admin revokes a live grant now, with a reason the requester and the aud
   const row = admin.getByTestId(`admin-grant-${grantId}`);
   await expect(row).toContainText(NAMES.requester);
   await expect(row).toContainText("SSH to a VM");
+
+  // Filter by the person's email (typed, not picked from a list of everyone): their grant stays, and an
+  // unknown email is named as such.
+  const email = ((await row.locator("td").first().locator("div").nth(1).textContent()) ?? "").trim();
+  await admin.getByLabel("User email").fill(email.toUpperCase());
+  await admin.getByRole("button", { name: "Filter" }).click();
+  await expect(admin).toHaveURL(/user=/);
+  await expect(row).toBeVisible();
+  await admin.getByLabel("User email").fill("nobody@example.invalid");
+  await admin.getByRole("button", { name: "Filter" }).click();
+  await expect(admin.getByText("nobody in this organization has the email")).toBeVisible();
+  await expect(row).toHaveCount(0);
+  await admin.goto("/admin/grants");
+
   await row.getByRole("button", { name: "Revoke" }).click();
   // The reason is required: an empty one is refused by the browser before anything is sent.
   await row.getByRole("button", { name: "Confirm revoke" }).click();
