@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { percentile } from "./stats";
 
@@ -80,4 +81,19 @@ export async function checkPage(url: string, cookie: string | undefined, marker?
     ok: res.status === 200 && (!marker || body.includes(marker)),
     bytes: body.length,
   };
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; null elsewhere). The server's
+ * CPU per request says what a page costs, independent of how the load generator and database share cores.
+ */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (USER_HZ = 100).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
