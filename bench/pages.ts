@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,11 +26,11 @@ const FLOOR_FACTOR = 3;
  * measures the inbox, my-requests and admin grants pages at 10 connections, next to a static route as the
  * floor (/robots.txt, prerendered at build and served by the same router as the pages). A built static file
  * is measured too, for reference: it skips the router, so it is a lower floor than any route.
- * Builds the app first when there is no production build (.next/BUILD_ID).
+ * Builds the app first when there is no production build, or when a source file is newer than it.
  */
 export async function run(opts: PagesOptions = {}): Promise<Record<string, unknown>> {
   const root = process.cwd();
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (!isBuildCurrent(root)) {
     // The build's own output goes to stderr so stdout stays one JSON line per bench.
     const built = spawnSync("npx", ["next", "build"], { cwd: root, stdio: ["ignore", 2, 2] });
     if (built.status !== 0) return { bench: "pages", error: `next build failed (exit ${built.status})` };
@@ -201,6 +201,21 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];
+
+/** True when .next holds a build newer than every source file: the bench measures what is checked out. */
+function isBuildCurrent(root: string): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const built = statSync(buildId).mtimeMs;
+  const newer = (dir: string): boolean =>
+    existsSync(dir) &&
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory() ? newer(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs > built,
+    );
+  return !SOURCE_DIRS.some((d) => newer(path.join(root, d)));
 }
 
 /** Any built chunk: served from disk by Next's static-file handler, before routing. */
