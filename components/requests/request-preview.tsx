@@ -77,12 +77,20 @@ export function RequestPreview({ params }: { params: PreviewParams }) {
                 <span data-testid="preview-permission-count">{role.permissions.length}</span> permission
                 {role.permissions.length === 1 ? "" : "s"}.
               </p>
-              <div className="flex flex-wrap gap-1">
-                <RiskBadge risk={role.riskLevel} />
+              <div className="flex flex-wrap items-center gap-1">
+                <RiskBadge risk={role.declaredRisk ?? role.riskLevel} data-testid="preview-risk" />
                 {role.riskTags.map((t) => (
                   <Badge key={t}>{t}</Badge>
                 ))}
               </div>
+              {role.declaredRisk && role.riskLevel !== role.declaredRisk ? (
+                // The template's risk is an admin's judgement; the catalog's per-permission rating is a
+                // heuristic. Show both rather than a second, different "risk" than the picker showed.
+                <p className="text-muted-foreground" data-testid="preview-catalog-risk">
+                  The template is rated {role.declaredRisk} risk; the catalog rates some of these permissions{" "}
+                  {role.riskLevel}.
+                </p>
+              ) : null}
               {role.notes.length ? (
                 <ul className="list-disc pl-5 text-muted-foreground">
                   {role.notes.map((n) => (

@@ -12,6 +12,12 @@ export type RolePreview = {
   roleName: string;
   permissions: string[];
   riskTags: RiskTag[];
+  /**
+   * The template's declared risk: the one the picker, the inbox and bulk approval go by. Null for explicit
+   * permissions, which have only the catalog's.
+   */
+  declaredRisk: Risk | null;
+  /** The highest of the declared risk and the catalog's rating of each permission. */
   riskLevel: Risk;
   document: Record<string, unknown>;
   binding: { condition?: { title: string; expression: string }; scope?: string };
@@ -47,6 +53,7 @@ export async function previewRole(
     roleName: spec.roleName,
     permissions: spec.permissions,
     riskTags: [...tags].sort(),
+    declaredRisk: source.risk,
     riskLevel: maxRisk(levels),
     document: spec.document,
     binding: spec.binding,

@@ -35,6 +35,11 @@ describe("previewRequest", () => {
     expect(role.target.id).toBe(targetId);
     expect(role.permissions.length).toBeGreaterThan(0);
     expect(role.riskTags.length).toBeGreaterThan(0);
+    // The risk the picker and the inbox show is the template's; the catalog's rating never lowers it.
+    const template = org.templates.find((t) => t.id === templateId);
+    expect(role.declaredRisk).toBe(template?.risk);
+    const order = ["low", "medium", "high"];
+    expect(order.indexOf(role.riskLevel)).toBeGreaterThanOrEqual(order.indexOf(role.declaredRisk ?? "low"));
 
     // The promise holds: the grant scheduled on approval carries the same role.
     const req = await submitAs(h.db, org, "requester", { durationMinutes: 90 });
