@@ -3,6 +3,7 @@ import { AuditFilters, type AuditFilterValues, utcInput } from "@/components/aud
 import { ChainStatus } from "@/components/audit/chain-status";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { withQuery } from "@/components/ui/href";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { getAuditChainStatus, listAuditEvents } from "@/lib/audit/list";
@@ -32,11 +33,10 @@ export default async function AuditPage({
     }),
     getAuditChainStatus({ ctx }),
   ]);
-  const query = new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => !!e[1]));
   const nextHref =
     page instanceof AppError || !page.nextCursor
       ? null
-      : `?${new URLSearchParams([...query, ["cursor", page.nextCursor]])}`;
+      : withQuery("/audit", { ...values, cursor: page.nextCursor });
 
   return (
     <div className="space-y-6">
@@ -49,7 +49,7 @@ export default async function AuditPage({
         description="Newest first. Times are UTC."
         actions={
           <a
-            href={`/audit/export?${query}`}
+            href={withQuery("/audit/export", values)}
             className="text-sm font-semibold text-primary underline underline-offset-4"
             download
           >

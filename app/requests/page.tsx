@@ -4,6 +4,7 @@ import { StatusBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { withQuery } from "@/components/ui/href";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { encodeCursor, listRequests, REQUEST_STATUSES } from "@/lib/access";
@@ -52,11 +53,7 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
     if (!(e instanceof AppError) || e.code !== "validation") throw e;
     error = "That page link is no longer valid; showing nothing. Clear the filters to start again.";
   }
-  const keep = (extra: Record<string, string>) => {
-    const qs = new URLSearchParams({ ...filters, ...extra });
-    for (const [k, v] of [...qs]) if (!v) qs.delete(k);
-    return `/requests?${qs}`;
-  };
+  const keep = (extra: Record<string, string>) => withQuery("/requests", { ...filters, ...extra });
 
   return (
     <div className="space-y-6">

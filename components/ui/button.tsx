@@ -4,20 +4,17 @@ import { cn } from "./cn";
 
 // The styles live in app/globals.css (.ui-btn, .ui-btn-<variant>, .ui-btn-<size>): one class each
 // instead of a dozen utilities on every button.
-const VARIANTS = ["primary", "secondary", "ghost", "destructive", "link"] as const;
-const SIZES = ["sm", "md", "icon"] as const;
+type Variant = "primary" | "secondary" | "ghost" | "destructive" | "link";
+type Size = "sm" | "md" | "icon";
 
 export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
-  variant?: (typeof VARIANTS)[number];
-  size?: (typeof SIZES)[number];
+  variant?: Variant;
+  size?: Size;
   /** Render the child (a Link, an <a>) with button styling instead of a <button>. */
   asChild?: boolean;
 };
 
-export function buttonClass(
-  variant: (typeof VARIANTS)[number] = "primary",
-  size: (typeof SIZES)[number] = "md",
-): string {
+export function buttonClass(variant: Variant = "primary", size: Size = "md"): string {
   return `ui-btn ui-btn-${size} ui-btn-${variant}`;
 }
 

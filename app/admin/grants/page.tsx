@@ -5,6 +5,7 @@ import { RiskBadge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { withQuery } from "@/components/ui/href";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
@@ -58,9 +59,7 @@ export default async function AdminGrantsPage({
     listTemplates({ ctx }),
   ]);
   const next = result instanceof AppError ? null : result.nextCursor;
-  const nextHref = next
-    ? `?${new URLSearchParams({ ...stripEmpty({ ...filters, cursor: undefined }), cursor: next })}`
-    : null;
+  const nextHref = next ? withQuery("/admin/grants", { ...filters, cursor: next }) : null;
 
   return (
     <div className="space-y-6">
@@ -173,8 +172,4 @@ export default async function AdminGrantsPage({
       </TitledCard>
     </div>
   );
-}
-
-function stripEmpty(o: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => !!e[1]));
 }
