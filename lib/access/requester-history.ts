@@ -90,7 +90,7 @@ export async function listInboxCards({
   return { items: cards };
 }
 
-/** The last HISTORY + 1 requests of each requester, in one query (a window per requester). */
+/** The last HISTORY + 1 requests of each requester, in one query (a LATERAL top-N per requester). */
 async function recentByRequester(ctx: Ctx, requesterIds: string[]): Promise<Map<string, HistoryEntry[]>> {
   // A LATERAL top-N per requester walks requests_requester_idx and stops after HISTORY + 1 rows each,
   // instead of ranking every request of every requester (a window over thousands of rows).
