@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { percentile } from "./stats";
 
@@ -84,16 +84,32 @@ export async function checkPage(url: string, cookie: string | undefined, marker?
 }
 
 /**
- * CPU time (user + system, ms) a process has used so far, from /proc (Linux; null elsewhere). The server's
- * CPU per request says what a page costs, independent of how the load generator and database share cores.
+ * CPU time (user + system, ms) the processes of a process group have used so far, from /proc (Linux; null
+ * elsewhere). The server runs as `npm start` in its own group: npm, its shell and the Next.js server. The
+ * server's CPU per request says what a page costs, independent of how the load generator and database
+ * share cores.
  */
-export function processCpuMs(pid: number | undefined): number | null {
-  if (!pid) return null;
+export function processGroupCpuMs(pgid: number | undefined): number | null {
+  if (!pgid) return null;
+  let ticks = 0;
+  let found = false;
   try {
-    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (USER_HZ = 100).
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the command name: pgrp is the 3rd, utime and stime the 12th and 13th (USER_HZ = 100).
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      if (Number(fields[2]) !== pgid) continue;
+      found = true;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
   } catch {
     return null;
   }
+  return found ? ticks * 10 : null;
 }

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { openDb } from "@/db/client";
 import { env } from "@/lib/env";
-import { checkPage, demoCookie, measure, processCpuMs, type RouteFigures } from "./pages-http";
+import { checkPage, demoCookie, measure, processGroupCpuMs, type RouteFigures } from "./pages-http";
 import { seedPageBench } from "./pages-seed";
 
 export type PagesOptions = {
@@ -22,7 +22,7 @@ const FLOOR_FACTOR = 3;
 
 /**
  * Portal latency with data: seeds 50,000 requests and 5,000 active grants in a fresh org (a fresh database
- * on DATABASE_URL's server, else PGlite in a temp dir), runs `next start` on loopback against it and
+ * on DATABASE_URL's server, else PGlite in a temp dir), runs `npm start` on loopback against it and
  * measures the inbox, my-requests and admin grants pages at 10 connections, next to a static route as the
  * floor (/robots.txt, prerendered at build and served by the same router as the pages). A built static file
  * is measured too, for reference: it skips the router, so it is a lower floor than any route.
@@ -77,9 +77,9 @@ export async function run(opts: PagesOptions = {}): Promise<Record<string, unkno
       const url = `${base}${r.path}`;
       const check = await checkPage(url, r.cookie, r.marker);
       await measure(url, { cookie: r.cookie, connections, seconds: 2 }); // warm-up, not recorded
-      const cpuBefore = processCpuMs(server.pid);
+      const cpuBefore = processGroupCpuMs(server.pid);
       const figures = await measure(url, { cookie: r.cookie, connections, seconds });
-      const cpuAfter = processCpuMs(server.pid);
+      const cpuAfter = processGroupCpuMs(server.pid);
       results.push({
         name: r.name,
         rendered: check.ok,
@@ -96,6 +96,7 @@ export async function run(opts: PagesOptions = {}): Promise<Record<string, unkno
       bench: "pages",
       db: store.kind,
       seed: { ...seed, seconds: seedSeconds },
+      server: `npm start: ${startScript(root)}`,
       load: { connections, seconds },
       targets: { p95MaxMs: P95_MAX_MS, floorFactor: FLOOR_FACTOR },
       routes: results.map((r) => ({
@@ -150,12 +151,12 @@ async function openStore(slug: string): Promise<Store> {
   };
 }
 
+/** The server as operators start it (package.json's start script, with its Node flags), on loopback. */
 function startNext(root: string, port: number, extra: Record<string, string>): ChildProcess {
-  const bin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  return spawn(process.execPath, [bin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  return spawn("npm", ["run", "--silent", "start", "--", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
-    detached: true, // its own process group, so stopping it stops its workers too
+    detached: true, // its own process group: its CPU is measured, and stopping it stops npm's children too
     env: {
       ...process.env,
       ...extra,
@@ -179,7 +180,7 @@ function stopServer(server: ChildProcess): void {
 async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited with code ${server.exitCode}`);
+    if (server.exitCode !== null) throw new Error(`npm start exited with code ${server.exitCode}`);
     try {
       if ((await fetch(url, { redirect: "manual" })).status < 500) return;
     } catch {
@@ -187,7 +188,7 @@ async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`next start did not answer ${url} within 60 s`);
+  throw new Error(`npm start did not answer ${url} within 60 s`);
 }
 
 function freePort(): Promise<number> {
@@ -201,6 +202,13 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+function startScript(root: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
+  return pkg.scripts?.start ?? "(none)";
 }
 
 const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];

@@ -86,7 +86,7 @@ export function InboxCard({
           <TicketRow url={item.ticketUrl} />
           <dt className="text-muted-foreground">Approvals</dt>
           <dd>
-            {item.approvals.filter((a) => a.verdict === "approve").length} of {item.approvalsRequired}
+            {item.approvalCount} of {item.approvalsRequired}
           </dd>
           <dt className="text-muted-foreground">Their recent requests</dt>
           <dd>

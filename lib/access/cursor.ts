@@ -1,4 +1,4 @@
-import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, type Placeholder, type SQL, sql } from "drizzle-orm";
 import { Validation } from "@/lib/errors";
 
 /**
@@ -41,7 +41,11 @@ export function keysetText(createdAt: AnyColumn): SQL<string> {
 }
 
 /** Rows strictly after the cursor in (created_at desc, id desc) order. */
-export function afterCursor(createdAt: AnyColumn, id: AnyColumn, k: Keyset): SQL {
+export function afterCursor(
+  createdAt: AnyColumn,
+  id: AnyColumn,
+  k: { [F in keyof Keyset]: Keyset[F] | Placeholder },
+): SQL {
   return sql`(${createdAt}, ${id}) < (${k.createdAt}::timestamptz, ${k.id}::uuid)`;
 }
 

@@ -1,5 +1,7 @@
-import { and, desc, eq, exists, inArray, ne, not, type SQL } from "drizzle-orm";
+import { and, desc, eq, exists, inArray, ne, not, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SelectedFields } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
+import { preparedPerDb } from "@/db/prepared";
 import { accessRequests, approvals, groups, memberships } from "@/db/schema";
 import type { Catalog } from "@/lib/catalog/catalog";
 import { type Ctx, hasPermission, requirePerson } from "@/lib/ctx";
@@ -20,35 +22,42 @@ export async function listInbox({
   ctx: Ctx;
   input: ListInboxInput;
 }): Promise<{ items: InboxItem[] }> {
-  const rows = await inboxRows({ ctx, input, extra: {} });
+  const params = inboxParams(ctx, input);
+  if (!params) return { items: [] };
+  const rows = await inboxItemsQuery(ctx.db).execute(params);
   return { items: await toInboxItems(ctx, rows) };
 }
 
 /**
- * The inbox page as rows of the request query, with `extra` columns beside each (the cards read the
- * template's permissions this way): filter, order and limit run in that one query, so a page is one round
- * trip. Authorization is listInbox's; turn the rows into items with toInboxItems.
+ * Who is asking and how many: the placeholders of inboxQuery, or null when the actor may decide nothing
+ * (without the permission an empty inbox beats an error on every page load). A person only.
  */
-export async function inboxRows<E extends SelectedFields>({
-  ctx,
-  input,
-  extra,
-}: {
-  ctx: Ctx;
-  input: ListInboxInput;
-  extra: E;
-}) {
+export function inboxParams(
+  ctx: Ctx,
+  input: ListInboxInput,
+): { orgId: string; userId: string; limit: number } | null {
   const actor = requirePerson(ctx);
   const { limit } = parseInput(ListInboxInput, input);
-  // Without the permission nothing here is decidable; an empty inbox beats an error on every page load.
-  if (!hasPermission(ctx, "requests.approve")) return [];
-  return selectRequestRows(ctx.db, extra)
-    .where(decidableBy(ctx, actor.userId))
-    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
-    .limit(limit);
+  if (!hasPermission(ctx, "requests.approve")) return null;
+  return { orgId: ctx.orgId, userId: actor.userId, limit };
 }
 
-/** Items of inboxRows rows, in row order; pass the org's catalog if already loaded (see toRequestDtos). */
+/**
+ * The inbox page as rows of the request query, with `extra` columns beside each (the cards add the
+ * template's permissions and the requester's history): filter, order and limit run in that one query, with
+ * org, user and limit as placeholders (inboxParams), so callers prepare it once per database handle.
+ * Turn the rows into items with toInboxItems.
+ */
+export function inboxQuery<E extends SelectedFields>(db: Db, extra: E) {
+  return selectRequestRows(db, extra)
+    .where(decidableBy(db, sql.placeholder("orgId"), sql.placeholder("userId")))
+    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+    .limit(sql.placeholder("limit"));
+}
+
+const inboxItemsQuery = preparedPerDb((db) => inboxQuery(db, {}).prepare("inbox_items"));
+
+/** Items of inboxQuery rows, in row order; pass the org's catalog if already loaded (see toRequestDtos). */
 export async function toInboxItems(
   ctx: Ctx,
   rows: RequestJoinRow[],
@@ -58,21 +67,26 @@ export async function toInboxItems(
   return dtos.map((d) => ({ ...d, canDecide: true as const }));
 }
 
-/** Requests of this org pending in one of the user's groups, neither asked for nor decided by them. */
-function decidableBy(ctx: Ctx, userId: string): SQL | undefined {
-  const myGroups = ctx.db
+/**
+ * Requests of this org pending in one of the user's groups, neither asked for nor decided by them. The org
+ * and user are values, or placeholders in a prepared statement.
+ */
+export function decidableBy(
+  db: Db,
+  orgId: string | Placeholder,
+  userId: string | Placeholder,
+): SQL | undefined {
+  const myGroups = db
     .select({ name: groups.name })
     .from(memberships)
     .innerJoin(groups, eq(groups.id, memberships.groupId))
-    .where(
-      and(eq(memberships.orgId, ctx.orgId), eq(groups.orgId, ctx.orgId), eq(memberships.userId, userId)),
-    );
-  const decidedByMe = ctx.db
+    .where(and(eq(memberships.orgId, orgId), eq(groups.orgId, orgId), eq(memberships.userId, userId)));
+  const decidedByMe = db
     .select({ id: approvals.id })
     .from(approvals)
     .where(and(eq(approvals.requestId, accessRequests.id), eq(approvals.approverId, userId)));
   return and(
-    eq(accessRequests.orgId, ctx.orgId),
+    eq(accessRequests.orgId, orgId),
     eq(accessRequests.status, "pending"),
     ne(accessRequests.requesterId, userId),
     inArray(accessRequests.approverGroup, myGroups),

@@ -1,4 +1,5 @@
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { preparedPerShape } from "@/db/prepared";
 import { accessRequests } from "@/db/schema";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
@@ -18,24 +19,41 @@ export async function listRequests({
   input: ListRequestsInput;
 }): Promise<{ items: RequestDto[]; nextCursor: string | null }> {
   const { scope, status, targetId, limit, cursor } = parseInput(ListRequestsInput, input);
-  const filters: SQL[] = [eq(accessRequests.orgId, ctx.orgId)];
-  if (scope === "all") {
-    assertPermission(ctx, "requests.read.all");
-  } else {
-    assertPermission(ctx, "requests.read.own");
-    filters.push(eq(accessRequests.requesterId, requirePerson(ctx).userId));
-  }
-  if (status) filters.push(eq(accessRequests.status, status));
-  if (targetId) filters.push(eq(accessRequests.targetId, targetId));
-  if (cursor) filters.push(afterCursor(accessRequests.createdAt, accessRequests.id, decodeCursor(cursor)));
-
-  const rows = await selectRequestRows(ctx.db, {
-    id: accessRequests.id,
-    keyset: keysetText(accessRequests.createdAt),
-  })
-    .where(and(...filters))
-    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
-    .limit(limit + 1);
+  assertPermission(ctx, scope === "all" ? "requests.read.all" : "requests.read.own");
+  const after = cursor ? decodeCursor(cursor) : null;
+  const rows = await requestsPageQuery(ctx.db, {
+    mine: scope !== "all",
+    status: Boolean(status),
+    target: Boolean(targetId),
+    cursor: Boolean(after),
+  }).execute({
+    orgId: ctx.orgId,
+    userId: scope === "all" ? null : requirePerson(ctx).userId,
+    status: status ?? null,
+    targetId: targetId ?? null,
+    afterAt: after?.createdAt ?? null,
+    afterId: after?.id ?? null,
+    limit: limit + 1,
+  });
   const { items, nextCursor } = page(rows, limit);
   return { items: await toRequestDtos(ctx.db, ctx.orgId, items), nextCursor };
 }
+
+/** One page of requests, newest first; the filters present choose the prepared query (see preparedPerShape). */
+const requestsPageQuery = preparedPerShape(
+  (db, shape: { mine: boolean; status: boolean; target: boolean; cursor: boolean }) => {
+    const filters: SQL[] = [eq(accessRequests.orgId, sql.placeholder("orgId"))];
+    if (shape.mine) filters.push(eq(accessRequests.requesterId, sql.placeholder("userId")));
+    if (shape.status) filters.push(eq(accessRequests.status, sql.placeholder("status")));
+    if (shape.target) filters.push(eq(accessRequests.targetId, sql.placeholder("targetId")));
+    if (shape.cursor) {
+      const after = { createdAt: sql.placeholder("afterAt"), id: sql.placeholder("afterId") };
+      filters.push(afterCursor(accessRequests.createdAt, accessRequests.id, after));
+    }
+    return selectRequestRows(db, { id: accessRequests.id, keyset: keysetText(accessRequests.createdAt) })
+      .where(and(...filters))
+      .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+      .limit(sql.placeholder("limit"))
+      .prepare("requests_page");
+  },
+);

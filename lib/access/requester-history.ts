@@ -1,17 +1,21 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, ne, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
+import { preparedPerDb } from "@/db/prepared";
 import {
   accessRequests,
+  type Cloud,
   type CloudPermissions,
   type RequestStatus,
   targets,
   taskTemplates,
-  users,
 } from "@/db/schema";
+import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
-import { type InboxItem, inboxRows, toInboxItems } from "./list-inbox";
-import { previewRole, type RolePreview } from "./role-preview";
+import { type InboxItem, inboxParams, inboxQuery, toInboxItems } from "./list-inbox";
+import { roleWithRisk } from "./role-preview";
 import { roleSourceOf } from "./role-source";
 import type { ListInboxInput } from "./schemas";
 
@@ -23,7 +27,27 @@ export type HistoryEntry = {
   createdAt: string;
 };
 
-export type InboxCard = InboxItem & {
+/**
+ * What an inbox card shows, and no more: the page sends every card to the browser (and polls for them), so
+ * ids, role documents and grants the card never shows stay on the server. The API's listInbox has the rest.
+ */
+export type InboxCard = Pick<
+  InboxItem,
+  | "id"
+  | "permissions"
+  | "risk"
+  | "resource"
+  | "durationMinutes"
+  | "justification"
+  | "ticketUrl"
+  | "approvalsRequired"
+  | "createdAt"
+> & {
+  requester: { name: string | null; email: string };
+  target: { name: string; cloud: Cloud };
+  template: { name: string } | null;
+  /** Approvals so far; a pending request has no denial (the first one decides it). */
+  approvalCount: number;
   permissionCount: number;
   riskTags: RiskTag[];
   /** The requester's most recent other requests, newest first (at most 5). */
@@ -44,7 +68,7 @@ end`;
 
 /**
  * The approver inbox with what a decision needs: permission count and risk tags of the role the grant will
- * create, and each requester's recent requests. Authorization is listInbox's: only its requesters are read.
+ * create, and each requester's recent requests. Authorization is listInbox's: the same query and checks.
  */
 export async function listInboxCards({
   ctx,
@@ -53,95 +77,129 @@ export async function listInboxCards({
   ctx: Ctx;
   input: ListInboxInput;
 }): Promise<{ items: InboxCard[] }> {
-  // The templates' permissions come with the inbox's own query: no separate read of task_templates.
-  const rows = await inboxRows({ ctx, input, extra: { templatePermissions } });
-  if (rows.length === 0) return { items: [] };
-  const [history, catalog] = await Promise.all([
-    recentByRequester(ctx, [...new Set(rows.map((r) => r.requester.id))]),
+  const params = inboxParams(ctx, input);
+  if (!params) return { items: [] };
+  const [rows, catalog] = await Promise.all([
+    inboxCardsQuery(ctx.db).execute(params),
     loadOrgCatalog(ctx.db, ctx.orgId),
   ]);
   const items = await toInboxItems(ctx, rows, catalog);
-  // Many pending requests share a template, target and resource: build each distinct role once.
-  const previews = new Map<string, Promise<RolePreview | null>>();
-  const preview = (item: InboxItem, permissions: CloudPermissions | null) => {
-    const template = item.template && permissions ? { risk: item.template.risk, permissions } : null;
-    if (!template && !item.permissions) return Promise.resolve(null);
-    const what = template ? item.template?.id : item.permissions?.join(",");
-    const key = `${what}|${item.target.id}|${item.resource ?? ""}`;
-    let p = previews.get(key);
-    if (!p) {
-      const source = roleSourceOf(item.target.cloud, template, item.permissions);
-      p = previewRole(ctx, item.target, source, item.resource, catalog).catch(() => null);
-      previews.set(key, p);
-    }
-    return p;
-  };
-  const cards = await Promise.all(
-    items.map(async (item, i): Promise<InboxCard> => {
-      const role = await preview(item, rows[i].templatePermissions);
-      return {
-        ...item,
-        permissionCount: role?.permissions.length ?? 0,
-        riskTags: role?.riskTags ?? [],
-        history: (history.get(item.requester.id) ?? []).filter((h) => h.id !== item.id).slice(0, HISTORY),
-      };
-    }),
-  );
+  const cards = items.map((item, i): InboxCard => {
+    const row = rows[i];
+    const role = roleSummary(catalog, item, row.templatePermissions);
+    return {
+      id: item.id,
+      requester: { name: item.requester.name, email: item.requester.email },
+      target: { name: item.target.name, cloud: item.target.cloud },
+      template: item.template && { name: item.template.name },
+      permissions: item.permissions,
+      risk: item.risk,
+      resource: item.resource,
+      durationMinutes: item.durationMinutes,
+      justification: item.justification,
+      ticketUrl: item.ticketUrl,
+      approvalsRequired: item.approvalsRequired,
+      approvalCount: item.approvals.filter((a) => a.verdict === "approve").length,
+      createdAt: item.createdAt,
+      permissionCount: role?.permissionCount ?? 0,
+      riskTags: role?.riskTags ?? [],
+      // postgres.js parses json columns; a json value inside a raw sql expression may arrive as text.
+      history: typeof row.history === "string" ? JSON.parse(row.history) : row.history,
+    };
+  });
   return { items: cards };
 }
 
-/** The last HISTORY + 1 requests of each requester, in one query (a LATERAL top-N per requester). */
-async function recentByRequester(ctx: Ctx, requesterIds: string[]): Promise<Map<string, HistoryEntry[]>> {
-  // A LATERAL top-N per requester walks requests_requester_idx and stops after HISTORY + 1 rows each,
-  // instead of ranking every request of every requester (a window over thousands of rows).
-  const people = ctx.db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.orgId, ctx.orgId), inArray(users.id, requesterIds)))
-    .as("people");
-  const recent = ctx.db
+// The request's own tables are in scope inside the correlated subquery: aliases keep them apart.
+const earlier = alias(accessRequests, "earlier");
+const earlierTemplate = alias(taskTemplates, "earlier_template");
+const earlierTarget = alias(targets, "earlier_target");
+
+/**
+ * The requester's HISTORY most recent other requests, newest first, as a JSON array of HistoryEntry: a
+ * correlated subquery that walks requests_requester_idx and stops after HISTORY rows.
+ */
+function recentOthersJson(db: Db): SQL<HistoryEntry[] | string> {
+  const recent = db
     .select({
-      id: accessRequests.id,
-      requesterId: accessRequests.requesterId,
-      status: accessRequests.status,
-      createdAt: accessRequests.createdAt,
+      id: earlier.id,
+      status: earlier.status,
+      createdAt: earlier.createdAt,
       // Explicit permissions have no template: the same label the pages show.
       templateName:
-        sql<string>`coalesce(${taskTemplates.name}, 'Custom permissions (' || jsonb_array_length(${accessRequests.permissions}) || ')')`.as(
+        sql<string>`coalesce(${earlierTemplate.name}, 'Custom permissions (' || jsonb_array_length(${earlier.permissions}) || ')')`.as(
           "template_name",
         ),
-      targetName: sql<string>`${targets.name}`.as("target_name"),
+      targetName: sql<string>`${earlierTarget.name}`.as("target_name"),
     })
-    .from(accessRequests)
-    .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
-    .innerJoin(targets, eq(targets.id, accessRequests.targetId))
-    .where(and(eq(accessRequests.orgId, ctx.orgId), eq(accessRequests.requesterId, people.id)))
-    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
-    .limit(HISTORY + 1)
+    .from(earlier)
+    .leftJoin(earlierTemplate, eq(earlierTemplate.id, earlier.templateId))
+    .innerJoin(earlierTarget, eq(earlierTarget.id, earlier.targetId))
+    .where(
+      and(
+        eq(earlier.orgId, accessRequests.orgId),
+        eq(earlier.requesterId, accessRequests.requesterId),
+        ne(earlier.id, accessRequests.id),
+      ),
+    )
+    .orderBy(desc(earlier.createdAt), desc(earlier.id))
+    .limit(HISTORY)
     .as("recent");
-  const rows = await ctx.db
-    .select({
-      id: recent.id,
-      requesterId: recent.requesterId,
-      status: recent.status,
-      createdAt: recent.createdAt,
-      templateName: recent.templateName,
-      targetName: recent.targetName,
-    })
-    .from(people)
-    .crossJoinLateral(recent)
-    .orderBy(recent.requesterId, desc(recent.createdAt), desc(recent.id));
-  const out = new Map<string, HistoryEntry[]>();
-  for (const r of rows) {
-    const list = out.get(r.requesterId) ?? [];
-    list.push({
-      id: r.id,
-      status: r.status,
-      templateName: r.templateName,
-      targetName: r.targetName,
-      createdAt: new Date(r.createdAt).toISOString(),
-    });
-    out.set(r.requesterId, list);
+  // Timestamps as the DTOs carry them (UTC ISO with milliseconds), whatever the session's time zone.
+  return sql<HistoryEntry[] | string>`(select coalesce(json_agg(json_build_object(
+      'id', ${recent.id}, 'status', ${recent.status},
+      'templateName', ${recent.templateName}, 'targetName', ${recent.targetName},
+      'createdAt', to_char(${recent.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    ) order by ${recent.createdAt} desc, ${recent.id} desc), '[]'::json) from ${recent})`;
+}
+
+/** The inbox query with what a card adds; built once per database handle. */
+const inboxCardsQuery = preparedPerDb((db) =>
+  inboxQuery(db, { templatePermissions, history: recentOthersJson(db) }).prepare("inbox_cards"),
+);
+
+type RoleSummary = { permissionCount: number; riskTags: RiskTag[] };
+
+/**
+ * Role summaries by catalog, then by everything the role depends on. Many pending requests share a
+ * template, target and resource, and the inbox is polled: each distinct role is built once, not on every
+ * load. A new catalog version is a new Catalog object, so its summaries start afresh (the old map goes with
+ * the old catalog); a changed template or target changes the key.
+ */
+const summaries = new WeakMap<Catalog, Map<string, RoleSummary | null>>();
+const MAX_SUMMARIES = 2_000;
+
+/** Permission count and risk tags of the role a grant for this item would create (previewRole's). */
+function roleSummary(
+  catalog: Catalog,
+  item: InboxItem,
+  permissions: CloudPermissions | null,
+): RoleSummary | null {
+  const template = item.template && permissions ? { risk: item.template.risk, permissions } : null;
+  if (!template && !item.permissions) return null;
+  const source = roleSourceOf(item.target.cloud, template, item.permissions);
+  const key = JSON.stringify([
+    item.target.cloud,
+    item.target.externalId,
+    item.resource,
+    source.kind,
+    source.risk,
+    source.permissions,
+  ]);
+  let byKey = summaries.get(catalog);
+  if (!byKey) {
+    byKey = new Map();
+    summaries.set(catalog, byKey);
   }
-  return out;
+  if (byKey.has(key)) return byKey.get(key) ?? null;
+  let summary: RoleSummary | null;
+  try {
+    const role = roleWithRisk(item.target, source, item.resource, catalog);
+    summary = { permissionCount: role.permissions.length, riskTags: role.riskTags };
+  } catch {
+    summary = null; // a role that cannot be built shows no count; deciding reports why
+  }
+  if (byKey.size >= MAX_SUMMARIES) byKey.clear();
+  byKey.set(key, summary);
+  return summary;
 }

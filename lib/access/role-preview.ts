@@ -35,15 +35,22 @@ export async function previewRole(
   target: TargetLike,
   source: RoleSource,
   resource: string | null,
-  /** Pass the org's catalog when previewing many roles at once, to read it once. */
-  catalog?: Catalog,
 ): Promise<RolePreview> {
+  return roleWithRisk(target, source, resource, await loadOrgCatalog(ctx.db, ctx.orgId));
+}
+
+/** previewRole with the org's catalog already at hand (pages that preview many roles read it once). */
+export function roleWithRisk(
+  target: TargetLike,
+  source: RoleSource,
+  resource: string | null,
+  catalog: Catalog,
+): RolePreview {
   const spec = buildRequestRole(target, source.permissions, resource);
-  const cat = catalog ?? (await loadOrgCatalog(ctx.db, ctx.orgId));
   const tags = new Set<RiskTag>();
   const levels: Risk[] = source.risk ? [source.risk] : [];
   for (const p of spec.permissions) {
-    const entry = cat.get(target.cloud, p);
+    const entry = catalog.get(target.cloud, p);
     for (const t of entry?.risk ?? []) tags.add(t);
     // Explicit permissions have no declared risk: one the catalog does not know counts as high.
     levels.push(entry?.riskLevel ?? (source.kind === "explicit" ? "high" : "low"));

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { preparedPerShape } from "@/db/prepared";
 import {
   accessRequests,
   type Cloud,
@@ -45,36 +46,21 @@ export async function listActiveGrants({
 }): Promise<{ items: AdminGrantRow[]; nextCursor: string | null }> {
   assertPermission(ctx, "grants.read.all");
   const { targetId, userId, templateId, limit, cursor } = parseInput(ListActiveGrantsInput, input);
-  const filters: SQL[] = [eq(grants.orgId, ctx.orgId), inArray(grants.status, [...LIVE_GRANT_STATUSES])];
-  if (targetId) filters.push(eq(grants.targetId, targetId));
-  if (userId) filters.push(eq(grants.userId, userId));
-  if (templateId) filters.push(eq(accessRequests.templateId, templateId));
-  if (cursor) filters.push(afterCursor(grants.createdAt, grants.id, decodeCursor(cursor)));
-
-  const rows = await ctx.db
-    .select({
-      id: grants.id,
-      keyset: keysetText(grants.createdAt),
-      requestId: grants.requestId,
-      status: grants.status,
-      // Two fields of the role document, not the whole document: rows stay small.
-      roleName: sql<string>`${grants.roleSpec}->>'roleName'`,
-      permissionCount: sql<number>`jsonb_array_length(${grants.roleSpec}->'permissions')`.mapWith(Number),
-      activatedAt: grants.activatedAt,
-      expiresAt: grants.expiresAt,
-      lastError: grants.lastError,
-      user: { id: users.id, email: users.email, name: users.name },
-      target: { id: targets.id, name: targets.name, cloud: targets.cloud },
-      template: { id: taskTemplates.id, name: taskTemplates.name, risk: taskTemplates.risk },
-    })
-    .from(grants)
-    .innerJoin(accessRequests, eq(accessRequests.id, grants.requestId))
-    .innerJoin(users, eq(users.id, grants.userId))
-    .innerJoin(targets, eq(targets.id, grants.targetId))
-    .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
-    .where(and(...filters))
-    .orderBy(desc(grants.createdAt), desc(grants.id))
-    .limit(limit + 1);
+  const after = cursor ? decodeCursor(cursor) : null;
+  const rows = await activeGrantsQuery(ctx.db, {
+    target: Boolean(targetId),
+    user: Boolean(userId),
+    template: Boolean(templateId),
+    cursor: Boolean(after),
+  }).execute({
+    orgId: ctx.orgId,
+    targetId: targetId ?? null,
+    userId: userId ?? null,
+    templateId: templateId ?? null,
+    afterAt: after?.createdAt ?? null,
+    afterId: after?.id ?? null,
+    limit: limit + 1,
+  });
   const { items, nextCursor } = page(rows, limit);
   return {
     items: items.map((r) => ({
@@ -93,3 +79,45 @@ export async function listActiveGrants({
     nextCursor,
   };
 }
+
+/** One page of live grants; the filters present choose the prepared query (see preparedPerShape). */
+const activeGrantsQuery = preparedPerShape(
+  (db, shape: { target: boolean; user: boolean; template: boolean; cursor: boolean }) => {
+    const filters: SQL[] = [
+      eq(grants.orgId, sql.placeholder("orgId")),
+      inArray(grants.status, [...LIVE_GRANT_STATUSES]),
+    ];
+    if (shape.target) filters.push(eq(grants.targetId, sql.placeholder("targetId")));
+    if (shape.user) filters.push(eq(grants.userId, sql.placeholder("userId")));
+    if (shape.template) filters.push(eq(accessRequests.templateId, sql.placeholder("templateId")));
+    if (shape.cursor) {
+      const after = { createdAt: sql.placeholder("afterAt"), id: sql.placeholder("afterId") };
+      filters.push(afterCursor(grants.createdAt, grants.id, after));
+    }
+    return db
+      .select({
+        id: grants.id,
+        keyset: keysetText(grants.createdAt),
+        requestId: grants.requestId,
+        status: grants.status,
+        // Two fields of the role document, not the whole document: rows stay small.
+        roleName: sql<string>`${grants.roleSpec}->>'roleName'`,
+        permissionCount: sql<number>`jsonb_array_length(${grants.roleSpec}->'permissions')`.mapWith(Number),
+        activatedAt: grants.activatedAt,
+        expiresAt: grants.expiresAt,
+        lastError: grants.lastError,
+        user: { id: users.id, email: users.email, name: users.name },
+        target: { id: targets.id, name: targets.name, cloud: targets.cloud },
+        template: { id: taskTemplates.id, name: taskTemplates.name, risk: taskTemplates.risk },
+      })
+      .from(grants)
+      .innerJoin(accessRequests, eq(accessRequests.id, grants.requestId))
+      .innerJoin(users, eq(users.id, grants.userId))
+      .innerJoin(targets, eq(targets.id, grants.targetId))
+      .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
+      .where(and(...filters))
+      .orderBy(desc(grants.createdAt), desc(grants.id))
+      .limit(sql.placeholder("limit"))
+      .prepare("active_grants_page");
+  },
+);

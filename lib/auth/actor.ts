@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { preparedPerDb } from "@/db/prepared";
 import { type AppRole, groups, memberships, sessions, users } from "@/db/schema";
 import type { Actor } from "@/lib/ctx";
 import { permissionsFor } from "./permissions";
@@ -27,17 +28,22 @@ export async function loadUserActor(
  * call this on every request, so it is one round trip rather than session, user and groups separately.
  */
 export async function loadSessionActor(db: Db, sessionToken: string): Promise<Loaded | null> {
-  const [row] = await selectActor(db)
+  const [row] = await sessionActorQuery(db).execute({ sessionToken });
+  return row ? toActor(row, "user") : null;
+}
+
+const sessionActorQuery = preparedPerDb((db) =>
+  selectActor(db)
     .innerJoin(sessions, eq(sessions.userId, users.id))
     .where(
       and(
-        eq(sessions.sessionToken, sessionToken),
+        eq(sessions.sessionToken, sql.placeholder("sessionToken")),
         gt(sessions.expires, sql`now()`),
         isNull(users.disabledAt),
       ) as SQL,
-    );
-  return row ? toActor(row, "user") : null;
-}
+    )
+    .prepare("session_actor"),
+);
 
 /** A user with their groups (name and role) aggregated in the same row, group names sorted. */
 function selectActor(db: Db) {

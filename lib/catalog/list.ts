@@ -1,4 +1,5 @@
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
+import { preparedPerDb } from "@/db/prepared";
 import { type CloudPermissions, type Risk, targets, taskTemplates } from "@/db/schema";
 import type { Ctx } from "@/lib/ctx";
 
@@ -25,7 +26,11 @@ export type TemplateDto = {
  * Connection settings are left out: they name credentials.
  */
 export async function listTargets({ ctx }: { ctx: Ctx }): Promise<TargetDto[]> {
-  return ctx.db
+  return targetsQuery(ctx.db).execute({ orgId: ctx.orgId });
+}
+
+const targetsQuery = preparedPerDb((db) =>
+  db
     .select({
       id: targets.id,
       name: targets.name,
@@ -34,13 +39,18 @@ export async function listTargets({ ctx }: { ctx: Ctx }): Promise<TargetDto[]> {
       adapter: targets.adapter,
     })
     .from(targets)
-    .where(eq(targets.orgId, ctx.orgId))
-    .orderBy(asc(targets.name));
-}
+    .where(eq(targets.orgId, sql.placeholder("orgId")))
+    .orderBy(asc(targets.name))
+    .prepare("targets_list"),
+);
 
 /** The latest version of each template key. */
 export async function listTemplates({ ctx }: { ctx: Ctx }): Promise<TemplateDto[]> {
-  return ctx.db
+  return templatesQuery(ctx.db).execute({ orgId: ctx.orgId });
+}
+
+const templatesQuery = preparedPerDb((db) =>
+  db
     .selectDistinctOn([taskTemplates.key], {
       id: taskTemplates.id,
       key: taskTemplates.key,
@@ -52,6 +62,7 @@ export async function listTemplates({ ctx }: { ctx: Ctx }): Promise<TemplateDto[
       permissions: taskTemplates.permissions,
     })
     .from(taskTemplates)
-    .where(eq(taskTemplates.orgId, ctx.orgId))
-    .orderBy(asc(taskTemplates.key), desc(taskTemplates.version));
-}
+    .where(eq(taskTemplates.orgId, sql.placeholder("orgId")))
+    .orderBy(asc(taskTemplates.key), desc(taskTemplates.version))
+    .prepare("templates_latest"),
+);

@@ -1,5 +1,6 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { preparedPerDb } from "@/db/prepared";
 import { catalogPermissions, catalogVersions } from "@/db/schema";
 import { loadAwsData } from "./aws";
 import { builtinAzureEntries } from "./builtin-azure";
@@ -25,17 +26,23 @@ export async function catalogWith(imported: RawEntry[][]): Promise<Catalog> {
   return buildCatalog([aws.entries, builtinGcpEntries(), builtinAzureEntries(), ...imported], aws.resources);
 }
 
+/** Asked on every page that shows risk: prepared once per database handle. */
+const latestVersionQuery = preparedPerDb((db) =>
+  db
+    .select({ id: catalogVersions.id })
+    .from(catalogVersions)
+    .where(eq(catalogVersions.orgId, sql.placeholder("orgId")))
+    .orderBy(desc(catalogVersions.createdAt), desc(catalogVersions.version))
+    .limit(1)
+    .prepare("catalog_latest_version"),
+);
+
 const byOrg = new Map<string, { version: string; catalog: Promise<Catalog> }>();
 const MAX_CACHED_ORGS = 16;
 
 /** An org's catalog, rebuilt only when its latest catalog version changes. */
 export async function loadOrgCatalog(db: Db, orgId: string): Promise<Catalog> {
-  const [latest] = await db
-    .select({ id: catalogVersions.id })
-    .from(catalogVersions)
-    .where(eq(catalogVersions.orgId, orgId))
-    .orderBy(desc(catalogVersions.createdAt), desc(catalogVersions.version))
-    .limit(1);
+  const [latest] = await latestVersionQuery(db).execute({ orgId });
   if (!latest) return loadBaseCatalog();
   const cached = byOrg.get(orgId);
   if (cached?.version === latest.id) return cached.catalog;

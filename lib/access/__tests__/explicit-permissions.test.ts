@@ -203,4 +203,26 @@ describe("requests with explicit permissions", () => {
     expect(card).toMatchObject({ template: null, risk: "high", permissionCount: 2 });
     expect(card?.riskTags).toContain("privesc:pass-role");
   });
+
+  it("gives each distinct role its own count and tags, loaded after loaded (role summaries are cached)", async () => {
+    const org = await createTestOrg(h.db);
+    const ctx = await userCtx(h.db, org.users.requester);
+    const two = await submitRequest({
+      ctx,
+      input: explicitInput(org, ["ec2:DescribeInstances", "s3:GetObject"]),
+    });
+    const three = await submitRequest({
+      ctx,
+      input: explicitInput(org, ["ec2:DescribeInstances", "s3:GetObject", "iam:PassRole"]),
+    });
+    const approver = await userCtx(h.db, org.users.approver);
+    for (let load = 0; load < 2; load++) {
+      const { items } = await listInboxCards({ ctx: approver, input: {} });
+      const byId = new Map(items.map((i) => [i.id, i]));
+      expect(byId.get(two.id)?.permissionCount).toBe(2);
+      expect(byId.get(two.id)?.riskTags).not.toContain("privesc:pass-role");
+      expect(byId.get(three.id)?.permissionCount).toBe(3);
+      expect(byId.get(three.id)?.riskTags).toContain("privesc:pass-role");
+    }
+  });
 });

@@ -101,6 +101,14 @@ describe("listInboxCards", () => {
     expect(card.riskTags.length).toBeGreaterThan(0);
     expect(card.history.map((x) => x.id)).toEqual([first.id]);
     expect(card.history[0]).toMatchObject({ status: "pending", targetName: "aws-sandbox-prod" });
+    // History times read like every other DTO time (UTC ISO, milliseconds), whatever the session time zone.
+    expect(card.history[0].createdAt).toBe(first.createdAt);
+    // The card carries what it shows: no approvals list, grants or ids of people and targets.
+    expect(card.approvalCount).toBe(0);
+    expect(card).not.toHaveProperty("approvals");
+    expect(card).not.toHaveProperty("grants");
+    expect(card.requester).toEqual({ name: "Riley Requester", email: expect.stringContaining("requester@") });
+    expect(card.target).toEqual({ name: "aws-sandbox-prod", cloud: "aws" });
   });
 
   it("shows an auditor nothing and never another org's requests", async () => {
