@@ -12,6 +12,8 @@ import { seedPageBench } from "./pages-seed";
 
 export type PagesOptions = {
   seconds?: number;
+  /** Load before each route's measured run (same connections), to measure a warmed-up server. */
+  warmupSeconds?: number;
   connections?: number;
   requests?: number;
   activeGrants?: number;
@@ -36,6 +38,7 @@ export async function run(opts: PagesOptions = {}): Promise<Record<string, unkno
     if (built.status !== 0) return { bench: "pages", error: `next build failed (exit ${built.status})` };
   }
   const seconds = opts.seconds ?? 10;
+  const warmupSeconds = opts.warmupSeconds ?? 10;
   const connections = opts.connections ?? 10;
   const slug = `pagebench-${Date.now().toString(36)}`;
   const store = await openStore(slug);
@@ -76,7 +79,8 @@ export async function run(opts: PagesOptions = {}): Promise<Record<string, unkno
     for (const r of routes) {
       const url = `${base}${r.path}`;
       const check = await checkPage(url, r.cookie, r.marker);
-      await measure(url, { cookie: r.cookie, connections, seconds: 2 }); // warm-up, not recorded
+      // Not recorded: the JIT needs tens of seconds under load to settle; a server runs for days.
+      await measure(url, { cookie: r.cookie, connections, seconds: warmupSeconds });
       const cpuBefore = processGroupCpuMs(server.pid);
       const figures = await measure(url, { cookie: r.cookie, connections, seconds });
       const cpuAfter = processGroupCpuMs(server.pid);
@@ -97,7 +101,7 @@ export async function run(opts: PagesOptions = {}): Promise<Record<string, unkno
       db: store.kind,
       seed: { ...seed, seconds: seedSeconds },
       server: `npm start: ${startScript(root)}`,
-      load: { connections, seconds },
+      load: { connections, seconds, warmupSeconds },
       targets: { p95MaxMs: P95_MAX_MS, floorFactor: FLOOR_FACTOR },
       routes: results.map((r) => ({
         ...r,

@@ -1,4 +1,14 @@
-import { decideInInbox, expect, expectGrantStatus, NAMES, submitRequest, TARGETS, test } from "./fixtures";
+import {
+  bearer,
+  decideInInbox,
+  expect,
+  expectGrantStatus,
+  mintToken,
+  NAMES,
+  submitRequest,
+  TARGETS,
+  test,
+} from "./fixtures";
 
 test("request → approve → active → give back early from home", async ({ as }) => {
   const requester = await as("requester");
@@ -135,4 +145,44 @@ test("a new request appears in an open inbox without a reload", async ({ as }) =
   );
 
   await decideInInbox(approver, requestId, "Deny", "e2e: cleanup");
+});
+
+test("the inbox shows the newest ten and older ones on demand", async ({ as, request }) => {
+  // Eleven requests through the API (the form is covered elsewhere): ten fill the first page, one waits.
+  const requester = await as("requester");
+  const token = await mintToken(requester, "e2e-inbox-pages");
+  const targets = await (await request.get("/api/v1/targets", { headers: bearer(token) })).json();
+  const templates = await (await request.get("/api/v1/templates", { headers: bearer(token) })).json();
+  const targetId = targets.items.find((t: { name: string }) => t.name === "gcp-sandbox-prod").id;
+  const templateId = templates.items.find((t: { key: string }) => t.key === "logs.read").id;
+  const ids: string[] = [];
+  for (let i = 0; i < 11; i++) {
+    const res = await request.post("/api/v1/requests", {
+      headers: bearer(token),
+      data: { targetId, templateId, durationMinutes: 30, justification: `e2e: inbox page ${i}` },
+    });
+    expect(res.status()).toBe(201);
+    ids.push((await res.json()).id);
+  }
+
+  const approver = await as("approver");
+  await approver.goto("/inbox");
+  await expect(approver.getByRole("heading", { name: "10 newest pending" })).toBeVisible();
+  await expect(approver.getByTestId(/^inbox-/)).toHaveCount(10);
+  for (const id of ids.slice(1)) await expect(approver.getByTestId(`inbox-${id}`)).toBeVisible();
+  await expect(approver.getByTestId(`inbox-${ids[0]}`)).toHaveCount(0);
+
+  await approver.getByRole("button", { name: "Show older requests" }).click();
+  await expect(approver.getByTestId(`inbox-${ids[0]}`)).toBeVisible();
+  expect(await approver.getByTestId(/^inbox-/).count()).toBeGreaterThan(10);
+
+  // Clean up: the eleven are denied in one go through the API.
+  const approverToken = await mintToken(approver, "e2e-inbox-pages-approver");
+  for (const id of ids) {
+    const res = await request.post(`/api/v1/requests/${id}/decision`, {
+      headers: bearer(approverToken),
+      data: { verdict: "deny", comment: "e2e: cleanup" },
+    });
+    expect(res.status()).toBe(200);
+  }
 });

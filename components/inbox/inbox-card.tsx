@@ -33,7 +33,7 @@ export function InboxCard({
     onDecide({ requestId: item.id, verdict, comment: comment.trim() || undefined });
 
   return (
-    <li data-testid={`inbox-${item.id}`} className="flex gap-3 py-5" aria-busy={busy}>
+    <li data-testid={`inbox-${item.id}`} className="inbox-card" aria-busy={busy}>
       <div className="w-5 pt-0.5">
         {onSelect ? (
           <Checkbox
@@ -45,27 +45,25 @@ export function InboxCard({
         ) : null}
       </div>
       <div className="min-w-0 flex-1 space-y-3">
-        <div className="flex flex-wrap items-center gap-2 text-sm">
+        <div className="inbox-card-head">
           <p>
-            <strong>{who}</strong> wants <strong>{requestLabel(item)}</strong> on {item.target.name} (
-            {item.target.cloud}) for {item.durationMinutes} minutes
+            <strong>{who}</strong> wants <strong>{requestLabel(item)}</strong>
+            {` on ${item.target.name} (${item.target.cloud}) for ${item.durationMinutes} minutes`}
           </p>
           <RiskBadge risk={item.risk} />
-          <span className="text-muted-foreground">
-            <Time value={item.createdAt} />
-          </span>
+          <Time value={item.createdAt} />
         </div>
         <blockquote className="border-l-2 border-border pl-3 text-sm">{item.justification}</blockquote>
-        <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[9rem_1fr]">
+        <dl className="inbox-card-facts">
           {item.resource ? (
             <>
-              <dt className="text-muted-foreground">Resource</dt>
+              <dt>Resource</dt>
               <dd>
                 <code className="font-mono">{item.resource}</code>
               </dd>
             </>
           ) : null}
-          <dt className="text-muted-foreground">Permissions</dt>
+          <dt>Permissions</dt>
           <dd data-testid="permission-count">
             {item.permissionCount} in {item.target.cloud}
             {item.permissions ? (
@@ -79,28 +77,26 @@ export function InboxCard({
               </details>
             ) : null}
           </dd>
-          <dt className="text-muted-foreground">Risk tags</dt>
+          <dt>Risk tags</dt>
           <dd className="flex flex-wrap gap-1">
             {item.riskTags.length ? item.riskTags.map((t) => <Badge key={t}>{t}</Badge>) : "none"}
           </dd>
           <TicketRow url={item.ticketUrl} />
-          <dt className="text-muted-foreground">Approvals</dt>
+          <dt>Approvals</dt>
           <dd>
             {item.approvalCount} of {item.approvalsRequired}
           </dd>
-          <dt className="text-muted-foreground">Their recent requests</dt>
+          <dt>Their recent requests</dt>
           <dd>
             {item.history.length === 0 ? (
               <span className="text-muted-foreground">None before this one</span>
             ) : (
-              <ul className="space-y-0.5" aria-label={`Recent requests by ${who}`}>
+              <ul className="inbox-card-history space-y-0.5" aria-label={`Recent requests by ${who}`}>
                 {item.history.map((h) => (
-                  <li key={h.id} className="flex flex-wrap items-center gap-2">
+                  <li key={h.id}>
                     <StatusBadge status={h.status} />
-                    {h.templateName} on {h.targetName}
-                    <span className="text-muted-foreground">
-                      <Time value={h.createdAt} />
-                    </span>
+                    {`${h.templateName} on ${h.targetName}`}
+                    <Time value={h.createdAt} />
                   </li>
                 ))}
               </ul>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Inbox } from "lucide-react";
 import { useState } from "react";
 import { approveManyAction, decideAction } from "@/app/requests/actions";
@@ -15,12 +15,22 @@ import type { InboxCard as Card } from "@/lib/access/requester-history";
 import { inboxQuery } from "@/lib/queries";
 import { InboxCard } from "./inbox-card";
 
-type Data = { items: Card[] };
+type Data = { items: Card[]; more: boolean };
 
-/** The approver inbox, polled every few seconds so new requests appear without a reload. */
+/**
+ * The approver inbox, polled every few seconds so new requests appear without a reload. It starts with the
+ * newest INBOX_PAGE_SIZE cards (rendered on the server) and shows that many more on each "Show older
+ * requests"; the poll refreshes all of them.
+ */
 export function InboxList({ initial }: { initial: Data }) {
   const client = useQueryClient();
-  const { data = initial } = useQuery({ ...inboxQuery(), initialData: initial });
+  const [limit, setLimit] = useState(INBOX_PAGE_SIZE);
+  const { data = initial, isPlaceholderData } = useQuery({
+    ...inboxQuery(limit),
+    initialData: limit === INBOX_PAGE_SIZE ? initial : undefined,
+    // While older cards load, the ones shown stay (and keep their selection and comments).
+    placeholderData: keepPreviousData,
+  });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState(false);
@@ -28,8 +38,8 @@ export function InboxList({ initial }: { initial: Data }) {
   // Decided items leave the list at once; the next poll confirms.
   const drop = (ids: string[]) =>
     client.setQueryData<Data>(
-      inboxQuery().queryKey,
-      (d) => d && { items: d.items.filter((i) => !ids.includes(i.id)) },
+      inboxQuery(limit).queryKey,
+      (d) => d && { ...d, items: d.items.filter((i) => !ids.includes(i.id)) },
     );
 
   const decide = useActionMutation(decideAction, {
@@ -61,11 +71,7 @@ export function InboxList({ initial }: { initial: Data }) {
   return (
     <TitledCard
       id="inbox"
-      title={
-        data.items.length >= INBOX_PAGE_SIZE
-          ? `${INBOX_PAGE_SIZE} newest pending`
-          : `${data.items.length} pending`
-      }
+      title={data.more ? `${data.items.length} newest pending` : `${data.items.length} pending`}
       description="Newest first. Requests you made yourself never appear here."
       actions={
         lowRisk.size > 0 ? (
@@ -154,6 +160,17 @@ export function InboxList({ initial }: { initial: Data }) {
           ))}
         </ul>
       )}
+      {data.more ? (
+        <div className="mt-4">
+          <Button
+            variant="secondary"
+            disabled={isPlaceholderData}
+            onClick={() => setLimit(data.items.length + INBOX_PAGE_SIZE)}
+          >
+            Show older requests
+          </Button>
+        </div>
+      ) : null}
     </TitledCard>
   );
 }

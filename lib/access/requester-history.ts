@@ -76,13 +76,15 @@ export async function listInboxCards({
 }: {
   ctx: Ctx;
   input: ListInboxInput;
-}): Promise<{ items: InboxCard[] }> {
+}): Promise<{ items: InboxCard[]; more: boolean }> {
   const params = inboxParams(ctx, input);
-  if (!params) return { items: [] };
-  const [rows, catalog] = await Promise.all([
-    inboxCardsQuery(ctx.db).execute(params),
+  if (!params) return { items: [], more: false };
+  // One row past the limit says whether older requests wait beyond the cards shown.
+  const [fetched, catalog] = await Promise.all([
+    inboxCardsQuery(ctx.db).execute({ ...params, limit: params.limit + 1 }),
     loadOrgCatalog(ctx.db, ctx.orgId),
   ]);
+  const rows = fetched.slice(0, params.limit);
   const items = await toInboxItems(ctx, rows, catalog);
   const cards = items.map((item, i): InboxCard => {
     const row = rows[i];
@@ -107,7 +109,7 @@ export async function listInboxCards({
       history: typeof row.history === "string" ? JSON.parse(row.history) : row.history,
     };
   });
-  return { items: cards };
+  return { items: cards, more: fetched.length > params.limit };
 }
 
 // The request's own tables are in scope inside the correlated subquery: aliases keep them apart.

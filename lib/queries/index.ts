@@ -18,10 +18,12 @@ export const homeQuery = () =>
     refetchInterval: POLL_MS,
   });
 
-export const inboxQuery = () =>
+/** The newest `limit` cards; every key starts with "inbox", so invalidating ["inbox"] refreshes them all. */
+export const inboxQuery = (limit: number) =>
   queryOptions({
-    queryKey: ["inbox"] as const,
-    queryFn: ({ signal }) => fetchJson<{ items: InboxCard[] }>("/api/ui/inbox", signal),
+    queryKey: ["inbox", limit] as const,
+    queryFn: ({ signal }) =>
+      fetchJson<{ items: InboxCard[]; more: boolean }>(`/api/ui/inbox?limit=${limit}`, signal),
     refetchInterval: POLL_MS,
   });
 

@@ -111,6 +111,21 @@ describe("listInboxCards", () => {
     expect(card.target).toEqual({ name: "aws-sandbox-prod", cloud: "aws" });
   });
 
+  it("shows the newest `limit` cards and says whether older ones wait", async () => {
+    const org = await createTestOrg(h.db);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await submitAs(h.db, org, "requester", { justification: `n${i}` })).id);
+    const ctx = await userCtx(h.db, org.users.approver);
+    const two = await listInboxCards({ ctx, input: { limit: 2 } });
+    expect(two.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
+    expect(two.more).toBe(true);
+    const three = await listInboxCards({ ctx, input: { limit: 3 } });
+    expect(three.items.map((i) => i.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(three.more).toBe(false);
+    await expectAppError(listInboxCards({ ctx, input: { limit: 0 } }), "validation", "limit");
+  });
+
   it("shows an auditor nothing and never another org's requests", async () => {
     const org = await createTestOrg(h.db);
     const other = await createTestOrg(h.db);

@@ -1,4 +1,7 @@
 import { INBOX_PAGE_SIZE, listInboxCards } from "@/lib/access/requester-history";
 import { uiRoute } from "../_lib/ui-route";
 
-export const GET = uiRoute((ctx) => listInboxCards({ ctx, input: { limit: INBOX_PAGE_SIZE } }));
+/** The newest `limit` cards (INBOX_PAGE_SIZE unless asked; the verb bounds and names a bad value). */
+export const GET = uiRoute((ctx, { query }) =>
+  listInboxCards({ ctx, input: { limit: query.get("limit") ?? INBOX_PAGE_SIZE } }),
+);
