@@ -1,12 +1,10 @@
 import Link from "next/link";
 import { RequestsFilter } from "@/components/requests/requests-filter";
-import { StatusBadge } from "@/components/ui/badge";
+import { RequestsTable } from "@/components/requests/requests-table";
 import { buttonClass } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { withQuery } from "@/components/ui/href";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
 import { encodeCursor, listRequests, REQUEST_STATUSES } from "@/lib/access";
 import { requestLabel } from "@/lib/access/request-label";
 import { requireSessionCtx } from "@/lib/auth/session";
@@ -74,41 +72,16 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
         ) : page.items.length === 0 ? (
           <EmptyState title="No requests match" description="Change or clear the filters." />
         ) : (
-          <Table aria-label="My requests">
-            <THead>
-              <TR>
-                <TH>Task</TH>
-                <TH>Target</TH>
-                <TH>Duration</TH>
-                <TH>Submitted</TH>
-                <TH>Status</TH>
-              </TR>
-            </THead>
-            <TBody>
-              {page.items.map((r) => (
-                <TR key={r.id} data-testid={`request-${r.id}`}>
-                  <TD>
-                    <Link
-                      href={`/requests/${r.id}`}
-                      className="font-medium text-primary underline underline-offset-4"
-                    >
-                      {requestLabel(r)}
-                    </Link>
-                  </TD>
-                  <TD>
-                    {r.target.name} <span className="text-muted-foreground">({r.target.cloud})</span>
-                  </TD>
-                  <TD>{r.durationMinutes} min</TD>
-                  <TD>
-                    <Time value={r.createdAt} />
-                  </TD>
-                  <TD>
-                    <StatusBadge status={r.status} />
-                  </TD>
-                </TR>
-              ))}
-            </TBody>
-          </Table>
+          <RequestsTable
+            rows={page.items.map((r) => ({
+              id: r.id,
+              label: requestLabel(r),
+              target: { name: r.target.name, cloud: r.target.cloud },
+              durationMinutes: r.durationMinutes,
+              createdAt: r.createdAt,
+              status: r.status,
+            }))}
+          />
         )}
         <nav aria-label="Pages" className="mt-4 flex gap-3">
           {sp.cursor ? (

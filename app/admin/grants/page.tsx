@@ -1,15 +1,11 @@
 import Link from "next/link";
 import { FilterSelect } from "@/components/admin/filter-select";
-import { RevokeGrantForm } from "@/components/admin/revoke-grant-form";
-import { RiskBadge, StatusBadge } from "@/components/ui/badge";
+import { GrantsTable } from "@/components/admin/grants-table";
 import { Button } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { withQuery } from "@/components/ui/href";
 import { Input } from "@/components/ui/input";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
-import { customLabel } from "@/lib/access/request-label";
 import { listActiveGrants } from "@/lib/admin";
 import { findUserByEmail } from "@/lib/auth/org";
 import { requireSessionCtx } from "@/lib/auth/session";
@@ -108,59 +104,7 @@ export default async function AdminGrantsPage({
             description="Nothing matches these filters; approved requests appear here while they hold access."
           />
         ) : (
-          <Table>
-            <caption className="sr-only">Live grants across the organization</caption>
-            <THead>
-              <TR>
-                <TH>User</TH>
-                <TH>Target</TH>
-                <TH>Template</TH>
-                <TH>Status</TH>
-                <TH>Expires</TH>
-                <TH>
-                  <span className="sr-only">Actions</span>
-                </TH>
-              </TR>
-            </THead>
-            <TBody>
-              {result.items.map((g) => (
-                <TR key={g.id} data-testid={`admin-grant-${g.id}`}>
-                  <TD>
-                    <div className="font-medium">{g.user.name ?? g.user.email}</div>
-                    <div className="text-xs text-muted-foreground">{g.user.email}</div>
-                  </TD>
-                  <TD>
-                    {g.target.name} <span className="text-muted-foreground">({g.target.cloud})</span>
-                  </TD>
-                  <TD>
-                    <div>{g.template?.name ?? customLabel(g.permissionCount)}</div>
-                    <div className="mt-1 flex flex-wrap gap-1">
-                      {g.template ? <RiskBadge risk={g.template.risk} /> : null}
-                      <span className="text-xs text-muted-foreground">{g.permissionCount} permissions</span>
-                    </div>
-                  </TD>
-                  <TD>
-                    <StatusBadge status={g.status} />
-                    {g.lastError ? <div className="mt-1 text-xs text-destructive">{g.lastError}</div> : null}
-                  </TD>
-                  <TD>
-                    {g.expiresAt ? (
-                      <Time value={g.expiresAt} />
-                    ) : (
-                      <span className="text-muted-foreground">not yet active</span>
-                    )}
-                  </TD>
-                  <TD>
-                    {g.status === "revoking" || g.status === "revoke_stuck" ? (
-                      <span className="text-xs text-muted-foreground">revocation under way</span>
-                    ) : (
-                      <RevokeGrantForm grantId={g.id} action={revokeGrantAction} />
-                    )}
-                  </TD>
-                </TR>
-              ))}
-            </TBody>
-          </Table>
+          <GrantsTable rows={result.items} revokeAction={revokeGrantAction} />
         )}
         {nextHref ? (
           <p className="mt-4 text-sm">
