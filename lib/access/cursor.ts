@@ -49,6 +49,20 @@ export function afterCursor(
   return sql`(${createdAt}, ${id}) < (${k.createdAt}::timestamptz, ${k.id}::uuid)`;
 }
 
+/** afterCursor with the cursor as the placeholders `afterAt` and `afterId`, for prepared queries. */
+export function afterCursorPlaceholders(createdAt: AnyColumn, id: AnyColumn): SQL {
+  return afterCursor(createdAt, id, {
+    createdAt: sql.placeholder("afterAt"),
+    id: sql.placeholder("afterId"),
+  });
+}
+
+/** The values of afterCursorPlaceholders for an opaque cursor (both null without one; a bad one throws). */
+export function cursorParams(cursor: string | undefined): { afterAt: string | null; afterId: string | null } {
+  const k = cursor ? decodeCursor(cursor) : null;
+  return { afterAt: k?.createdAt ?? null, afterId: k?.id ?? null };
+}
+
 /** Cuts a page fetched with limit + 1 rows and builds the next cursor from its last row. */
 export function page<T extends { keyset: string; id: string }>(rows: T[], limit: number) {
   const items = rows.slice(0, limit);

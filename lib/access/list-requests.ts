@@ -3,7 +3,7 @@ import { preparedPerShape } from "@/db/prepared";
 import { accessRequests } from "@/db/schema";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
-import { afterCursor, decodeCursor, keysetText, page } from "./cursor";
+import { afterCursorPlaceholders, cursorParams, keysetText, page } from "./cursor";
 import { type RequestDto, selectRequestRows, toRequestDtos } from "./dto";
 import { ListRequestsInput } from "./schemas";
 
@@ -20,19 +20,18 @@ export async function listRequests({
 }): Promise<{ items: RequestDto[]; nextCursor: string | null }> {
   const { scope, status, targetId, limit, cursor } = parseInput(ListRequestsInput, input);
   assertPermission(ctx, scope === "all" ? "requests.read.all" : "requests.read.own");
-  const after = cursor ? decodeCursor(cursor) : null;
+  const after = cursorParams(cursor);
   const rows = await requestsPageQuery(ctx.db, {
     mine: scope !== "all",
     status: Boolean(status),
     target: Boolean(targetId),
-    cursor: Boolean(after),
+    cursor: Boolean(cursor),
   }).execute({
     orgId: ctx.orgId,
     userId: scope === "all" ? null : requirePerson(ctx).userId,
     status: status ?? null,
     targetId: targetId ?? null,
-    afterAt: after?.createdAt ?? null,
-    afterId: after?.id ?? null,
+    ...after,
     limit: limit + 1,
   });
   const { items, nextCursor } = page(rows, limit);
@@ -46,10 +45,7 @@ const requestsPageQuery = preparedPerShape(
     if (shape.mine) filters.push(eq(accessRequests.requesterId, sql.placeholder("userId")));
     if (shape.status) filters.push(eq(accessRequests.status, sql.placeholder("status")));
     if (shape.target) filters.push(eq(accessRequests.targetId, sql.placeholder("targetId")));
-    if (shape.cursor) {
-      const after = { createdAt: sql.placeholder("afterAt"), id: sql.placeholder("afterId") };
-      filters.push(afterCursor(accessRequests.createdAt, accessRequests.id, after));
-    }
+    if (shape.cursor) filters.push(afterCursorPlaceholders(accessRequests.createdAt, accessRequests.id));
     return selectRequestRows(db, { id: accessRequests.id, keyset: keysetText(accessRequests.createdAt) })
       .where(and(...filters))
       .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))

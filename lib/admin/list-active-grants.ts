@@ -9,7 +9,7 @@ import {
   taskTemplates,
   users,
 } from "@/db/schema";
-import { afterCursor, decodeCursor, keysetText, page } from "@/lib/access/cursor";
+import { afterCursorPlaceholders, cursorParams, keysetText, page } from "@/lib/access/cursor";
 import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
@@ -46,19 +46,18 @@ export async function listActiveGrants({
 }): Promise<{ items: AdminGrantRow[]; nextCursor: string | null }> {
   assertPermission(ctx, "grants.read.all");
   const { targetId, userId, templateId, limit, cursor } = parseInput(ListActiveGrantsInput, input);
-  const after = cursor ? decodeCursor(cursor) : null;
+  const after = cursorParams(cursor);
   const rows = await activeGrantsQuery(ctx.db, {
     target: Boolean(targetId),
     user: Boolean(userId),
     template: Boolean(templateId),
-    cursor: Boolean(after),
+    cursor: Boolean(cursor),
   }).execute({
     orgId: ctx.orgId,
     targetId: targetId ?? null,
     userId: userId ?? null,
     templateId: templateId ?? null,
-    afterAt: after?.createdAt ?? null,
-    afterId: after?.id ?? null,
+    ...after,
     limit: limit + 1,
   });
   const { items, nextCursor } = page(rows, limit);
@@ -90,10 +89,7 @@ const activeGrantsQuery = preparedPerShape(
     if (shape.target) filters.push(eq(grants.targetId, sql.placeholder("targetId")));
     if (shape.user) filters.push(eq(grants.userId, sql.placeholder("userId")));
     if (shape.template) filters.push(eq(accessRequests.templateId, sql.placeholder("templateId")));
-    if (shape.cursor) {
-      const after = { createdAt: sql.placeholder("afterAt"), id: sql.placeholder("afterId") };
-      filters.push(afterCursor(grants.createdAt, grants.id, after));
-    }
+    if (shape.cursor) filters.push(afterCursorPlaceholders(grants.createdAt, grants.id));
     return db
       .select({
         id: grants.id,
