@@ -238,8 +238,20 @@ function staticAsset(root: string): string {
   return `/_next/static/chunks/${file}`;
 }
 
+/** `npx tsx bench/pages.ts [--seconds N] [--warmup N]`: the defaults are 10 and 10. */
+function cliOptions(argv: string[]): PagesOptions {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return undefined;
+    const n = Number(argv[i + 1]);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number of seconds`);
+    return n;
+  };
+  return { seconds: value("--seconds"), warmupSeconds: value("--warmup") };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  run().then(
+  run(cliOptions(process.argv.slice(2))).then(
     (result) => {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       process.exit("error" in result ? 1 : 0);
