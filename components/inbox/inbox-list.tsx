@@ -10,7 +10,7 @@ import { TitledCard } from "@/components/ui/card";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
-import { INBOX_PAGE_SIZE } from "@/lib/access/limits";
+import { INBOX_MAX, INBOX_PAGE_SIZE } from "@/lib/access/limits";
 import type { InboxCard as Card } from "@/lib/access/requester-history";
 import { inboxQuery } from "@/lib/queries";
 import { InboxCard } from "./inbox-card";
@@ -160,16 +160,20 @@ export function InboxList({ initial }: { initial: Data }) {
           ))}
         </ul>
       )}
-      {data.more ? (
+      {data.more && data.items.length < INBOX_MAX ? (
         <div className="mt-4">
           <Button
             variant="secondary"
             disabled={isPlaceholderData}
-            onClick={() => setLimit(data.items.length + INBOX_PAGE_SIZE)}
+            onClick={() => setLimit(Math.min(data.items.length + INBOX_PAGE_SIZE, INBOX_MAX))}
           >
             Show older requests
           </Button>
         </div>
+      ) : data.more ? (
+        <p className="mt-4 text-sm text-muted-foreground">
+          These are the newest {INBOX_MAX}; decide some to see older ones.
+        </p>
       ) : null}
     </TitledCard>
   );

@@ -4,3 +4,6 @@
  * every card shown, so an approver who loaded more keeps them live too.
  */
 export const INBOX_PAGE_SIZE = 10;
+
+/** The most cards "Show older requests" reaches: the list inputs' upper bound (Limit in schemas.ts). */
+export const INBOX_MAX = 200;
