@@ -2,15 +2,14 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
-import type { RequestDto } from "@/lib/access/dto";
-import { requestLabel } from "@/lib/access/request-label";
+import type { HomeRequest } from "@/lib/access/home";
 
 /** One request in a list: what, where, when, status; links to its detail page. */
-export function RequestLine({ r, actions }: { r: RequestDto; actions?: ReactNode }) {
+export function RequestLine({ r, actions }: { r: HomeRequest; actions?: ReactNode }) {
   return (
     <li data-testid={`request-${r.id}`} className="flex flex-wrap items-center justify-between gap-3 py-3">
       <Link href={`/requests/${r.id}`} className="text-sm hover:underline">
-        <span className="font-medium">{requestLabel(r)}</span> on {r.target.name}{" "}
+        <span className="font-medium">{r.label}</span> on {r.target.name}{" "}
         <span className="text-muted-foreground">({r.target.cloud})</span>
       </Link>
       <span className="flex items-center gap-3 text-sm text-muted-foreground">
