@@ -6,7 +6,7 @@ import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { withQuery } from "@/components/ui/href";
 import { encodeCursor, listRequests, REQUEST_STATUSES } from "@/lib/access";
-import { requestLabel } from "@/lib/access/request-label";
+import { requestListItem } from "@/lib/access/request-label";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets } from "@/lib/catalog/list";
 import { AppError } from "@/lib/errors";
@@ -72,16 +72,7 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
         ) : page.items.length === 0 ? (
           <EmptyState title="No requests match" description="Change or clear the filters." />
         ) : (
-          <RequestsTable
-            rows={page.items.map((r) => ({
-              id: r.id,
-              label: requestLabel(r),
-              target: { name: r.target.name, cloud: r.target.cloud },
-              durationMinutes: r.durationMinutes,
-              createdAt: r.createdAt,
-              status: r.status,
-            }))}
-          />
+          <RequestsTable rows={page.items.map(requestListItem)} />
         )}
         <nav aria-label="Pages" className="mt-4 flex gap-3">
           {sp.cursor ? (

@@ -2,10 +2,10 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
-import type { HomeRequest } from "@/lib/access/home";
+import type { RequestListItem } from "@/lib/access/request-label";
 
 /** One request in a list: what, where, when, status; links to its detail page. */
-export function RequestLine({ r, actions }: { r: HomeRequest; actions?: ReactNode }) {
+export function RequestLine({ r, actions }: { r: RequestListItem; actions?: ReactNode }) {
   return (
     <li data-testid={`request-${r.id}`} className="flex flex-wrap items-center justify-between gap-3 py-3">
       <Link href={`/requests/${r.id}`} className="text-sm hover:underline">

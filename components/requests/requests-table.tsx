@@ -4,22 +4,13 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-
-/** What a row of "My requests" shows. */
-export type RequestRowView = {
-  id: string;
-  label: string;
-  target: { name: string; cloud: string };
-  durationMinutes: number;
-  createdAt: string;
-  status: string;
-};
+import type { RequestListItem } from "@/lib/access/request-label";
 
 /**
  * The my-requests table. A client component on purpose: the page hands it the rows as data, a fraction of
  * the size of the same rows sent as a rendered server tree.
  */
-export function RequestsTable({ rows }: { rows: RequestRowView[] }) {
+export function RequestsTable({ rows }: { rows: RequestListItem[] }) {
   return (
     <Table aria-label="My requests">
       <THead>

@@ -1,9 +1,9 @@
-import type { Cloud, GrantStatus, RequestStatus } from "@/db/schema";
+import type { Cloud, GrantStatus } from "@/db/schema";
 import type { Ctx } from "@/lib/ctx";
-import type { GrantDto, RequestDto } from "./dto";
+import type { GrantDto } from "./dto";
 import { listGrants } from "./list-grants";
 import { listRequests } from "./list-requests";
-import { requestLabel } from "./request-label";
+import { type RequestListItem, requestListItem } from "./request-label";
 
 /** A grant as the home page lists it (its detail page has the role document and evidence). */
 export type HomeGrant = {
@@ -15,20 +15,11 @@ export type HomeGrant = {
   expiresAt: string | null;
 };
 
-/** A request as the home page lists it: what, where, when, status. */
-export type HomeRequest = {
-  id: string;
-  label: string;
-  target: { name: string; cloud: Cloud };
-  createdAt: string;
-  status: RequestStatus;
-};
-
 /**
  * What the home page shows, and no more: the page hands it to the browser and polls for it, so role
  * documents, evidence, approvals and ids of people stay on the server.
  */
-export type HomeDto = { grants: HomeGrant[]; pending: HomeRequest[]; recent: HomeRequest[] };
+export type HomeDto = { grants: HomeGrant[]; pending: RequestListItem[]; recent: RequestListItem[] };
 
 /**
  * The requester's home: grants that may hold access now, requests waiting for a decision, and the latest
@@ -42,11 +33,11 @@ export async function getHome({ ctx }: { ctx: Ctx }): Promise<HomeDto> {
   ]);
   return {
     grants: grants.items.map(homeGrant),
-    pending: pending.items.map(homeRequest),
+    pending: pending.items.map(requestListItem),
     recent: latest.items
       .filter((r) => r.status !== "pending")
       .slice(0, 10)
-      .map(homeRequest),
+      .map(requestListItem),
   };
 }
 
@@ -57,12 +48,4 @@ const homeGrant = (g: GrantDto): HomeGrant => ({
   roleName: g.roleName,
   target: { name: g.target.name, cloud: g.target.cloud },
   expiresAt: g.expiresAt,
-});
-
-const homeRequest = (r: RequestDto): HomeRequest => ({
-  id: r.id,
-  label: requestLabel(r),
-  target: { name: r.target.name, cloud: r.target.cloud },
-  createdAt: r.createdAt,
-  status: r.status,
 });

@@ -38,6 +38,7 @@ describe("getHome", () => {
         id: pending.id,
         label: pending.template?.name,
         target: { name: pending.target.name, cloud: pending.target.cloud },
+        durationMinutes: pending.durationMinutes,
         createdAt: pending.createdAt,
         status: "pending",
       },
