@@ -105,8 +105,7 @@ export async function listInboxCards({
       createdAt: item.createdAt,
       permissionCount: role?.permissionCount ?? 0,
       riskTags: role?.riskTags ?? [],
-      // postgres.js parses json columns; a json value inside a raw sql expression may arrive as text.
-      history: typeof row.history === "string" ? JSON.parse(row.history) : row.history,
+      history: row.history,
     };
   });
   return { items: cards, more: fetched.length > params.limit };
@@ -121,7 +120,7 @@ const earlierTarget = alias(targets, "earlier_target");
  * The requester's HISTORY most recent other requests, newest first, as a JSON array of HistoryEntry: a
  * correlated subquery that walks requests_requester_idx and stops after HISTORY rows.
  */
-function recentOthersJson(db: Db): SQL<HistoryEntry[] | string> {
+function recentOthersJson(db: Db): SQL<HistoryEntry[]> {
   const recent = db
     .select({
       id: earlier.id,
@@ -148,7 +147,7 @@ function recentOthersJson(db: Db): SQL<HistoryEntry[] | string> {
     .limit(HISTORY)
     .as("recent");
   // Timestamps as the DTOs carry them (UTC ISO with milliseconds), whatever the session's time zone.
-  return sql<HistoryEntry[] | string>`(select coalesce(json_agg(json_build_object(
+  return sql<HistoryEntry[]>`(select coalesce(json_agg(json_build_object(
       'id', ${recent.id}, 'status', ${recent.status},
       'templateName', ${recent.templateName}, 'targetName', ${recent.targetName},
       'createdAt', to_char(${recent.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')

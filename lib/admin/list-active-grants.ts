@@ -11,8 +11,9 @@ import {
 } from "@/db/schema";
 import { afterCursorPlaceholders, cursorParams, keysetText, page } from "@/lib/access/cursor";
 import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
+import { findUserByEmail } from "@/lib/auth/org";
 import { assertPermission, type Ctx } from "@/lib/ctx";
-import { parseInput } from "@/lib/errors";
+import { parseInput, Validation } from "@/lib/errors";
 import { ListActiveGrantsInput } from "./schemas";
 
 /** One row of the admin grants table: what is live, for whom, on what, until when. */
@@ -35,7 +36,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * Live grants across the org (needs grants.read.all), newest first, one keyset page at a time, filtered
- * by target, user or template. One query with narrow columns: this page must stay fast with thousands.
+ * by target, user (by id or email) or template. One query with narrow columns: this page must stay fast with thousands.
  */
 export async function listActiveGrants({
   ctx,
@@ -45,7 +46,11 @@ export async function listActiveGrants({
   input: ListActiveGrantsInput;
 }): Promise<{ items: AdminGrantRow[]; nextCursor: string | null }> {
   assertPermission(ctx, "grants.read.all");
-  const { targetId, userId, templateId, limit, cursor } = parseInput(ListActiveGrantsInput, input);
+  const { targetId, userEmail, templateId, limit, cursor, ...rest } = parseInput(
+    ListActiveGrantsInput,
+    input,
+  );
+  const userId = userEmail ? (await personByEmail(ctx, userEmail)).id : rest.userId;
   const after = cursorParams(cursor);
   const rows = await activeGrantsQuery(ctx.db, {
     target: Boolean(targetId),
@@ -77,6 +82,13 @@ export async function listActiveGrants({
     })),
     nextCursor,
   };
+}
+
+/** The org's person with this email (any case), or a validation error naming the field. */
+async function personByEmail(ctx: Ctx, email: string) {
+  const person = await findUserByEmail(ctx.db, ctx.orgId, email);
+  if (!person) throw Validation("userEmail", `nobody in this organization has the email ${email}`);
+  return person;
 }
 
 /** One page of live grants; the filters present choose the prepared query (see preparedPerShape). */

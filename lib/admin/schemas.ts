@@ -9,6 +9,11 @@ const Limit = z.coerce.number().int().min(1).max(200).default(50);
 export const ListActiveGrantsInput = z.object({
   targetId: optionalId,
   userId: optionalId,
+  /** A person by email (any case), for filters people type: an org has too many to pick from a list. */
+  userEmail: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim() || undefined : v),
+    z.string().max(320).optional(),
+  ),
   templateId: optionalId,
   limit: Limit,
   cursor: z.string().max(200).optional(),

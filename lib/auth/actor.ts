@@ -60,7 +60,7 @@ function selectActor(db: Db) {
       email: users.email,
       name: users.name,
       localRoles: users.localRoles,
-      groups: sql<GroupRef[] | string>`(${groupList})`,
+      groups: sql<GroupRef[]>`(${groupList})`,
     })
     .from(users)
     .$dynamic();
@@ -72,14 +72,12 @@ type ActorRow = {
   email: string;
   name: string | null;
   localRoles: AppRole[];
-  groups: GroupRef[] | string;
+  groups: GroupRef[];
 };
 
 function toActor(row: ActorRow, via: UserActor["type"]): Loaded {
-  // postgres.js parses json columns; a json value inside a raw sql expression may arrive as text.
-  const list: GroupRef[] = typeof row.groups === "string" ? JSON.parse(row.groups) : row.groups;
   const roles = new Set<AppRole>(row.localRoles);
-  for (const g of list) if (g.role) roles.add(g.role);
+  for (const g of row.groups) if (g.role) roles.add(g.role);
   return {
     orgId: row.orgId,
     actor: {
@@ -88,7 +86,7 @@ function toActor(row: ActorRow, via: UserActor["type"]): Loaded {
       email: row.email,
       name: row.name,
       roles: [...roles],
-      groups: list.map((g) => g.name),
+      groups: row.groups.map((g) => g.name),
       permissions: permissionsFor(roles),
     },
   };

@@ -29,6 +29,13 @@ describe("listActiveGrants", () => {
     const none = { targetId: org.targets.gcp.id };
     expect((await listActiveGrants({ ctx: admin, input: none })).items).toEqual([]);
     expect((await listActiveGrants({ ctx: admin, input: { userId: org.users.admin.id } })).items).toEqual([]);
+    const email = ` ${org.users.requester.email.toUpperCase()} `;
+    expect((await listActiveGrants({ ctx: admin, input: { userEmail: email } })).items).toHaveLength(1);
+    await expectAppError(
+      listActiveGrants({ ctx: admin, input: { userEmail: "nobody@example.invalid" } }),
+      "validation",
+      "userEmail",
+    );
     const byTemplate = await listActiveGrants({
       ctx: admin,
       input: { templateId: org.template("vm.ssh").id },
