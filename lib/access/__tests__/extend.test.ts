@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { grants, policies, sandboxBindings } from "@/db/schema";
@@ -19,6 +19,20 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const MIN = 60_000;
+
+/** Polls until some backend waits on a lock held by `pid` (Postgres only). */
+async function waitUntilBlockedBy(pid: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // Postgres only, so the postgres-js driver: execute answers the rows as an array.
+    const rows = (await h.db.execute(
+      sql`select pid from pg_stat_activity where ${pid} = any(pg_blocking_pids(pid))`,
+    )) as unknown as unknown[];
+    if (rows.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`nothing waited on backend ${pid} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** A grant provisioned in the sandbox (active, binding with its expiry), one hour long by default. */
 async function activeGrant(org: SeededOrg, durationSeconds = 3600) {
@@ -220,10 +234,21 @@ describe("extendGrant", () => {
     const held = new Promise<void>((r) => {
       release = r;
     });
+    let locked = (_pid: number | null) => {};
+    const holder = new Promise<number | null>((r) => {
+      locked = r;
+    });
     const other = h.db.transaction(async (tx) => {
       await tx.update(grants).set({ expiresAt: later }).where(eq(grants.id, s.grant.id));
+      const [row] =
+        h.kind === "pglite"
+          ? []
+          : ((await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as { pid: number }[]);
+      locked(row ? Number(row.pid) : null);
       await held;
     });
+    // Start only once the other transaction holds the row: otherwise this one could update first and win.
+    const holderPid = await holder;
     const attempt = extendGrant({ ctx: owner, input: { grantId: s.grant.id, minutes: 30, reason: "race" } });
     // It may fail as soon as the other transaction commits, before the checks below await it: mark it
     // handled now (they still see the rejection) so the run does not report an unhandled rejection.
@@ -235,7 +260,8 @@ describe("extendGrant", () => {
       expect((await attempt).expiresAt).toBe(new Date(later.getTime() + 30 * MIN).toISOString());
       return;
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Release only once the extension's guarded update waits on that lock (it read the old expiry by then).
+    await waitUntilBlockedBy(holderPid!);
     release();
     await other;
     await expectAppError(attempt, "conflict");
