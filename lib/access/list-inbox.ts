@@ -1,12 +1,10 @@
 import { and, desc, eq, exists, inArray, ne, not, type Placeholder, type SQL, sql } from "drizzle-orm";
-import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { preparedPerDb } from "@/db/prepared";
 import { accessRequests, approvals, groups, memberships } from "@/db/schema";
-import type { Catalog } from "@/lib/catalog/catalog";
 import { type Ctx, hasPermission, requirePerson } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
-import { type RequestDto, type RequestJoinRow, selectRequestRows, toRequestDtos } from "./dto";
+import { type RequestDto, selectRequestRows, toRequestDtos } from "./dto";
 import { ListInboxInput } from "./schemas";
 
 export type InboxItem = RequestDto & { canDecide: true };
@@ -25,7 +23,8 @@ export async function listInbox({
   const params = inboxParams(ctx, input);
   if (!params) return { items: [] };
   const rows = await inboxItemsQuery(ctx.db).execute(params);
-  return { items: await toInboxItems(ctx, rows) };
+  const dtos = await toRequestDtos(ctx.db, ctx.orgId, rows);
+  return { items: dtos.map((d) => ({ ...d, canDecide: true as const })) };
 }
 
 /**
@@ -43,29 +42,16 @@ export function inboxParams(
 }
 
 /**
- * The inbox page as rows of the request query, with `extra` columns beside each (the cards add the
- * template's permissions and the requester's history): filter, order and limit run in that one query, with
- * org, user and limit as placeholders (inboxParams), so callers prepare it once per database handle.
- * Turn the rows into items with toInboxItems.
+ * The inbox as request rows, built once per database handle: decidableBy's filter, newest first, with org,
+ * user and limit as placeholders (inboxParams). The cards (listInboxCards) use the same filter and order.
  */
-export function inboxQuery<E extends SelectedFields>(db: Db, extra: E) {
-  return selectRequestRows(db, extra)
+const inboxItemsQuery = preparedPerDb((db) =>
+  selectRequestRows(db, {})
     .where(decidableBy(db, sql.placeholder("orgId"), sql.placeholder("userId")))
     .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
-    .limit(sql.placeholder("limit"));
-}
-
-const inboxItemsQuery = preparedPerDb((db) => inboxQuery(db, {}).prepare("inbox_items"));
-
-/** Items of inboxQuery rows, in row order; pass the org's catalog if already loaded (see toRequestDtos). */
-export async function toInboxItems(
-  ctx: Ctx,
-  rows: RequestJoinRow[],
-  catalog?: Catalog,
-): Promise<InboxItem[]> {
-  const dtos = await toRequestDtos(ctx.db, ctx.orgId, rows, catalog);
-  return dtos.map((d) => ({ ...d, canDecide: true as const }));
-}
+    .limit(sql.placeholder("limit"))
+    .prepare("inbox_items"),
+);
 
 /**
  * Requests of this org pending in one of the user's groups, neither asked for nor decided by them. The org

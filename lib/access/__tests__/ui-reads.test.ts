@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { approveMany } from "@/lib/access/approve-many";
+import { decideRequest } from "@/lib/access/decide";
+import { listInbox } from "@/lib/access/list-inbox";
 import { previewRequest } from "@/lib/access/preview";
 import { getRequestView } from "@/lib/access/request-view";
 import { listInboxCards } from "@/lib/access/requester-history";
@@ -109,6 +111,29 @@ describe("listInboxCards", () => {
     expect(card).not.toHaveProperty("grants");
     expect(card.requester).toEqual({ name: "Riley Requester", email: expect.stringContaining("requester@") });
     expect(card.target).toEqual({ name: "aws-sandbox-prod", cloud: "aws" });
+  });
+
+  it("counts approvals so far and lists exactly the requests listInbox lets the approver decide", async () => {
+    const org = await createTestOrg(h.db, { approvalsRequired: 2 });
+    const r1 = await submitAs(h.db, org);
+    const r2 = await submitAs(h.db, org, "requester", { justification: "second" });
+    const own = await submitAs(h.db, org, "approver");
+    const approver = await userCtx(h.db, org.users.approver);
+    const approver2 = await userCtx(h.db, org.users.approver2);
+    await decideRequest({ ctx: approver, input: { requestId: r1.id, verdict: "approve" } }); // 1 of 2
+
+    const cards = (await listInboxCards({ ctx: approver2, input: {} })).items;
+    expect(cards.map((c) => [c.id, c.approvalCount, c.approvalsRequired])).toEqual([
+      [own.id, 0, 2],
+      [r2.id, 0, 2],
+      [r1.id, 1, 2],
+    ]);
+    for (const ctx of [approver, approver2]) {
+      const ids = (await listInboxCards({ ctx, input: {} })).items.map((c) => c.id);
+      expect(ids).toEqual((await listInbox({ ctx, input: {} })).items.map((i) => i.id));
+    }
+    // The first approver decided r1 and asked for `own`: only r2 is left to them.
+    expect((await listInboxCards({ ctx: approver, input: {} })).items.map((c) => c.id)).toEqual([r2.id]);
   });
 
   it("shows the newest `limit` cards and says whether older ones wait", async () => {
