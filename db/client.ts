@@ -34,7 +34,10 @@ export async function openDb(opts: { url?: string; dataDir?: string | null }): P
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   // A missing parent directory makes PGlite fail with ENOENT, so create it first.
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const client = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
+  const { preparingStatements: preparingPGlite } = await import("./pglite-statements");
+  const client = await preparingPGlite(
+    opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create(),
+  );
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: migrationsFolder() });
   return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
