@@ -71,8 +71,15 @@ describe("preparingStatements (PGlite)", () => {
     await pg.exec("insert into shifting values (1, 'x')");
     const text = "select * from shifting where id = $1";
     expect((await pg.query(text, [1])).rows).toEqual([{ id: 1, a: "x" }]);
+    const before = await named();
     await pg.exec("alter table shifting add column b text default 'y'");
     expect((await pg.query(text, [1])).rows).toEqual([{ id: 1, a: "x", b: "y" }]);
+    // This call ran unnamed and dropped the stale statement; the next one names it afresh, under a new name.
+    expect((await named()).length).toBe(before.length - 1);
+    expect((await pg.query(text, [1])).rows).toEqual([{ id: 1, a: "x", b: "y" }]);
+    const after = await named();
+    expect(after.length).toBe(before.length);
+    expect(after.filter((n) => !before.includes(n))).toHaveLength(1);
   });
 
   it("waits for an open transaction instead of running inside it", async () => {

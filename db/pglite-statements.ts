@@ -26,10 +26,11 @@ type Statement = { name: string; paramTypes: number[] };
 export async function preparingStatements(client: PGlite): Promise<PGlite> {
   await client.exec("set plan_cache_mode = force_generic_plan");
   const statements = new Map<string, Statement>();
+  let made = 0; // names are never re-used, even after a statement is dropped
   let closed = false;
 
   async function prepare(text: string, options: QueryOptions | undefined): Promise<Statement | null> {
-    const name = `elevate_${statements.size + 1}`;
+    const name = `elevate_${++made}`;
     const { messages } = await client.execProtocol(
       concat([
         protocol.serialize.parse({ name, text, types: options?.paramTypes }),
@@ -72,7 +73,15 @@ export async function preparingStatements(client: PGlite): Promise<PGlite> {
         } catch (e) {
           if (isDatabaseError(e) && e.code === "0A000") {
             // "cached plan must not change result type": a migration changed a table under the statement.
+            // Drop it from both sides; it is prepared afresh on its next call.
             statements.delete(text);
+            await client.execProtocol(
+              concat([
+                protocol.serialize.close({ type: "S", name: statement.name }),
+                protocol.serialize.sync(),
+              ]),
+              { syncToFs: false, throwOnError: false },
+            );
             return null;
           }
           throw Object.assign(e as object, { query: text, params, queryOptions: options });
