@@ -44,6 +44,17 @@ describe("preparingStatements (PGlite)", () => {
     expect(asArrays.rows).toEqual([[1, "one", "2026-01-02 03:04:05+00", ["a", "b"], { k: [1, 2] }]]);
   });
 
+  it("hands the statement's notices to the caller's onNotice, as PGlite's query does", async () => {
+    await pg.exec(
+      "create function shout(t text) returns int language plpgsql as $$ begin raise notice '%', t; return 1; end $$",
+    );
+    const heard: string[] = [];
+    const onNotice = (n: { message?: string }) => heard.push(n.message ?? "");
+    await pg.query("select shout($1)", ["first"], { onNotice });
+    await pg.query("select shout($1)", ["again"], { onNotice });
+    expect(heard).toEqual(["first", "again"]);
+  });
+
   it("reports a failing statement with its code and query, and the session goes on", async () => {
     const insert = "insert into things (id, name) values ($1, $2)";
     await pg.query(insert, [3, "three"]);

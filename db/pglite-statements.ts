@@ -68,7 +68,7 @@ export async function preparingStatements(client: PGlite): Promise<PGlite> {
               protocol.serialize.execute({}),
               protocol.serialize.sync(),
             ]),
-            { syncToFs: false },
+            { syncToFs: false, onNotice: options?.onNotice },
           ));
         } catch (e) {
           if (isDatabaseError(e) && e.code === "0A000") {
