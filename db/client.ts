@@ -26,7 +26,9 @@ export async function openDb(opts: { url?: string; dataDir?: string | null }): P
     return {
       db: drizzle(preparingStatements(sql), { schema }) as unknown as Db,
       kind: "postgres",
-      close: () => sql.end(),
+      // A graceful close waits for running queries, but not for ever: a connection the server dropped
+      // mid-transaction can keep end() waiting (a postgres.js defect), so after 5 s it is cut.
+      close: () => sql.end({ timeout: 5 }),
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
