@@ -26,8 +26,7 @@ export async function openDb(opts: { url?: string; dataDir?: string | null }): P
     return {
       db: drizzle(preparingStatements(sql), { schema }) as unknown as Db,
       kind: "postgres",
-      // A graceful close waits for running queries, but not for ever: a connection the server dropped
-      // mid-transaction can keep end() waiting (a postgres.js defect), so after 5 s it is cut.
+      // A graceful close lets running queries finish, for at most 5 s.
       close: () => sql.end({ timeout: 5 }),
     };
   }

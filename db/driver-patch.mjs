@@ -9,6 +9,7 @@
 //
 // The repair is the one #1209 proposes: with no socket, drop the buffered bytes and reject the waiting
 // queries with CONNECTION_CLOSED (catchable, and the pool reconnects), and forget the cancelled immediate.
+// And end() no longer waits for ever on a connection that has lost its socket: it ends it at once.
 // Each edit must find the exact 3.4.9 text; a newer version is left alone, and anything else fails loudly.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -38,24 +39,32 @@ const edits = [
       `    clearImmediate(nextWriteTimer), nextWriteTimer = chunk = null ${MARK}\n`,
   },
   {
+    what: "end() of a connection without a socket ends it now",
+    // A query the dead socket never answered stays current, so end() waited for ever for it to finish.
+    from: "      !connection.reserved && !initial && !query && sent.length === 0\n",
+    to: `      !socket || (!connection.reserved && !initial && !query && sent.length === 0) ${MARK}\n`,
+  },
+  {
     what: "closed() forgets the cancelled write",
     from: "    incomings = null\n    clearImmediate(nextWriteTimer)\n",
     to: `    incomings = null\n    clearImmediate(nextWriteTimer), nextWriteTimer = chunk = null ${MARK}\n`,
   },
 ];
 
-/** Applies the edits to one copy of connection.js; returns what it did. */
+/** Applies the edits not yet applied to one copy of connection.js; returns what it did. */
 export function patchSource(source) {
-  if (source.includes(MARK)) return { source, state: "already patched" };
   let out = source;
+  let applied = 0;
   for (const edit of edits) {
+    if (out.includes(edit.to)) continue;
     const at = out.indexOf(edit.from);
     if (at < 0 || out.indexOf(edit.from, at + 1) >= 0) {
       throw new Error(`postgres driver patch: cannot apply "${edit.what}" (the text differs from 3.4.9)`);
     }
     out = out.replace(edit.from, edit.to);
+    applied++;
   }
-  return { source: out, state: "patched" };
+  return { source: out, state: applied ? "patched" : "already patched" };
 }
 
 function main() {

@@ -20,13 +20,12 @@ export async function resetMidTransaction(
   const url = env().DATABASE_URL;
   if (h.kind === "postgres" && url) {
     // The victim gets a pool of its own, so the test's pool is untouched for the retry and the checks.
-    // Even patched, the driver's end() waits for ever on the killed connection (the pool keeps it as
-    // busy): the app's close gives up after 5 s (db/client.ts); here one second is enough.
+    // Closing it must not wait on the killed connection (unpatched, the driver's end() waited for ever).
     const victim = await openDb({ url });
     try {
       return await terminateBackend(url, orgId, () => verb(victim.db));
     } finally {
-      await Promise.race([victim.close(), new Promise((r) => setTimeout(r, 1000))]);
+      await victim.close();
     }
   }
   let fired = false;
@@ -72,8 +71,8 @@ function wrapTransactions(db: Db, wrapTx: (tx: Db) => Db): Db {
 
 /**
  * Unpatched, postgres.js 3.4.9 threw an uncaught TypeError here ("Cannot read properties of null (reading
- * 'write')", porsager/postgres#1154, #1208), which vitest reports as a failure: db/driver-patch.mjs repairs
- * the driver, and this is where that repair is proven against a real server.
+ * 'write')", porsager/postgres#1154, #1208), which vitest reports as a failure, and closing the pool then
+ * hung: db/driver-patch.mjs repairs the driver, and this is where that repair is proven on a real server.
  */
 async function terminateBackend(url: string, orgId: string, run: () => Promise<unknown>): Promise<unknown> {
   const outcome = await killWhileWaiting(url, orgId, run);
