@@ -32,7 +32,7 @@ export async function preparingStatements(client: PGlite): Promise<PGlite> {
   async function prepare(text: string, options: QueryOptions | undefined): Promise<Statement | null> {
     const name = `elevate_${++made}`;
     const { messages } = await client.execProtocol(
-      concat([
+      Buffer.concat([
         protocol.serialize.parse({ name, text, types: options?.paramTypes }),
         protocol.serialize.describe({ type: "S", name }),
         protocol.serialize.sync(),
@@ -62,7 +62,7 @@ export async function preparingStatements(client: PGlite): Promise<PGlite> {
         let messages: Awaited<ReturnType<PGlite["execProtocol"]>>["messages"];
         try {
           ({ messages } = await client.execProtocol(
-            concat([
+            Buffer.concat([
               protocol.serialize.bind({ statement: statement.name, values: values as (string | null)[] }),
               protocol.serialize.describe({ type: "P" }),
               protocol.serialize.execute({}),
@@ -76,7 +76,7 @@ export async function preparingStatements(client: PGlite): Promise<PGlite> {
             // Drop it from both sides; it is prepared afresh on its next call.
             statements.delete(text);
             await client.execProtocol(
-              concat([
+              Buffer.concat([
                 protocol.serialize.close({ type: "S", name: statement.name }),
                 protocol.serialize.sync(),
               ]),
@@ -114,16 +114,6 @@ export async function preparingStatements(client: PGlite): Promise<PGlite> {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function isDatabaseError(e: unknown): e is { code?: string } {

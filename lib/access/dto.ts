@@ -17,9 +17,7 @@ import {
 import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { NotFound } from "@/lib/errors";
-import { catalogRisk } from "./role-source";
-
-type RequestRow = typeof accessRequests.$inferSelect;
+import { requestRisk } from "./role-source";
 
 /** Plain, JSON-safe shapes handed to every transport (dates are ISO strings). */
 export type UserRef = { id: string; email: string; name: string | null };
@@ -248,9 +246,9 @@ export async function toRequestDtos(
 ): Promise<RequestDto[]> {
   const explicit = rows.some((x) => x.r.permissions);
   const catalog = explicit ? (orgCatalog ?? (await loadOrgCatalog(db, orgId))) : null;
-  const riskOf = (r: RequestRow, cloud: Cloud, template: { risk: Risk } | null): Risk =>
-    template?.risk ?? (catalog && r.permissions ? catalogRisk(catalog, cloud, r.permissions) : "high");
-  return rows.map((row) => toRequestDto(row, riskOf(row.r, row.target.cloud, row.template)));
+  return rows.map((row) =>
+    toRequestDto(row, requestRisk(catalog, row.target.cloud, row.template, row.r.permissions)),
+  );
 }
 
 function toRequestDto(row: RequestJoinRow, risk: Risk): RequestDto {

@@ -19,7 +19,7 @@ import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
 import { decidableBy, type InboxItem, inboxParams } from "./list-inbox";
 import { roleWithRisk } from "./role-preview";
-import { catalogRisk, roleSourceOf } from "./role-source";
+import { requestRisk, roleSourceOf } from "./role-source";
 import type { ListInboxInput } from "./schemas";
 
 export type HistoryEntry = {
@@ -95,9 +95,7 @@ export async function listInboxCards({
       ...rest,
       target: { name: target.name, cloud: target.cloud },
       template: template && { name: template.name },
-      // As the request DTO has it: the template's risk, else the highest catalog risk of the permissions.
-      risk:
-        template?.risk ?? (row.permissions ? catalogRisk(catalog, target.cloud, row.permissions) : "high"),
+      risk: requestRisk(catalog, target.cloud, template, row.permissions),
       durationMinutes: Math.round(durationSeconds / 60),
       createdAt: row.createdAt.toISOString(),
       permissionCount: role?.permissionCount ?? 0,

@@ -39,3 +39,16 @@ export function buildRequestRole(
 export function catalogRisk(catalog: Catalog, cloud: Cloud, permissions: string[]): Risk {
   return maxRisk(permissions.map((p) => catalog.get(cloud, p)?.riskLevel ?? "high"));
 }
+
+/**
+ * A request's risk, as every list shows it: its template's declared risk, else the highest catalog risk of
+ * its explicit permissions (high when neither can be read).
+ */
+export function requestRisk(
+  catalog: Catalog | null,
+  cloud: Cloud,
+  template: { risk: Risk } | null,
+  permissions: string[] | null,
+): Risk {
+  return template?.risk ?? (catalog && permissions ? catalogRisk(catalog, cloud, permissions) : "high");
+}

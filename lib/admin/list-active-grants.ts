@@ -46,11 +46,15 @@ export async function listActiveGrants({
   input: ListActiveGrantsInput;
 }): Promise<{ items: AdminGrantRow[]; nextCursor: string | null }> {
   assertPermission(ctx, "grants.read.all");
-  const { targetId, userEmail, templateId, limit, cursor, ...rest } = parseInput(
-    ListActiveGrantsInput,
-    input,
-  );
-  const userId = userEmail ? (await personByEmail(ctx, userEmail)).id : rest.userId;
+  const {
+    targetId,
+    userId: byId,
+    userEmail,
+    templateId,
+    limit,
+    cursor,
+  } = parseInput(ListActiveGrantsInput, input);
+  const userId = userEmail ? (await personByEmail(ctx, userEmail)).id : byId;
   const after = cursorParams(cursor);
   const rows = await activeGrantsQuery(ctx.db, {
     target: Boolean(targetId),
