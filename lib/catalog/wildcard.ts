@@ -1,5 +1,6 @@
 import type { Cloud } from "@/db/schema";
 import { LimitExceeded, Validation } from "@/lib/errors";
+import { globComplexityError, globMatch, isGlob } from "@/lib/iam/glob";
 import { type Catalog, normalise } from "./catalog";
 import { editDistance } from "./distance";
 import { isElevateManagement } from "./elevate-management";
@@ -8,16 +9,7 @@ import type { CatalogEntry } from "./types";
 /** A wildcard that matches more than this is almost certainly a mistake, and would be unreadable to approve. */
 export const MAX_EXPANSION = 500;
 
-export const isPattern = (p: string) => p.includes("*") || p.includes("?");
-
-/** Case-insensitive glob: `*` any run of characters, `?` exactly one. */
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split("")
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${body}$`, "i");
-}
+export const isPattern = isGlob;
 
 /** The fixed service part of a pattern, when there is one: it narrows the scan to that service. */
 function fixedService(cloud: Cloud, pattern: string): string | null {
@@ -54,12 +46,13 @@ export function expandPermissions(catalog: Catalog, cloud: Cloud, requested: str
       else out.set(normalise(cloud, e.name), e.name);
       continue;
     }
-    const re = globToRegExp(p);
+    const tooComplex = globComplexityError(p);
+    if (tooComplex) throw Validation("permissions", `"${p.slice(0, 40)}…": ${tooComplex}`);
     const service = fixedService(cloud, p);
     const pool = service ? catalog.ofService(cloud, service) : catalog.ofCloud(cloud);
     const matches: string[] = [];
     for (const e of pool) {
-      if (!re.test(e.name)) continue;
+      if (!globMatch(p, e.name, { ignoreCase: true })) continue;
       if (isElevateManagement(cloud, e.name)) excluded.add(e.name);
       else matches.push(e.name);
     }
