@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessRequests, approvals, grants, policies } from "@/db/schema";
 import type { SeededOrg } from "@/db/seed/org";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 
 const TEMPLATES = ["logs.read", "db.read", "bucket.read", "k8s.read", "vm.ssh"];
 
@@ -46,7 +46,7 @@ export async function seedApproved(db: Db, org: SeededOrg, n: number) {
         reqs.map((r) => {
           const target = targets.find((t) => t.id === r.targetId)!;
           const template = org.templates.find((t) => t.id === r.templateId)!;
-          const roleSpec = buildRoleSpec({
+          const roleSpec = testRoleSpec({
             cloud: target.cloud,
             permissions: template.permissions[target.cloud] ?? [],
             resource: null,

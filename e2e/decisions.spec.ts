@@ -69,13 +69,13 @@ test("bulk approve low-risk requests with one comment", async ({ as }) => {
   const requester = await as("requester");
   const logs = await submitRequest(requester, {
     target: TARGETS.gcp,
-    template: "Read logs",
+    template: "Read a database's configuration",
     minutes: 30,
     justification: "e2e: bulk one",
   });
   const bucket = await submitRequest(requester, {
     target: TARGETS.gcp,
-    template: "Read a bucket",
+    template: "Describe a Kubernetes cluster",
     minutes: 30,
     justification: "e2e: bulk two",
   });
@@ -92,11 +92,15 @@ test("bulk approve low-risk requests with one comment", async ({ as }) => {
   await expect(approver.getByTestId(`inbox-${risky}`).getByRole("checkbox")).toHaveCount(0);
   await approver
     .getByTestId(`inbox-${logs}`)
-    .getByRole("checkbox", { name: `Select Read logs for ${NAMES.requester} for bulk approval` })
+    .getByRole("checkbox", {
+      name: `Select Read a database's configuration for ${NAMES.requester} for bulk approval`,
+    })
     .check();
   await approver
     .getByTestId(`inbox-${bucket}`)
-    .getByRole("checkbox", { name: `Select Read a bucket for ${NAMES.requester} for bulk approval` })
+    .getByRole("checkbox", {
+      name: `Select Describe a Kubernetes cluster for ${NAMES.requester} for bulk approval`,
+    })
     .check();
   await approver.getByRole("button", { name: "Approve selected (2)" }).click();
   const dialog = approver.getByRole("dialog");

@@ -24,6 +24,10 @@ export type RoleSpec = {
   roleName: string;
   /** The cloud-native role document (AWS policy JSON, GCP role, Azure role definition). */
   document: Record<string, unknown>;
+  /** AWS: the managed policies to create when the document is over IAM's size limit. */
+  parts?: Record<string, unknown>[];
+  /** Per-binding settings (GCP resource condition, Azure scope); older specs have none. */
+  binding?: { resourceCondition?: string; scope?: string };
 };
 
 /** One extension applied in the cloud: the binding re-made with the later expiry, read back. */

@@ -28,6 +28,8 @@ export const accessRequests = pgTable(
     permissions: jsonb("permissions").$type<string[]>(),
     /** Resource that narrows the template's scope (e.g. an instance id), validated by pattern. */
     resource: text("resource"),
+    /** What kind of resource `resource` names (explicit permissions; a template's comes from its placeholder). */
+    resourceKind: text("resource_kind"),
     durationSeconds: integer("duration_seconds").notNull(),
     justification: text("justification").notNull(),
     ticketUrl: text("ticket_url"),

@@ -19,16 +19,12 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
     name: "SSH to a VM",
     description:
       "Open a shell (SSH login session) on one virtual machine through the cloud's session manager.",
-    risk: "medium",
+    risk: "high",
     placeholders: ["instance"],
     permissions: {
       aws: ["ssm:StartSession", "ssm:TerminateSession", "ssm:DescribeSessions", "ec2:DescribeInstances"],
       gcp: ["compute.instances.get", "compute.instances.osLogin", "compute.projects.get"],
-      azure: [
-        "Microsoft.Compute/virtualMachines/read",
-        "Microsoft.Compute/virtualMachines/login/action",
-        "Microsoft.Network/bastionHosts/read",
-      ],
+      azure: ["Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/login/action"],
     },
   },
   {
@@ -67,30 +63,26 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
         "rds:RebootDBInstance",
       ],
       gcp: ["cloudsql.instances.get", "cloudsql.instances.update", "cloudsql.instances.restart"],
-      azure: [
-        "Microsoft.Sql/servers/databases/read",
-        "Microsoft.Sql/servers/databases/write",
-        "Microsoft.Sql/servers/read",
-      ],
+      azure: ["Microsoft.Sql/servers/databases/read", "Microsoft.Sql/servers/databases/write"],
     },
   },
   {
     key: "db.read",
     name: "Read a database's configuration",
-    description: "See one managed database's settings, logs and metrics, without changing it.",
+    description: "See one managed database's settings and which log files it has, without changing it.",
     risk: "low",
     placeholders: ["database"],
     permissions: {
-      aws: ["rds:DescribeDBInstances", "rds:DescribeDBLogFiles", "rds:DownloadDBLogFilePortion"],
+      aws: ["rds:DescribeDBInstances", "rds:DescribeDBLogFiles"],
       gcp: ["cloudsql.instances.get", "cloudsql.databases.get", "cloudsql.databases.list"],
-      azure: ["Microsoft.Sql/servers/databases/read", "Microsoft.Sql/servers/read"],
+      azure: ["Microsoft.Sql/servers/databases/read"],
     },
   },
   {
     key: "bucket.read",
     name: "Read a bucket",
     description: "List and download objects in one storage bucket.",
-    risk: "low",
+    risk: "medium",
     placeholders: ["bucket"],
     permissions: {
       aws: ["s3:ListBucket", "s3:GetObject", "s3:GetBucketLocation"],
@@ -98,7 +90,6 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
       azure: [
         "Microsoft.Storage/storageAccounts/blobServices/containers/read",
         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
-        "Microsoft.Storage/storageAccounts/read",
       ],
     },
   },
@@ -118,7 +109,6 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
         "storage.objects.delete",
       ],
       azure: [
-        "Microsoft.Storage/storageAccounts/read",
         "Microsoft.Storage/storageAccounts/blobServices/containers/read",
         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
@@ -130,7 +120,7 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
     key: "logs.read",
     name: "Read logs",
     description: "Query application and platform logs for troubleshooting.",
-    risk: "low",
+    risk: "medium",
     placeholders: [],
     permissions: {
       aws: ["logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"],
@@ -142,7 +132,7 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
     key: "k8s.read",
     name: "Read a Kubernetes cluster",
     description: "Describe one cluster and read its workloads (no secrets).",
-    risk: "low",
+    risk: "high",
     placeholders: ["cluster"],
     permissions: {
       aws: ["eks:DescribeCluster", "eks:ListClusters", "eks:AccessKubernetesApi"],
@@ -151,6 +141,19 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
         "Microsoft.ContainerService/managedClusters/read",
         "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
       ],
+    },
+  },
+  {
+    key: "k8s.describe",
+    name: "Describe a Kubernetes cluster",
+    description:
+      "See one managed Kubernetes cluster's settings and version, without access to its workloads.",
+    risk: "low",
+    placeholders: ["cluster"],
+    permissions: {
+      aws: ["eks:DescribeCluster", "eks:ListClusters"],
+      gcp: ["container.clusters.get", "container.clusters.list"],
+      azure: ["Microsoft.ContainerService/managedClusters/read"],
     },
   },
   {
@@ -191,7 +194,7 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
     permissions: {
       aws: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
       gcp: ["secretmanager.secrets.get", "secretmanager.versions.access", "secretmanager.versions.get"],
-      azure: ["Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/vaults/secrets/getSecret/action"],
+      azure: ["Microsoft.KeyVault/vaults/secrets/getSecret/action"],
     },
   },
   {
@@ -221,7 +224,7 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
     name: "Read-only incident responder",
     description:
       "See instances, clusters, databases, alarms and logs across the account to triage an incident.",
-    risk: "low",
+    risk: "medium",
     placeholders: [],
     permissions: {
       aws: [

@@ -1,8 +1,5 @@
-import type { Db } from "@/db/client";
 import type { Cloud, Risk } from "@/db/schema";
 import type { Catalog } from "@/lib/catalog/catalog";
-import { loadOrgCatalog } from "@/lib/catalog/load";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import { expandPermissions, isPattern, suggest } from "@/lib/catalog/wildcard";
 import { catalogRisk } from "./role-source";
 
@@ -16,33 +13,13 @@ export type ExplicitExpansion = {
 };
 
 /**
- * Checks explicit permissions against the org's catalog with the checked role builder: syntax, unknown
- * names (Validation on `permissions` with suggestions), Elevate management refused, wildcards expanded,
- * cloud limits. Throws AppError naming `permissions` or `resource`.
+ * Expands explicit permissions against the org's catalog: unknown names (Validation on `permissions` with
+ * suggestions), Elevate management refused, wildcards expanded within bounds. Pure CPU work: callers run it
+ * before opening a transaction. The role builder then checks syntax, the resource and cloud limits.
  */
-export async function expandExplicit(
-  db: Db,
-  orgId: string,
-  target: { cloud: Cloud; externalId: string },
-  requested: string[],
-  resource: string | null,
-  catalog?: Catalog,
-): Promise<ExplicitExpansion> {
-  const cat = catalog ?? (await loadOrgCatalog(db, orgId));
-  const spec = buildRoleSpec({
-    cloud: target.cloud,
-    permissions: requested,
-    resource,
-    accountId: target.externalId,
-    catalog: cat,
-  });
-  return {
-    permissions: spec.permissions,
-    expanded: spec.expanded,
-    // Valid by now (the builder expanded the same list); only the left-out names are still needed.
-    excluded: spec.expanded.length ? expandPermissions(cat, target.cloud, requested).excluded : [],
-    risk: catalogRisk(cat, target.cloud, spec.permissions),
-  };
+export function expandExplicit(catalog: Catalog, cloud: Cloud, requested: string[]): ExplicitExpansion {
+  const out = expandPermissions(catalog, cloud, requested);
+  return { ...out, risk: catalogRisk(catalog, cloud, out.permissions) };
 }
 
 /** Names the catalog does not know, with close suggestions (patterns are left to the expansion). */

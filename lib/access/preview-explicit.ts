@@ -14,20 +14,12 @@ export type ExplicitPreview = Omit<ExplicitExpansion, "risk"> & {
  */
 export async function previewExplicit(
   ctx: Ctx,
-  target: { cloud: Cloud; externalId: string },
+  target: { cloud: Cloud },
   requested: string[],
-  resource: string | null,
 ): Promise<ExplicitPreview> {
   const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
   const unknown = unknownPermissions(catalog, target.cloud, requested);
   if (unknown.length) return { permissions: [], expanded: [], excluded: [], unknown };
-  const { risk: _risk, ...expansion } = await expandExplicit(
-    ctx.db,
-    ctx.orgId,
-    target,
-    requested,
-    resource,
-    catalog,
-  );
+  const { risk: _risk, ...expansion } = expandExplicit(catalog, target.cloud, requested);
   return { ...expansion, unknown };
 }

@@ -14,6 +14,7 @@ export const PreviewInput = RequestFields.pick({
   templateId: true,
   permissions: true,
   resource: true,
+  resourceKind: true,
   durationMinutes: true,
 }).superRefine(templateOrPermissions);
 export type PreviewInput = z.input<typeof PreviewInput>;
@@ -70,14 +71,14 @@ export async function previewRequest({
     )
     .orderBy(asc(users.name));
 
-  const explicit = data.permissions
-    ? await previewExplicit(ctx, target, data.permissions, data.resource)
-    : null;
+  const explicit = data.permissions ? await previewExplicit(ctx, target, data.permissions) : null;
+  // The binding's condition is shown as it would read if the grant started now.
+  const expiresAt = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + data.durationMinutes * 60_000);
   let roles: RolePreview[] = [];
   try {
     if (explicit?.unknown.length === 0 || template) {
-      const source = roleSourceOf(target.cloud, template, explicit?.permissions ?? null);
-      roles = [await previewRole(ctx, target, source, data.resource)];
+      const source = roleSourceOf(target.cloud, template, explicit?.permissions ?? null, data.resourceKind);
+      roles = [await previewRole(ctx, target, source, data.resource, expiresAt)];
     }
   } catch (e) {
     // Same wording as submitRequest: the field is the template, not the builder's internal "permissions".

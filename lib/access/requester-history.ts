@@ -159,6 +159,7 @@ const inboxCardsQuery = preparedPerDb((db) =>
       id: accessRequests.id,
       permissions: accessRequests.permissions,
       resource: accessRequests.resource,
+      resourceKind: accessRequests.resourceKind,
       durationSeconds: accessRequests.durationSeconds,
       justification: accessRequests.justification,
       ticketUrl: accessRequests.ticketUrl,
@@ -166,7 +167,11 @@ const inboxCardsQuery = preparedPerDb((db) =>
       createdAt: accessRequests.createdAt,
       requester: { name: users.name, email: users.email },
       target: { id: targets.id, name: targets.name, cloud: targets.cloud, externalId: targets.externalId },
-      template: { name: taskTemplates.name, risk: taskTemplates.risk },
+      template: {
+        name: taskTemplates.name,
+        risk: taskTemplates.risk,
+        placeholders: taskTemplates.placeholders,
+      },
       templatePermissions,
       approvalCount: sql<number>`(select count(*) from ${approvals}
         where ${approvals.requestId} = ${accessRequests.id} and ${approvals.orgId} = ${accessRequests.orgId}
@@ -187,9 +192,10 @@ type RoleSummary = { permissionCount: number; riskTags: RiskTag[] };
 /** What the role of a card's request depends on, besides its template's permissions. */
 type RoleInputs = {
   target: { id: string; name: string; cloud: Cloud; externalId: string };
-  template: { risk: Risk } | null;
+  template: { risk: Risk; placeholders: string[] } | null;
   permissions: string[] | null;
   resource: string | null;
+  resourceKind: string | null;
 };
 
 /**
@@ -207,13 +213,17 @@ function roleSummary(
   item: RoleInputs,
   permissions: CloudPermissions | null,
 ): RoleSummary | null {
-  const template = item.template && permissions ? { risk: item.template.risk, permissions } : null;
+  const template =
+    item.template && permissions
+      ? { risk: item.template.risk, placeholders: item.template.placeholders, permissions }
+      : null;
   if (!template && !item.permissions) return null;
-  const source = roleSourceOf(item.target.cloud, template, item.permissions);
+  const source = roleSourceOf(item.target.cloud, template, item.permissions, item.resourceKind);
   const key = JSON.stringify([
     item.target.cloud,
     item.target.externalId,
     item.resource,
+    source.resourceKind,
     source.kind,
     source.risk,
     source.permissions,

@@ -1,7 +1,9 @@
 import type { Cloud, Risk } from "@/db/schema";
 import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
+import type { ResourceKind } from "@/lib/catalog/resources";
 import { maxRisk } from "@/lib/catalog/risk";
+import type { RoleBinding } from "@/lib/catalog/role-builder";
 import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
 import { buildRequestRole, type RoleSource } from "./role-source";
@@ -20,11 +22,17 @@ export type RolePreview = {
   /** The highest of the declared risk and the catalog's rating of each permission. */
   riskLevel: Risk;
   document: Record<string, unknown>;
-  binding: { condition?: { title: string; expression: string }; scope?: string };
+  /** AWS: the managed policies the document is split into when over IAM's size limit. */
+  parts: Record<string, unknown>[] | null;
+  binding: RoleBinding;
+  resource: string | null;
+  resourceKind: ResourceKind | null;
+  /** Permissions that stay account- or project-wide although a resource was named, and why. */
+  wide: { permissions: string[]; why: string }[];
   notes: string[];
 };
 
-type TargetLike = RolePreview["target"];
+type TargetLike = RolePreview["target"] & { settings?: Record<string, unknown> };
 
 /**
  * Builds the role exactly as scheduleGrants does (buildRequestRole, same inputs), then reads risk tags
@@ -35,8 +43,9 @@ export async function previewRole(
   target: TargetLike,
   source: RoleSource,
   resource: string | null,
+  expiresAt?: Date,
 ): Promise<RolePreview> {
-  return roleWithRisk(target, source, resource, await loadOrgCatalog(ctx.db, ctx.orgId));
+  return roleWithRisk(target, source, resource, await loadOrgCatalog(ctx.db, ctx.orgId), expiresAt);
 }
 
 /** previewRole with the org's catalog already at hand (pages that preview many roles read it once). */
@@ -45,8 +54,9 @@ export function roleWithRisk(
   source: RoleSource,
   resource: string | null,
   catalog: Catalog,
+  expiresAt?: Date,
 ): RolePreview {
-  const spec = buildRequestRole(target, source.permissions, resource);
+  const spec = buildRequestRole(target, source, resource, catalog, expiresAt);
   const tags = new Set<RiskTag>();
   const levels: Risk[] = source.risk ? [source.risk] : [];
   for (const p of spec.permissions) {
@@ -63,7 +73,11 @@ export function roleWithRisk(
     declaredRisk: source.risk,
     riskLevel: maxRisk(levels),
     document: spec.document,
+    parts: spec.parts ?? null,
     binding: spec.binding,
+    resource: spec.resource,
+    resourceKind: spec.resourceKind,
+    wide: spec.wide,
     notes: spec.notes,
   };
 }

@@ -1,5 +1,6 @@
 import type { Cloud, CloudPermissions, Risk } from "@/db/schema";
 import type { Catalog } from "@/lib/catalog/catalog";
+import { kindOfPlaceholder, type ResourceKind } from "@/lib/catalog/resources";
 import { maxRisk } from "@/lib/catalog/risk";
 import { type BuiltRoleSpec, buildRoleSpec } from "@/lib/catalog/role-builder";
 
@@ -9,30 +10,63 @@ export type RoleSource = {
   permissions: string[];
   /** The template's declared risk; null for explicit permissions (their risk comes from the catalog). */
   risk: Risk | null;
+  /** What a resource names: the template's placeholder, or the kind given with explicit permissions. */
+  resourceKind: ResourceKind | null;
 };
 
-type TargetLike = { cloud: Cloud; externalId: string };
+type TargetLike = { cloud: Cloud; externalId: string; settings?: Record<string, unknown> };
 
 /** A request's permissions: explicit ones win (exactly one of the two is set, by a CHECK constraint). */
 export function roleSourceOf(
   cloud: Cloud,
-  template: { risk: Risk; permissions: CloudPermissions } | null,
+  template: { risk: Risk; permissions: CloudPermissions; placeholders: string[] } | null,
   explicit: string[] | null,
+  explicitKind: string | null = null,
 ): RoleSource {
-  if (explicit) return { kind: "explicit", permissions: explicit, risk: null };
-  return { kind: "template", permissions: template?.permissions[cloud] ?? [], risk: template?.risk ?? null };
+  if (explicit)
+    return {
+      kind: "explicit",
+      permissions: explicit,
+      risk: null,
+      resourceKind: kindOfPlaceholder(explicitKind),
+    };
+  return {
+    kind: "template",
+    permissions: template?.permissions[cloud] ?? [],
+    risk: template?.risk ?? null,
+    resourceKind: kindOfPlaceholder(template?.placeholders[0]),
+  };
+}
+
+/** AWS regions a target declares (`settings.regions`), written into its grants as a region condition. */
+export function targetRegions(target: TargetLike): string[] | undefined {
+  const r = target.settings?.regions;
+  return Array.isArray(r) && r.every((x) => typeof x === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(x))
+    ? (r as string[])
+    : undefined;
 }
 
 /**
- * The one role builder for submit, preview and grant: same inputs give the same document, so the preview
- * promises exactly what the grant will hold. Explicit lists are already expanded, so no catalog is needed.
+ * The one role builder for submit, preview and grant (buildRoleSpec with the org's catalog): same inputs
+ * give the same document, so the preview promises exactly what the grant will hold.
  */
 export function buildRequestRole(
   target: TargetLike,
-  permissions: string[],
+  source: RoleSource,
   resource: string | null,
+  catalog: Catalog,
+  expiresAt?: Date,
 ): BuiltRoleSpec {
-  return buildRoleSpec({ cloud: target.cloud, permissions, resource, accountId: target.externalId });
+  return buildRoleSpec({
+    cloud: target.cloud,
+    permissions: source.permissions,
+    catalog,
+    accountId: target.externalId,
+    resource,
+    resourceKind: source.resourceKind,
+    regions: target.cloud === "aws" ? targetRegions(target) : undefined,
+    expiresAt,
+  });
 }
 
 /** Risk of explicit permissions: the highest catalog level; a name the catalog no longer knows counts as high. */

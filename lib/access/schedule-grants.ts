@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { grants } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
+import { loadOrgCatalog } from "@/lib/catalog/load";
 import type { Ctx } from "@/lib/ctx";
 import { getTargetInOrgOrThrow, getTemplateInOrgOrThrow, type RequestRow } from "./queries";
 import { buildRequestRole, roleSourceOf } from "./role-source";
@@ -14,8 +15,10 @@ export async function scheduleGrants(tx: Db, ctx: Ctx, request: RequestRow): Pro
   const template = request.templateId
     ? await getTemplateInOrgOrThrow(tx, ctx.orgId, request.templateId)
     : null;
-  const source = roleSourceOf(target.cloud, template, request.permissions);
-  const roleSpec = buildRequestRole(target, source.permissions, request.resource);
+  const source = roleSourceOf(target.cloud, template, request.permissions, request.resourceKind);
+  // Expanded lists and cached catalogs keep this cheap: no wildcard matching runs in the transaction.
+  const catalog = await loadOrgCatalog(tx, ctx.orgId);
+  const roleSpec = buildRequestRole(target, source, request.resource, catalog);
   const [grant] = await tx
     .insert(grants)
     .values({
@@ -40,6 +43,8 @@ export async function scheduleGrants(tx: Db, ctx: Ctx, request: RequestRow): Pro
       roleHash: roleSpec.hash,
       permissions: roleSpec.permissions,
       resource: roleSpec.resource,
+      resourceKind: roleSpec.resourceKind,
+      binding: roleSpec.binding,
       durationSeconds: request.durationSeconds,
     },
   });

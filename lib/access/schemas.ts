@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RESOURCE_KINDS } from "@/lib/catalog/resources";
 import { RESOURCE_PATTERN } from "@/lib/catalog/role-builder";
 import { GRANT_STATUSES, REQUEST_STATUSES } from "./state";
 
@@ -6,7 +7,19 @@ import { GRANT_STATUSES, REQUEST_STATUSES } from "./state";
 const emptyToNull = (v: string | null | undefined) => (v ? v : null);
 
 const Resource = z
-  .union([z.literal(""), z.string().trim().regex(RESOURCE_PATTERN, "use letters, digits and . _ - / : only")])
+  .union([
+    z.literal(""),
+    z.string().trim().regex(RESOURCE_PATTERN, "use letters, digits and . _ - / : + = @ # only (at most 512)"),
+  ])
+  .nullish()
+  .transform(emptyToNull);
+
+/** With explicit permissions, what the resource is; a template's placeholder says it otherwise. */
+const ResourceKindField = z
+  .union([
+    z.literal(""),
+    z.enum(RESOURCE_KINDS as [string, ...string[]], `use one of ${RESOURCE_KINDS.join(", ")}`),
+  ])
   .nullish()
   .transform(emptyToNull);
 
@@ -37,6 +50,7 @@ export const RequestFields = z.object({
   templateId: z.uuid().nullish(),
   permissions: Permissions.nullish(),
   resource: Resource,
+  resourceKind: ResourceKindField,
   durationMinutes: DurationMinutes,
   // Required or not depends on the policy, so emptiness is checked by the verb.
   justification: z.string().trim().max(2000).default(""),

@@ -1,5 +1,7 @@
 import { accessRequests } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
+import type { Catalog } from "@/lib/catalog/catalog";
+import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
 import { loadRequestDto, type RequestDto } from "./dto";
@@ -13,10 +15,20 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   assertPermission(ctx, "requests.create");
   const actor = requirePerson(ctx);
   const data = parseInput(SubmitInput, input);
+  const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
+  const template = data.templateId ? await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId) : null;
+  // Expansion and the role build are CPU work: they run before the transaction, never while it holds locks.
+  const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
+  const explicit = data.permissions ? expandExplicit(catalog, target.cloud, data.permissions) : null;
+  const source = roleSourceOf(
+    target.cloud,
+    template,
+    explicit?.permissions ?? null,
+    data.resourceKind ?? null,
+  );
+  assertBuildable(target, source, data.resource, catalog);
 
   return ctx.db.transaction(async (tx) => {
-    const target = await getTargetInOrgOrThrow(tx, ctx.orgId, data.targetId);
-    const template = data.templateId ? await getTemplateInOrgOrThrow(tx, ctx.orgId, data.templateId) : null;
     const policy = await getActivePolicy(tx, ctx.orgId);
     const rules = policy.document;
 
@@ -31,16 +43,6 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
     if (rules.justificationRequired && data.justification.length === 0) {
       throw Validation("justification", "is required by the access policy");
     }
-    // Explicit permissions are stored expanded, so the grant holds exactly what was checked and shown.
-    const explicit = data.permissions
-      ? await expandExplicit(tx, ctx.orgId, target, data.permissions, data.resource)
-      : null;
-    assertBuildable(
-      target,
-      roleSourceOf(target.cloud, template, explicit?.permissions ?? null),
-      data.resource,
-    );
-
     const [row] = await tx
       .insert(accessRequests)
       .values({
@@ -50,6 +52,8 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
         templateId: template?.id ?? null,
         permissions: explicit?.permissions ?? null,
         resource: data.resource,
+        // A template's kind is its placeholder; only explicit permissions carry their own.
+        resourceKind: data.resource ? source.resourceKind : null,
         durationSeconds,
         justification: data.justification,
         ticketUrl: data.ticketUrl,
@@ -73,6 +77,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
               risk: explicit?.risk,
             }),
         resource: data.resource,
+        resourceKind: data.resource ? source.resourceKind : null,
         durationMinutes: data.durationMinutes,
         justification: data.justification,
         ticketUrl: data.ticketUrl,
@@ -91,12 +96,13 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
  * nothing for this cloud — fails at submission rather than at approval.
  */
 function assertBuildable(
-  target: { cloud: "aws" | "gcp" | "azure"; externalId: string },
+  target: Parameters<typeof buildRequestRole>[0],
   source: RoleSource,
   resource: string | null,
+  catalog: Catalog,
 ) {
   try {
-    buildRequestRole(target, source.permissions, resource);
+    buildRequestRole(target, source, resource, catalog);
   } catch (e) {
     // Explicit permissions keep the builder's field; a template's problem is the template's.
     if (e instanceof AppError && e.field === "permissions" && source.kind === "template") {

@@ -10,6 +10,14 @@ export {
   listCatalogVersions,
   type PermissionDto,
 } from "./queries";
+export {
+  kindOfPlaceholder,
+  type ParsedResource,
+  parseResource,
+  RESOURCE_FORMATS,
+  RESOURCE_KINDS,
+  type ResourceKind,
+} from "./resources";
 export { maxRisk, riskLevelOf, riskTags } from "./risk";
 export {
   type BuildRoleInput,
@@ -17,9 +25,9 @@ export {
   buildRoleSpec,
   contentHash,
   RESOURCE_PATTERN,
+  type RoleBinding,
   roleHash,
 } from "./role-builder";
-export { kindOfPlaceholder, RESOURCE_KINDS, type ResourceKind } from "./role-scope";
 export { type SearchResultDto, searchCatalog } from "./search-catalog";
 export { type SearchFilters, SearchIndex } from "./search-index";
 export {

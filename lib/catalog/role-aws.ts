@@ -1,6 +1,7 @@
 import { LimitExceeded, Validation } from "@/lib/errors";
+import { awsScopeFor } from "./aws-arns";
 import type { Catalog } from "./catalog";
-import { AWS_TYPES, type ResourceKind } from "./role-scope";
+import type { ParsedResource } from "./resources";
 
 /** IAM counts a managed policy's characters without whitespace. */
 export const AWS_MANAGED_POLICY_MAX = 6144;
@@ -18,69 +19,78 @@ export type AwsPolicy = { Version: "2012-10-17"; Statement: Statement[] };
 
 export const policySize = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, "").length;
 
-/** ARN of a resource type narrowed to one resource: the first identifier is the resource, the rest `*`. */
-function arnFor(template: string, accountId: string, resource: string): string {
-  let first = true;
-  return template.replace(/\$\{([A-Za-z]+)\}/g, (_m, v: string) => {
-    if (v === "Partition") return "aws";
-    if (v === "Region") return "*";
-    if (v === "Account") return accountId;
-    if (first) {
-      first = false;
-      return resource;
-    }
-    return "*";
-  });
-}
+/** A statement's resources and the actions on them; `wide` statements are the account-wide ones. */
+type Group = { resources: string[]; actions: string[]; wide: string | null };
 
-/** Resources of one action: the kind's types, else its required types, else `*` (wildcard-only actions). */
-function resourcesFor(
-  catalog: Catalog | undefined,
-  action: string,
-  accountId: string,
-  resource: string | null,
-  kind?: ResourceKind,
-): string[] {
-  if (resource === null) return ["*"];
-  const entry = catalog?.get("aws", action);
-  if (!entry) return [`arn:aws:*:*:${accountId}:*${resource}*`];
-  const types = entry.resourceTypes.map((t) => ({ key: t.replace(/\?$/, ""), required: !t.endsWith("?") }));
-  const chosen = kind
-    ? types.filter((t) => AWS_TYPES[kind].includes(t.key.toLowerCase()))
-    : types.some((t) => t.required)
-      ? types.filter((t) => t.required)
-      : types;
-  const arns = chosen.map((t) => catalog?.awsArn(entry.service, t.key)).filter((a): a is string => !!a);
-  return arns.length ? [...new Set(arns.map((a) => arnFor(a, accountId, resource)))].sort() : ["*"];
-}
+export type AwsPolicyInput = {
+  catalog: Catalog;
+  actions: string[];
+  accountId: string;
+  partition?: string;
+  resource: Extract<ParsedResource, { cloud: "aws" }> | null;
+  /** The target's regions: an `aws:RequestedRegion` condition on every statement when set. */
+  regions?: string[];
+};
 
-/** Actions grouped by identical resources, one Allow statement each, in a stable order. */
-export function awsPolicy(
-  catalog: Catalog | undefined,
-  actions: string[],
-  accountId: string,
-  resource: string | null,
-  kind: ResourceKind | undefined,
-  expiresAt: Date | undefined,
-): AwsPolicy {
-  if (resource !== null && catalog && !/^[0-9]{12}$/.test(accountId))
-    throw Validation("accountId", "an AWS account id is 12 digits");
-  const groups = new Map<string, string[]>();
+/**
+ * The identity policy for a set of actions: without a resource one statement on "*"; with one, a statement
+ * per distinct ARN set, and actions that support only "*" in their own statement (reported as account-wide).
+ * An action that acts on other resource types than the kind is refused: "*" would widen it silently.
+ */
+export function awsPolicy(input: AwsPolicyInput): {
+  policy: AwsPolicy;
+  wide: { actions: string[]; why: string }[];
+} {
+  const { catalog, actions, resource } = input;
+  if (!/^[0-9]{12}$/.test(input.accountId)) throw Validation("accountId", "an AWS account id is 12 digits");
+  const groups = new Map<string, Group>();
+  const add = (resources: string[], action: string, wide: string | null) => {
+    const key = JSON.stringify(resources);
+    const g = groups.get(key) ?? { resources, actions: [], wide };
+    g.actions.push(action);
+    groups.set(key, g);
+  };
+  const refused: string[] = [];
   for (const a of actions) {
-    const key = JSON.stringify(resourcesFor(catalog, a, accountId, resource, kind));
-    groups.set(key, [...(groups.get(key) ?? []), a]);
+    if (!resource) {
+      add(["*"], a, null);
+      continue;
+    }
+    const scope = awsScopeFor(catalog, a, resource.kind, {
+      partition: input.partition ?? "aws",
+      region: input.regions?.length === 1 ? input.regions[0] : null,
+      account: input.accountId,
+      name: resource.name,
+    });
+    if ("arns" in scope) add(scope.arns, a, null);
+    else if ("star" in scope) add(["*"], a, scope.star);
+    else refused.push(`${a} (${scope.refused})`);
   }
-  const keys = [...groups.keys()].sort();
-  const Statement = keys.map(
-    (k, i): Statement => ({
+  if (refused.length)
+    throw Validation(
+      "permissions",
+      `cannot be narrowed to ${resource?.kind} ${resource?.name}: ${refused.join("; ")}. Leave them out or ask for them without a resource`,
+    );
+  const regionCondition =
+    input.regions && input.regions.length > 0
+      ? { StringEquals: { "aws:RequestedRegion": [...input.regions].sort() } }
+      : null;
+  const ordered = [...groups.values()].sort((x, y) =>
+    JSON.stringify(x.resources).localeCompare(JSON.stringify(y.resources)),
+  );
+  const Statement = ordered.map(
+    (g, i): Statement => ({
       Sid: `Elevate${i + 1}`,
       Effect: "Allow",
-      Action: groups.get(k)!,
-      Resource: JSON.parse(k) as string[],
-      ...(expiresAt ? { Condition: { DateLessThan: { "aws:CurrentTime": expiresAt.toISOString() } } } : {}),
+      Action: [...g.actions].sort(),
+      Resource: g.resources,
+      ...(regionCondition ? { Condition: regionCondition } : {}),
     }),
   );
-  return { Version: "2012-10-17", Statement };
+  const wide = ordered
+    .filter((g) => g.wide !== null)
+    .map((g) => ({ actions: [...g.actions].sort(), why: g.wide as string }));
+  return { policy: { Version: "2012-10-17", Statement }, wide };
 }
 
 /**

@@ -1,18 +1,21 @@
 import { createHash } from "node:crypto";
 import type { Cloud, Risk, RoleSpec } from "@/db/schema";
-import { Validation } from "@/lib/errors";
+import { LimitExceeded, Validation } from "@/lib/errors";
+import { MAX_PATTERN_LENGTH } from "@/lib/iam/glob";
+import { azureAssignmentScope, azurePermissions } from "./azure-scope";
 import type { Catalog } from "./catalog";
 import { isElevateManagement } from "./elevate-management";
+import { GCP_CONDITION_MAX, gcpBindingExpression, gcpNarrowing } from "./gcp-conditions";
+import { parseResource, type ResourceKind } from "./resources";
 import { maxRisk } from "./risk";
 import { AWS_MANAGED_POLICY_MAX, awsPolicy, policySize, splitPolicy } from "./role-aws";
-import { azurePermissions, azureScope, checkGcpPermissions, gcpCondition } from "./role-gcp-azure";
-import type { ResourceKind } from "./role-scope";
+import { checkGcpPermissions, GCP_PROJECT } from "./role-gcp";
 import { type Expansion, expandPermissions } from "./wildcard";
 
-/** Resource names narrow a template's scope; a strict pattern keeps them out of cloud expressions' syntax. */
-export const RESOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\-/:]{0,127}$/;
+/** What a requester may type as a resource before the kind's own rules apply (those come from resources.ts). */
+export const RESOURCE_PATTERN = /^[A-Za-z0-9/_][A-Za-z0-9._\-/:+=@#()]{0,511}$/;
 
-const AWS_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
+const AWS_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?_-]+$/;
 const GCP_PERMISSION =
   /^[a-z*?][a-zA-Z0-9*?_-]*(\.[a-zA-Z0-9*?_-]+)*(\/[a-zA-Z0-9*?_-]+)?(\.[a-zA-Z0-9*?_-]+)+$/;
 const AZURE_OPERATION = /^[A-Za-z*][A-Za-z0-9.*?]*(\/[A-Za-z0-9.*?:_-]+)+$/;
@@ -21,13 +24,26 @@ const PATTERNS: Record<Cloud, RegExp> = { aws: AWS_ACTION, gcp: GCP_PERMISSION, 
 export type BuildRoleInput = {
   cloud: Cloud;
   permissions: string[];
-  resource: string | null;
+  /** Wildcards are expanded, names checked, AWS ARNs built from the catalog's resource types. */
+  catalog: Catalog;
   accountId: string;
-  /** With a catalog: wildcards are expanded, names checked, AWS ARNs built from resource types. */
-  catalog?: Catalog;
-  resourceKind?: ResourceKind;
-  /** Written into AWS statements and the GCP binding condition; part of the content hash. */
+  resource: string | null;
+  /** The template's placeholder kind, or the one named with explicit permissions. */
+  resourceKind: ResourceKind | null;
+  /** AWS: the target's regions, written as an `aws:RequestedRegion` condition. */
+  regions?: string[];
+  /** Previews only: the expiry the binding would carry, to show its whole condition. */
   expiresAt?: Date;
+};
+
+/** Per-binding settings, built with the role so the preview and the wire hold the same text. */
+export type RoleBinding = {
+  /** GCP: the resource constraint joined to the grant's expiry (gcpBindingExpression). */
+  resourceCondition?: string;
+  /** Azure: the assignment scope (full ARM id); absent means the subscription. */
+  scope?: string;
+  /** Previews: the whole GCP condition as the binding would carry it at `expiresAt`. */
+  condition?: { title: string; expression: string };
 };
 
 /** RoleSpec plus what people need to see before they submit. Extra fields are additive to RoleSpec. */
@@ -38,8 +54,10 @@ export type BuiltRoleSpec = RoleSpec & {
   notes: string[];
   /** AWS: the managed policies to create when one would exceed 6,144 characters. */
   parts?: Record<string, unknown>[];
-  /** Per-binding settings: GCP condition, Azure assignment scope. */
-  binding: { condition?: { title: string; expression: string }; scope?: string };
+  resourceKind: ResourceKind | null;
+  binding: RoleBinding;
+  /** Permissions that could not be narrowed to the resource (account- or project-wide), and why. */
+  wide: { permissions: string[]; why: string }[];
 };
 
 /** sha256 of canonical JSON (object keys sorted), truncated: the content address of a role. */
@@ -66,76 +84,74 @@ export function roleHash(cloud: Cloud, permissions: string[], resource: string |
 }
 
 /**
- * Turns permissions for one cloud, plus an optional resource, into the exact role the cloud receives,
- * checked against the cloud's limits. Deterministic: same input in any order → same spec and hash.
+ * The one role builder: request preview, template preview, the scheduled grant and (through the stored
+ * spec) the adapters all use it. Deterministic: same input in any order gives the same spec and hash.
  */
 export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
-  const { cloud, resource, catalog, accountId } = input;
-  if (resource !== null && !RESOURCE_PATTERN.test(resource)) {
-    throw Validation("resource", "use letters, digits and . _ - / : only (at most 128 characters)");
-  }
+  const { cloud, catalog, accountId } = input;
+  if (input.resource !== null && !RESOURCE_PATTERN.test(input.resource.trim()))
+    throw Validation("resource", "use letters, digits and . _ - / : + = @ # only (at most 512 characters)");
+  const parsed =
+    input.resource === null ? null : parseResource(cloud, input.resourceKind, input.resource, accountId);
   const requested = [...new Set(input.permissions.map((p) => p.trim()))].sort();
   if (requested.length === 0) throw Validation("permissions", "at least one permission is required");
   for (const p of requested) {
-    if (!PATTERNS[cloud].test(p))
-      throw Validation("permissions", `"${p}" is not a valid ${cloud} permission`);
+    if (p.length > MAX_PATTERN_LENGTH || !PATTERNS[cloud].test(p))
+      throw Validation("permissions", `"${p.slice(0, 80)}" is not a valid ${cloud} permission`);
     if (isElevateManagement(cloud, p))
       throw Validation("permissions", `"${p}" manages Elevate itself and can never be requested`);
   }
-  const expansion = catalog
-    ? expandPermissions(catalog, cloud, requested)
-    : { permissions: requested, expanded: [], excluded: [] };
+  const expansion = expandPermissions(catalog, cloud, requested);
   const permissions = expansion.permissions;
   const notes: string[] = expansion.excluded.length
     ? [`Left out Elevate's own management permissions: ${expansion.excluded.join(", ")}`]
     : [];
-  const riskLevel = catalog
-    ? maxRisk(permissions.map((p) => catalog.get(cloud, p)?.riskLevel ?? "high"))
-    : null;
-  const base = { cloud, permissions, resource, expanded: expansion.expanded, riskLevel, notes };
+  const riskLevel = maxRisk(permissions.map((p) => catalog.get(cloud, p)?.riskLevel ?? "high"));
+  const base = {
+    cloud,
+    permissions,
+    resource: parsed ? input.resource!.trim() : null,
+    resourceKind: parsed ? parsed.kind : null,
+    expanded: expansion.expanded,
+    riskLevel,
+    notes,
+  };
 
   switch (cloud) {
     case "aws": {
-      const policy = awsPolicy(
+      const { policy, wide } = awsPolicy({
         catalog,
-        permissions,
+        actions: permissions,
         accountId,
-        resource,
-        input.resourceKind,
-        input.expiresAt,
-      );
+        resource: parsed?.cloud === "aws" ? parsed : null,
+        regions: input.regions,
+      });
       const parts = splitPolicy(policy);
-      const unscoped =
-        resource === null
-          ? []
-          : policy.Statement.filter((s) => s.Resource[0] === "*").flatMap((s) => s.Action);
-      if (unscoped.length)
-        notes.push(
-          `Not narrowed to ${resource} (no matching resource type; these apply to "*"): ${unscoped.join(", ")}`,
-        );
-      if (parts.length > 1)
-        notes.push(
-          `Split into ${parts.length} managed policies of at most ${AWS_MANAGED_POLICY_MAX} characters each`,
-        );
-      else
-        notes.push(
-          `Policy size ${policySize(policy)} of ${AWS_MANAGED_POLICY_MAX} characters (whitespace not counted)`,
-        );
+      for (const w of wide)
+        notes.push(`Account-wide (not narrowed to ${base.resource}): ${w.actions.join(", ")}: ${w.why}`);
+      notes.push(
+        parts.length > 1
+          ? `Split into ${parts.length} managed policies of at most ${AWS_MANAGED_POLICY_MAX} characters each`
+          : `Policy size ${policySize(policy)} of ${AWS_MANAGED_POLICY_MAX} characters (whitespace not counted)`,
+      );
       const hash = contentHash({ cloud, statements: policy.Statement });
-      const roleName = `elevate_${hash}`;
       return {
         ...base,
         hash,
-        roleName,
+        roleName: `elevate_${hash}`,
         document: policy,
         binding: {},
+        wide: wide.map((w) => ({ permissions: w.actions, why: w.why })),
         ...(parts.length > 1 ? { parts } : {}),
       };
     }
     case "gcp": {
       checkGcpPermissions(catalog, permissions, notes);
-      const condition = gcpCondition(accountId, resource, input.resourceKind, input.expiresAt);
-      const hash = roleHash(cloud, permissions, resource);
+      if (!GCP_PROJECT.test(accountId)) throw Validation("accountId", "not a GCP project id");
+      const narrowing = parsed?.cloud === "gcp" ? gcpNarrowing(permissions, parsed, accountId) : null;
+      for (const w of narrowing?.wide ?? [])
+        notes.push(`Project-wide (not narrowed to ${base.resource}): ${w.permissions.join(", ")}: ${w.why}`);
+      const hash = roleHash(cloud, permissions, base.resource);
       const roleName = `elevate_${hash}`;
       const document = {
         roleId: roleName,
@@ -144,19 +160,29 @@ export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
         stage: "GA",
         scope: `projects/${accountId}`,
       };
-      return { ...base, hash, roleName, document, binding: condition ? { condition } : {} };
+      const binding: RoleBinding = narrowing ? { resourceCondition: narrowing.condition } : {};
+      if (input.expiresAt)
+        binding.condition = {
+          title: "elevate:<grant id>",
+          expression: gcpBindingExpression(input.expiresAt, binding.resourceCondition),
+        };
+      if ((binding.condition?.expression.length ?? 0) > GCP_CONDITION_MAX)
+        throw LimitExceeded(`the binding condition exceeds ${GCP_CONDITION_MAX} characters`, "permissions");
+      return { ...base, hash, roleName, document, binding, wide: narrowing?.wide ?? [] };
     }
     case "azure": {
       const split = azurePermissions(catalog, permissions);
-      const hash = contentHash({ cloud, permissions: split, scoped: resource !== null });
+      const hash = contentHash({ cloud, permissions: split, scoped: parsed !== null });
       const roleName = `Elevate ${hash}`;
+      const subscription = `/subscriptions/${accountId.toLowerCase()}`;
       const document = {
         roleName,
         description: "Managed by Elevate: just-in-time access",
         permissions: split,
-        assignableScopes: [`/subscriptions/${accountId}`],
+        assignableScopes: [subscription],
       };
-      return { ...base, hash, roleName, document, binding: { scope: azureScope(accountId, resource) } };
+      const scope = parsed?.cloud === "azure" ? azureAssignmentScope(permissions, parsed) : subscription;
+      return { ...base, hash, roleName, document, binding: { scope }, wide: [] };
     }
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cloud } from "@/db/schema";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import { bindingIdFor, type CloudAdapter, type TargetRow } from "./port";
 
 export type ContractSetup = {
@@ -33,7 +33,7 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
     afterAll(async () => s?.teardown?.());
 
     const spec = () =>
-      buildRoleSpec({
+      testRoleSpec({
         cloud: s.target.cloud,
         permissions: SAMPLE_PERMISSIONS[s.target.cloud],
         resource: null,
@@ -95,7 +95,7 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
     });
 
     it("deleteRole removes an unused role and treats not-found as done", async () => {
-      const own = buildRoleSpec({
+      const own = testRoleSpec({
         cloud: s.target.cloud,
         permissions: [SAMPLE_PERMISSIONS[s.target.cloud][0]],
         resource: null,

@@ -13,6 +13,12 @@ export type BindingSpec = {
   principal: string;
   /** Cloud-enforced expiry: the binding's condition denies use at or after this instant. */
   notAfter: Date;
+  /**
+   * From the role spec's `binding` (lib/catalog/role-builder.ts): GCP's resource constraint (CEL, joined
+   * to the expiry with `&&`) and Azure's assignment scope (a full ARM scope; absent = the subscription).
+   */
+  condition?: string;
+  scope?: string;
 };
 
 export type InspectResult = Evidence & {

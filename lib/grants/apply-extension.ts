@@ -8,6 +8,7 @@ import type { Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { backoffMs, LEASE_MS } from "./backoff";
+import { bindingSpecFor } from "./binding-spec";
 import { asCloudError } from "./provision-failure";
 import { assertSystem, type GrantOutcome, type GrantRow, principalFor, reread, toOutcome } from "./queries";
 
@@ -95,7 +96,7 @@ async function rebind(ctx: Ctx, g: GrantRow): Promise<Rebind> {
   let entry: GrantExtensionEvidence;
   try {
     const principal = await principalFor(ctx.db, ctx.orgId, g.userId);
-    const binding = { grantId: g.id, orgId: ctx.orgId, roleName: g.roleSpec.roleName, principal, notAfter };
+    const binding = bindingSpecFor(g, g.roleSpec.roleName, principal, notAfter);
     const bound = await adapter.bind(target, binding);
     const seen = await adapter.inspect(target, bound.bindingId);
     if (!seen.present) throw new CloudError("retryable", "binding not visible on read-back after re-bind");

@@ -10,6 +10,7 @@ import type { Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { LEASE_MS, MAX_ATTEMPTS } from "./backoff";
+import { bindingSpecFor } from "./binding-spec";
 import { cleanupFailedProvision, onProvisionError } from "./provision-failure";
 import {
   assertSystem,
@@ -51,7 +52,7 @@ export async function provisionGrant({
     if (!(await reserveRole(ctx.db, g))) return toOutcome(await reread(ctx.db, ctx.orgId, grantId));
     const role = await adapter.ensureRole(target, g.roleSpec);
     const notAfter = new Date(Date.now() + g.durationSeconds * 1000);
-    const binding = { grantId, orgId: ctx.orgId, roleName: role.roleName, principal, notAfter };
+    const binding = bindingSpecFor(g, role.roleName, principal, notAfter);
     const bound = await adapter.bind(target, binding);
     const seen = await adapter.inspect(target, bound.bindingId);
     if (!seen.present) throw new CloudError("retryable", "binding not visible on read-back after bind");

@@ -47,6 +47,7 @@ function buildFor(catalog: Catalog, cloud: Cloud, permissions: string[]) {
       cloud,
       permissions,
       resource: null,
+      resourceKind: null,
       accountId: PLACEHOLDER_ACCOUNTS[cloud],
       catalog,
     });

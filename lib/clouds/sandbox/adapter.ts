@@ -78,7 +78,14 @@ export function sandboxAdapter(db: Db): CloudAdapter {
           roleName: b.roleName,
           principal: b.principal,
           notAfter: b.notAfter,
-          tags: { "elevate:grant": b.grantId, "elevate:org": b.orgId, "elevate:managed": "true" },
+          tags: {
+            "elevate:grant": b.grantId,
+            "elevate:org": b.orgId,
+            "elevate:managed": "true",
+            // The narrowing the grant carries, shown in the cloud-native document on read-back.
+            ...(b.condition ? { "elevate:condition": b.condition } : {}),
+            ...(b.scope ? { "elevate:scope": b.scope } : {}),
+          },
         };
         // Already exists is success; the desired state (expiry included) wins, as a policy PUT would.
         await db

@@ -1,4 +1,5 @@
 import type { Cloud } from "@/db/schema";
+import { gcpBindingExpression } from "@/lib/catalog/gcp-conditions";
 
 /** The permissions a stored role document grants, read the way each cloud reads its own document. */
 export function permissionsOf(cloud: Cloud, document: Record<string, unknown>): string[] {
@@ -37,9 +38,17 @@ export function permissionMatches(cloud: Cloud, granted: string, wanted: string)
  */
 export function bindingDocument(
   cloud: Cloud,
-  b: { bindingId: string; roleName: string; principal: string; notAfter: Date; externalId: string },
+  b: {
+    bindingId: string;
+    roleName: string;
+    principal: string;
+    notAfter: Date;
+    externalId: string;
+    tags?: Record<string, string>;
+  },
 ): Record<string, unknown> {
   const expiry = b.notAfter.toISOString();
+  const condition = b.tags?.["elevate:condition"];
   switch (cloud) {
     case "aws":
       return {
@@ -52,11 +61,11 @@ export function bindingDocument(
       return {
         role: `projects/${b.externalId}/roles/${b.roleName}`,
         members: [`user:${b.principal}`],
-        condition: { title: b.bindingId, expression: `request.time < timestamp('${expiry}')` },
+        condition: { title: b.bindingId, expression: gcpBindingExpression(b.notAfter, condition) },
       };
     case "azure":
       return {
-        scope: `/subscriptions/${b.externalId}`,
+        scope: b.tags?.["elevate:scope"] ?? `/subscriptions/${b.externalId}`,
         principal: b.principal,
         roleName: b.roleName,
         scheduleInfo: { expiration: { type: "AfterDateTime", endDateTime: expiry } },

@@ -10,7 +10,7 @@ import {
   sandboxBindings,
 } from "@/db/schema";
 import type { SeededOrg } from "@/db/seed/org";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 
 export const PERMISSIONS = ["s3:GetObject", "s3:ListBucket"];
@@ -39,7 +39,7 @@ export async function scheduledGrant(
       approverGroup: "approvers",
     })
     .returning();
-  const roleSpec = buildRoleSpec({
+  const roleSpec = testRoleSpec({
     cloud: "aws",
     permissions: PERMISSIONS,
     resource: null,

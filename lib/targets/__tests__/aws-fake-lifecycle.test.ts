@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { accessRequests, grants, policies, targets } from "@/db/schema";
 import type { SeededOrg } from "@/db/seed/org";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import { type FakeIam, startFakeIam } from "@/lib/clouds/fakes/aws-iam";
 import { adapterFor } from "@/lib/clouds/registry";
 import { executeRevocation, provisionGrant } from "@/lib/grants";
@@ -70,7 +70,7 @@ async function scheduledGrant(org: SeededOrg, target: TargetDetailDto) {
       approverGroup: "approvers",
     })
     .returning();
-  const roleSpec = buildRoleSpec({
+  const roleSpec = testRoleSpec({
     cloud: "aws",
     permissions: ["logs:GetLogEvents", "logs:DescribeLogGroups"],
     resource: null,
@@ -121,7 +121,7 @@ describe("listDrift", () => {
     const [stored] = await h.db.select().from(targets).where(eq(targets.id, target.id));
     const adapter = adapterFor(h.db, stored);
     // A binding no grant explains (e.g. a crash between the cloud call and the commit).
-    const spec = buildRoleSpec({
+    const spec = testRoleSpec({
       cloud: "aws",
       permissions: ["logs:GetLogEvents"],
       resource: null,

@@ -3,11 +3,11 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { sandboxRoles, targets } from "@/db/schema";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import { adapterContract } from "@/lib/clouds/contract";
 import { CloudError } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import {
   clearSandboxFaults,
   injectSandboxFault,
@@ -40,7 +40,7 @@ async function setup(
 ) {
   const org = await createTestOrg(h.db);
   const target = org.targets[cloud];
-  const spec = buildRoleSpec({ cloud, permissions, resource: null, accountId: target.externalId });
+  const spec = testRoleSpec({ cloud, permissions, resource: null, accountId: target.externalId });
   return { org, target, spec, adapter: sandboxAdapter(h.db), principal: org.users.requester.email };
 }
 
@@ -96,11 +96,11 @@ describe("sandbox adapter", () => {
         document: {},
       })),
     );
-    const more = buildRoleSpec({
+    const more = testRoleSpec({
       cloud: "gcp",
       permissions: ["compute.instances.list"],
       resource: null,
-      accountId: "p",
+      accountId: "elevate-demo",
     });
     const err = await adapter.ensureRole(target, more).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudError);

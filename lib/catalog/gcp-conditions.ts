@@ -1,0 +1,170 @@
+import { Validation } from "@/lib/errors";
+import type { ParsedResource } from "./resources";
+
+type GcpResource = Extract<ParsedResource, { cloud: "gcp" }>;
+
+/**
+ * How IAM sees the resource a permission is checked on, per the resource attributes IAM Conditions support:
+ * https://cloud.google.com/iam/docs/conditions-resource-attributes. `project` permissions are checked on the
+ * project (lists, creates, project reads) and cannot be narrowed below it.
+ */
+type Check = { on: "resource"; clause: string } | { on: "project"; why: string };
+
+const PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project";
+const PARENT_VERBS = new Set(["list", "create", "aggregatedList"]);
+
+/** CEL string literal of a value already matched by a strict pattern (no quote or backslash can occur). */
+const lit = (s: string) => {
+  if (/['"\\\n]/.test(s)) throw Validation("resource", "contains a character IAM conditions cannot quote");
+  return `'${s}'`;
+};
+const typed = (type: string, test: string) => `(resource.type == ${lit(type)} && ${test})`;
+
+/** Clauses per resource-type family; each names only the one resource (and what lives inside it). */
+function clauseFor(permission: string, r: GcpResource, project: string): Check | null {
+  const [service, collection, verb] = permission.split(".");
+  if (PARENT_VERBS.has(verb ?? "")) {
+    // Objects are listed on their bucket, not the project.
+    if (permission === "storage.objects.list" && r.kind === "bucket")
+      return {
+        on: "resource",
+        clause: typed(
+          "storage.googleapis.com/Bucket",
+          `resource.name == ${lit(`projects/_/buckets/${r.name}`)}`,
+        ),
+      };
+    return { on: "project", why: "checked on the project (it lists or creates)" };
+  }
+  const key = `${service}.${collection}`;
+  switch (r.kind) {
+    case "instance":
+      if (key !== "compute.instances") break;
+      return {
+        on: "resource",
+        clause: typed(
+          "compute.googleapis.com/Instance",
+          `resource.name == ${lit(`projects/${project}/zones/${r.location}/instances/${r.name}`)}`,
+        ),
+      };
+    case "bucket":
+      if (key === "storage.buckets")
+        return {
+          on: "resource",
+          clause: typed(
+            "storage.googleapis.com/Bucket",
+            `resource.name == ${lit(`projects/_/buckets/${r.name}`)}`,
+          ),
+        };
+      if (key === "storage.objects")
+        return {
+          on: "resource",
+          clause: typed(
+            "storage.googleapis.com/Object",
+            `resource.name.startsWith(${lit(`projects/_/buckets/${r.name}/objects/`)})`,
+          ),
+        };
+      break;
+    case "database":
+      if (key !== "cloudsql.instances" && key !== "cloudsql.databases") break;
+      return {
+        on: "resource",
+        clause: typed(
+          "sqladmin.googleapis.com/Instance",
+          `resource.name == ${lit(`projects/${project}/instances/${r.name}`)}`,
+        ),
+      };
+    case "cluster":
+      if (key !== "container.clusters") break;
+      return {
+        on: "resource",
+        clause: typed(
+          "container.googleapis.com/Cluster",
+          `resource.name == ${lit(`projects/${project}/locations/${r.location}/clusters/${r.name}`)}`,
+        ),
+      };
+    case "secret":
+      // Secret Manager names carry the project number, so match the exact trailing segments instead.
+      if (key === "secretmanager.secrets")
+        return {
+          on: "resource",
+          clause: typed(
+            "secretmanager.googleapis.com/Secret",
+            `resource.name.endsWith(${lit(`/secrets/${r.name}`)})`,
+          ),
+        };
+      if (key === "secretmanager.versions")
+        return {
+          on: "resource",
+          clause: typed(
+            "secretmanager.googleapis.com/SecretVersion",
+            `resource.name.extract('/secrets/{secret}/versions/') == ${lit(r.name)}`,
+          ),
+        };
+      break;
+  }
+  if (`${service}.${collection}` === "compute.projects" || verb === undefined)
+    return { on: "project", why: "checked on the project" };
+  return null;
+}
+
+/** Services whose resources IAM Conditions cannot name: a resource-scoped grant would be a silent widening. */
+const UNSUPPORTED: Record<string, string> = {
+  cloudfunctions: "Cloud Functions resources are not among IAM Conditions' resource attributes",
+  logging: "Cloud Logging is checked on the project (or a log view, which Elevate does not name yet)",
+  monitoring: "Cloud Monitoring is checked on the project",
+  container: "GKE checks Kubernetes objects and cluster operations on the project, not the cluster",
+};
+
+export type GcpNarrowing = {
+  /** The resource condition (without the expiry): an OR of clauses, each naming only this resource. */
+  condition: string;
+  /** Permissions that stay project-wide, and why. */
+  wide: { permissions: string[]; why: string }[];
+};
+
+/**
+ * The binding condition that narrows a role to one resource. Permissions checked on the project are allowed
+ * through one Project clause (declared project-wide); permissions of services conditions cannot narrow are
+ * refused, so nothing is granted wider than the preview says.
+ */
+export function gcpNarrowing(permissions: string[], r: GcpResource, project: string): GcpNarrowing {
+  if (r.kind === "instance" || r.kind === "cluster") {
+    if (!r.location) throw Validation("resource", `name the ${r.kind}'s location too, as location/name`);
+  }
+  const clauses = new Set<string>();
+  const wide = new Map<string, string[]>();
+  const refused: string[] = [];
+  const widen = (why: string, p: string) => wide.set(why, [...(wide.get(why) ?? []), p]);
+  for (const p of permissions) {
+    const check = clauseFor(p, r, project);
+    const service = p.split(".")[0];
+    if (check?.on === "resource") clauses.add(check.clause);
+    else if (check) widen(check.why, p);
+    else if (service === "container" && !p.startsWith("container.clusters.")) widen(UNSUPPORTED.container, p);
+    else
+      refused.push(
+        `${p} (${UNSUPPORTED[service] ?? "Elevate does not know which resource type it is checked on"})`,
+      );
+  }
+  if (refused.length)
+    throw Validation(
+      "permissions",
+      `GCP cannot narrow these to ${r.kind} ${r.name}: ${refused.join("; ")}. Ask for them without a resource (project-wide)`,
+    );
+  const all = [...clauses].sort();
+  if (wide.size) all.push(`resource.type == ${lit(PROJECT_TYPE)}`);
+  return {
+    condition: all.join(" || "),
+    wide: [...wide.entries()].map(([why, ps]) => ({ permissions: ps.sort(), why })),
+  };
+}
+
+/** IAM's limit on a condition expression's length. https://cloud.google.com/iam/docs/conditions-overview#limitations */
+export const GCP_CONDITION_MAX = 12_800;
+
+/** The binding's whole expression: the grant's expiry (typed Date) and the role's resource condition. */
+export function gcpBindingExpression(notAfter: Date, resourceCondition: string | null | undefined): string {
+  if (!Number.isFinite(notAfter.getTime())) throw Validation("expiresAt", "not a valid time");
+  const time = `request.time < timestamp('${notAfter.toISOString()}')`;
+  return resourceCondition ? `${time} && (${resourceCondition})` : time;
+}
