@@ -12,6 +12,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**"],
     environment: "node",
+    setupFiles: ["lib/testing/fast-check-seed.ts"],
     // Expected failures are logged by design; keep test output readable unless asked (LOG_LEVEL=info).
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
     testTimeout: 30_000,

@@ -8,6 +8,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "lifecycle", run: async () => (await import("./lifecycle")).lifecycleBench() },
   { name: "expiry-storm", run: async () => (await import("./expiry-storm")).run() },
   { name: "catalog-search", run: async () => (await import("./catalog-search")).run() },
+  { name: "preview", run: async () => (await import("./preview")).run() },
   { name: "pages", run: async () => (await import("./pages")).run() },
 ];
 

@@ -34,7 +34,7 @@ test.beforeAll(async ({ browser }) => {
     target: TARGETS.gcp,
     template: "SSH to a VM",
     minutes: 60,
-    resource: "vm-checkout-7",
+    resource: "us-central1-a/vm-checkout-7",
     justification: "Restart the stuck checkout worker (INC-1234)",
   });
   const approver = await signInAs(browser, "approver");

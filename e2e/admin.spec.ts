@@ -10,7 +10,7 @@ test("an admin revokes a live grant now, with a reason the requester and the aud
     target: TARGETS.gcp,
     template: "SSH to a VM",
     minutes: 120,
-    resource: "vm-e2e-revoke",
+    resource: "us-central1-a/vm-e2e-revoke",
     justification: "e2e: admin will revoke this",
   });
   await decideInInbox(await as("approver"), requestId, "Approve");

@@ -3,6 +3,7 @@ import type { Catalog } from "@/lib/catalog/catalog";
 import { kindOfPlaceholder, type ResourceKind } from "@/lib/catalog/resources";
 import { maxRisk } from "@/lib/catalog/risk";
 import { type BuiltRoleSpec, buildRoleSpec } from "@/lib/catalog/role-builder";
+import { Validation } from "@/lib/errors";
 
 /** What a request asks for on one cloud: a template's list for that cloud, or its own expanded list. */
 export type RoleSource = {
@@ -57,6 +58,12 @@ export function buildRequestRole(
   catalog: Catalog,
   expiresAt?: Date,
 ): BuiltRoleSpec {
+  const templateWithoutKind = source.kind === "template" && source.resourceKind === null;
+  if (resource !== null && templateWithoutKind && source.permissions.length > 0)
+    throw Validation(
+      "resource",
+      "this task applies to the whole target and names no resource: leave it empty",
+    );
   return buildRoleSpec({
     cloud: target.cloud,
     permissions: source.permissions,

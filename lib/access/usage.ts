@@ -3,8 +3,12 @@ import { bindingIdFor } from "@/lib/clouds/port";
 
 /** How the requester uses a live grant: where to click and what to type, per cloud. */
 export type UsageDto = {
+  /** Null when no console route satisfies the grant's trust policy or binding (then `notes` says why). */
   consoleUrl: string | null;
   cli: string[];
+  /** A ready configuration snippet (AWS CLI profile), when the cloud has one. */
+  profile: string | null;
+  notes: string[];
   /** A sandbox target exists only inside Elevate: the steps show what a real cloud would need. */
   sandbox: boolean;
 };
@@ -16,19 +20,36 @@ type TargetLike = { cloud: Cloud; externalId: string; adapter: string };
 const SAFE = /^[A-Za-z0-9._:/-]+$/;
 const safe = (s: string) => (SAFE.test(s) ? s : "<id>");
 
-/** Pure: builds instructions from the grant and its target; no cloud call. */
+/** The per-grant role (lib/clouds/aws/naming.ts): path /elevate/<org>/, name = the binding id. */
+export function awsGrantRoleArn(account: string, orgId: string, grantId: string): string {
+  return `arn:aws:iam::${account}:role/elevate/${orgId}/${bindingIdFor(grantId)}`;
+}
+
+/**
+ * Pure: builds instructions from the grant and its target; no cloud call. AWS: the trust policy admits only
+ * the grant id as session name (lib/clouds/aws/documents.ts), so every command and profile passes it.
+ */
 export function usageFor(grant: GrantLike, target: TargetLike, orgId: string): UsageDto {
   const account = safe(target.externalId);
   const sandbox = target.adapter === "sandbox";
+  const id = safe(grant.id);
   switch (target.cloud) {
     case "aws": {
-      // The per-grant role (lib/clouds/aws/naming.ts): path /elevate/<org>/, name = binding id.
-      const role = `elevate/${orgId}/${bindingIdFor(grant.id)}`;
+      const roleArn = awsGrantRoleArn(account, orgId, id);
       return {
         sandbox,
-        consoleUrl: `https://signin.aws.amazon.com/switchrole?account=${account}&roleName=${encodeURIComponent(role)}&displayName=Elevate`,
-        cli: [
-          `aws sts assume-role --role-arn arn:aws:iam::${account}:role/${role} --role-session-name elevate`,
+        // The console's Switch Role names the session after the signed-in user, which this trust policy refuses.
+        consoleUrl: null,
+        cli: [`aws sts assume-role --role-arn ${roleArn} --role-session-name ${id}`],
+        profile: [
+          `[profile elevate-${id.slice(0, 8)}]`,
+          `role_arn = ${roleArn}`,
+          `role_session_name = ${id}`,
+          "source_profile = default",
+        ].join("\n"),
+        notes: [
+          "The role accepts only this grant's id as the session name, so CloudTrail attributes every call to the grant.",
+          "The console's Switch Role cannot set that session name: use the command line or the profile (aws --profile …).",
         ],
       };
     }
@@ -37,12 +58,16 @@ export function usageFor(grant: GrantLike, target: TargetLike, orgId: string): U
         sandbox,
         consoleUrl: `https://console.cloud.google.com/home/dashboard?project=${encodeURIComponent(account)}`,
         cli: ["gcloud auth login", `gcloud config set project ${account}`],
+        profile: null,
+        notes: ["A new IAM binding usually applies within 2 minutes, sometimes 7 or more."],
       };
     case "azure":
       return {
         sandbox,
         consoleUrl: `https://portal.azure.com/#@/resource/subscriptions/${encodeURIComponent(account)}/overview`,
         cli: ["az login", `az account set --subscription ${account}`],
+        profile: null,
+        notes: ["A new role assignment can take a few minutes to apply (up to 30 by Microsoft's docs)."],
       };
   }
 }

@@ -69,6 +69,16 @@ const SHAPES: Record<ResourceKind, Record<string, ArnsFor>> = {
 };
 
 /**
+ * `service:type` of a resource type, the service read from its ARN template: ssm:StartSession's "instance"
+ * is EC2's instance (`arn:${Partition}:ec2:…`), not an SSM type.
+ */
+export function resourceTypeKey(catalog: Catalog, actionService: string, type: string): string {
+  const key = type.replace(/\?$/, "").toLowerCase();
+  const arnService = catalog.awsArn(actionService, key)?.split(":")[2];
+  return `${(arnService ?? actionService).toLowerCase()}:${key}`;
+}
+
+/**
  * The ARNs one action needs to act on the named resource, from the catalog's resource types for the action:
  * only types that belong to the kind are narrowed; an action with no resource types supports only "*".
  */
@@ -85,7 +95,7 @@ export function awsScopeFor(
   const p: Place = { ...place, region: place.region ?? "*" };
   const arns = new Set<string>();
   for (const t of entry.resourceTypes) {
-    const shape = SHAPES[kind][`${entry.service.toLowerCase()}:${t.replace(/\?$/, "").toLowerCase()}`];
+    const shape = SHAPES[kind][resourceTypeKey(catalog, entry.service, t)];
     for (const arn of shape?.(p) ?? []) arns.add(arn);
   }
   if (arns.size === 0) {

@@ -12,6 +12,12 @@ type Check = { on: "resource"; clause: string } | { on: "project"; why: string }
 
 const PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project";
 const PARENT_VERBS = new Set(["list", "create", "aggregatedList"]);
+/** Lists checked on the named resource itself, as the permission on that resource that stands for it. */
+const LISTED_ON: Record<string, string> = {
+  "storage.objects.list:bucket": "storage.buckets.get",
+  "cloudsql.databases.list:database": "cloudsql.instances.get",
+  "secretmanager.versions.list:secret": "secretmanager.secrets.get",
+};
 
 /** CEL string literal of a value already matched by a strict pattern (no quote or backslash can occur). */
 const lit = (s: string) => {
@@ -24,15 +30,10 @@ const typed = (type: string, test: string) => `(resource.type == ${lit(type)} &&
 function clauseFor(permission: string, r: GcpResource, project: string): Check | null {
   const [service, collection, verb] = permission.split(".");
   if (PARENT_VERBS.has(verb ?? "")) {
-    // Objects are listed on their bucket, not the project.
-    if (permission === "storage.objects.list" && r.kind === "bucket")
-      return {
-        on: "resource",
-        clause: typed(
-          "storage.googleapis.com/Bucket",
-          `resource.name == ${lit(`projects/_/buckets/${r.name}`)}`,
-        ),
-      };
+    // A child collection is listed on its parent: objects on their bucket, databases on their instance,
+    // secret versions on their secret. Everything else lists or creates on the project.
+    const parent = LISTED_ON[`${permission}:${r.kind}`];
+    if (parent) return clauseFor(parent, r, project);
     return { on: "project", why: "checked on the project (it lists or creates)" };
   }
   const key = `${service}.${collection}`;
@@ -161,6 +162,12 @@ export function gcpNarrowing(permissions: string[], r: GcpResource, project: str
 
 /** IAM's limit on a condition expression's length. https://cloud.google.com/iam/docs/conditions-overview#limitations */
 export const GCP_CONDITION_MAX = 12_800;
+
+/** IAM's quota on logic operators in one condition. https://cloud.google.com/iam/quotas#limits */
+export const GCP_CONDITION_MAX_OPERATORS = 12;
+
+/** Logic operators in an expression Elevate built (its literals never contain & or |). */
+export const logicOperators = (expression: string) => (expression.match(/&&|\|\|/g) ?? []).length;
 
 /** The binding's whole expression: the grant's expiry (typed Date) and the role's resource condition. */
 export function gcpBindingExpression(notAfter: Date, resourceCondition: string | null | undefined): string {

@@ -295,3 +295,33 @@ describe("role builder", () => {
     }
   });
 });
+
+describe("counterexamples kept as plain tests", () => {
+  it("accepts hyphenated AWS action names from the catalog (vpc-lattice, once random red in CI)", () => {
+    const name = "vpc-lattice:AssociateViaAWSService-EventsAndStates";
+    expect(catalog.get("aws", name)?.name).toBe(name);
+    const spec = buildRoleSpec({
+      cloud: "aws",
+      permissions: [name],
+      resource: null,
+      resourceKind: null,
+      accountId: ACCOUNT,
+      catalog,
+    });
+    expect(spec.permissions).toEqual([name]);
+  });
+
+  it("refuses the pattern that froze the server, naming the field, at once", () => {
+    const evil = `ec2:${"*?".repeat(12)}Z9`;
+    expect(() =>
+      buildRoleSpec({
+        cloud: "aws",
+        permissions: [evil],
+        resource: null,
+        resourceKind: null,
+        accountId: ACCOUNT,
+        catalog,
+      }),
+    ).toThrow(/permissions.*at most 10 "\*"/);
+  });
+});

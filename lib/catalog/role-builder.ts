@@ -5,7 +5,13 @@ import { MAX_PATTERN_LENGTH } from "@/lib/iam/glob";
 import { azureAssignmentScope, azurePermissions } from "./azure-scope";
 import type { Catalog } from "./catalog";
 import { isElevateManagement } from "./elevate-management";
-import { GCP_CONDITION_MAX, gcpBindingExpression, gcpNarrowing } from "./gcp-conditions";
+import {
+  GCP_CONDITION_MAX,
+  GCP_CONDITION_MAX_OPERATORS,
+  gcpBindingExpression,
+  gcpNarrowing,
+  logicOperators,
+} from "./gcp-conditions";
 import { parseResource, type ResourceKind } from "./resources";
 import { maxRisk } from "./risk";
 import { AWS_MANAGED_POLICY_MAX, awsPolicy, policySize, splitPolicy } from "./role-aws";
@@ -91,10 +97,10 @@ export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
   const { cloud, catalog, accountId } = input;
   if (input.resource !== null && !RESOURCE_PATTERN.test(input.resource.trim()))
     throw Validation("resource", "use letters, digits and . _ - / : + = @ # only (at most 512 characters)");
-  const parsed =
-    input.resource === null ? null : parseResource(cloud, input.resourceKind, input.resource, accountId);
   const requested = [...new Set(input.permissions.map((p) => p.trim()))].sort();
   if (requested.length === 0) throw Validation("permissions", "at least one permission is required");
+  const parsed =
+    input.resource === null ? null : parseResource(cloud, input.resourceKind, input.resource, accountId);
   for (const p of requested) {
     if (p.length > MAX_PATTERN_LENGTH || !PATTERNS[cloud].test(p))
       throw Validation("permissions", `"${p.slice(0, 80)}" is not a valid ${cloud} permission`);
@@ -134,7 +140,12 @@ export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
           ? `Split into ${parts.length} managed policies of at most ${AWS_MANAGED_POLICY_MAX} characters each`
           : `Policy size ${policySize(policy)} of ${AWS_MANAGED_POLICY_MAX} characters (whitespace not counted)`,
       );
-      const hash = contentHash({ cloud, statements: policy.Statement });
+      // A split names its parts after the hash (`<role>-p1…`): the split is part of the content address.
+      const hash = contentHash(
+        parts.length > 1
+          ? { cloud, statements: policy.Statement, parts }
+          : { cloud, statements: policy.Statement },
+      );
       return {
         ...base,
         hash,
@@ -166,8 +177,15 @@ export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
           title: "elevate:<grant id>",
           expression: gcpBindingExpression(input.expiresAt, binding.resourceCondition),
         };
-      if ((binding.condition?.expression.length ?? 0) > GCP_CONDITION_MAX)
+      // Checked on the whole expression as a grant would send it (one expiry comparison joined with &&).
+      const whole = gcpBindingExpression(input.expiresAt ?? new Date(0), binding.resourceCondition);
+      if (whole.length > GCP_CONDITION_MAX)
         throw LimitExceeded(`the binding condition exceeds ${GCP_CONDITION_MAX} characters`, "permissions");
+      if (logicOperators(whole) > GCP_CONDITION_MAX_OPERATORS)
+        throw LimitExceeded(
+          `the binding condition needs ${logicOperators(whole)} logic operators; IAM allows ${GCP_CONDITION_MAX_OPERATORS}. Ask for permissions on fewer resource types`,
+          "permissions",
+        );
       return { ...base, hash, roleName, document, binding, wide: narrowing?.wide ?? [] };
     }
     case "azure": {

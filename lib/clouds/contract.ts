@@ -17,7 +17,7 @@ const SAMPLE_PERMISSIONS: Record<Cloud, string[]> = {
   gcp: ["logging.logEntries.list", "logging.logs.list"],
   // Two, so the single-permission role of the deleteRole case differs from the bound one (Azure refuses
   // to delete a role definition that still has assignments).
-  azure: ["Microsoft.Insights/logs/read", "Microsoft.Insights/eventtypes/values/read"],
+  azure: ["Microsoft.Insights/logs/read", "Microsoft.Insights/metrics/read"],
 };
 
 /**

@@ -26,6 +26,10 @@ export function globComplexityError(pattern: string): string | null {
  * most once per star position, so the cost is bounded by pattern length × text length.
  */
 export function globMatch(pattern: string, text: string, opts: { ignoreCase?: boolean } = {}): boolean {
+  if (!isGlob(pattern)) {
+    if (pattern.length !== text.length) return false;
+    return opts.ignoreCase ? pattern.toLowerCase() === text.toLowerCase() : pattern === text;
+  }
   const p = opts.ignoreCase ? pattern.toLowerCase() : pattern;
   const t = opts.ignoreCase ? text.toLowerCase() : text;
   let pi = 0;

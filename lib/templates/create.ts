@@ -5,7 +5,7 @@ import { Conflict, parseInput } from "@/lib/errors";
 import { diffTemplates, type TemplateDiff } from "./diff";
 import { latestTemplate, lockTemplateKey, type TemplateVersionDto, toTemplateDto } from "./queries";
 import { CreateTemplateInput } from "./schemas";
-import { checkTemplatePermissions } from "./validate";
+import { assertDeclaredRisk, checkTemplatePermissions } from "./validate";
 
 export type SavedTemplateDto = TemplateVersionDto & {
   diff: TemplateDiff;
@@ -24,6 +24,7 @@ export async function createTemplate({
   assertPermission(ctx, "templates.edit");
   const { key, ...fields } = parseInput(CreateTemplateInput, input);
   const checked = await checkTemplatePermissions(ctx, fields.permissions);
+  assertDeclaredRisk(fields.risk, checked);
   const content = {
     ...fields,
     placeholders: [...new Set(fields.placeholders)],

@@ -6,7 +6,7 @@ import type { SavedTemplateDto } from "./create";
 import { diffTemplates, isEmptyDiff, type TemplateContent } from "./diff";
 import { latestTemplateOrThrow, lockTemplateKey, toTemplateDto } from "./queries";
 import { UpdateTemplateInput } from "./schemas";
-import { checkTemplatePermissions } from "./validate";
+import { assertDeclaredRisk, checkTemplatePermissions } from "./validate";
 
 /**
  * Saves a new version of a template (old versions stay as they are: requests point at them). Optimistic
@@ -29,6 +29,7 @@ export async function updateTemplate({
     gcp: merged.gcp ?? [],
     azure: merged.azure ?? [],
   });
+  assertDeclaredRisk(fields.risk ?? current.risk, checked);
 
   return ctx.db.transaction(async (tx) => {
     await lockTemplateKey(tx, ctx.orgId, key);

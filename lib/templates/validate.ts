@@ -1,4 +1,4 @@
-import type { Cloud, CloudPermissions } from "@/db/schema";
+import type { Cloud, CloudPermissions, Risk } from "@/db/schema";
 import { buildRoleSpec, type Catalog, loadOrgCatalog } from "@/lib/catalog";
 import type { Ctx } from "@/lib/ctx";
 import { AppError, Validation } from "@/lib/errors";
@@ -14,7 +14,24 @@ export const PLACEHOLDER_ACCOUNTS: Record<Cloud, string> = {
 export type CheckedPermissions = {
   permissions: CloudPermissions;
   expanded: Record<Cloud, { pattern: string; matches: string[] }[]>;
+  /** The catalog's rating: the highest risk of any permission on any cloud, and which ones set it. */
+  computedRisk: Risk;
+  riskiest: string[];
 };
+
+const RISK_ORDER: Risk[] = ["low", "medium", "high"];
+
+/**
+ * One risk everywhere: a template may be declared riskier than the catalog rates it, never less risky,
+ * since the declared risk is what the inbox and bulk approval go by. The error says which permissions.
+ */
+export function assertDeclaredRisk(declared: Risk, checked: CheckedPermissions): void {
+  if (RISK_ORDER.indexOf(declared) >= RISK_ORDER.indexOf(checked.computedRisk)) return;
+  throw Validation(
+    "risk",
+    `cannot be ${declared}: the catalog rates ${checked.riskiest.slice(0, 5).join(", ")} ${checked.computedRisk} risk. Declare ${checked.computedRisk} or higher, or leave those permissions out`,
+  );
+}
 
 /**
  * Runs every cloud's permissions through the role builder against the org's catalog: unknown names are
@@ -31,6 +48,8 @@ export async function checkTemplatePermissions(
   const out: CheckedPermissions = {
     permissions: { aws: [], gcp: [], azure: [] },
     expanded: { aws: [], gcp: [], azure: [] },
+    computedRisk: "low",
+    riskiest: [],
   };
   for (const cloud of CLOUDS) {
     if (input[cloud].length === 0) continue;
@@ -38,6 +57,14 @@ export async function checkTemplatePermissions(
     out.permissions[cloud] = spec.permissions;
     out.expanded[cloud] = spec.expanded;
   }
+  const rated = CLOUDS.flatMap((c) =>
+    out.permissions[c].map((p) => ({ p, risk: catalog.get(c, p)?.riskLevel ?? ("high" as Risk) })),
+  );
+  out.computedRisk = rated.reduce<Risk>(
+    (max, r) => (RISK_ORDER.indexOf(r.risk) > RISK_ORDER.indexOf(max) ? r.risk : max),
+    "low",
+  );
+  out.riskiest = rated.filter((r) => r.risk === out.computedRisk).map((r) => r.p);
   return out;
 }
 

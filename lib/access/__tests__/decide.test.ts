@@ -53,13 +53,15 @@ describe("decideRequest", () => {
       status: "scheduled",
       user: { id: org.users.requester.id },
       target: { id: org.targets.aws.id, cloud: "aws" },
-      resource: "i-0abc123",
+      resource: "i-0abc1234",
       durationMinutes: 60,
       expiresAt: null,
     });
     expect(grant.permissions).toEqual([...org.template("vm.ssh").permissions.aws].sort());
     expect(grant.roleName).toMatch(/^elevate_[0-9a-f]{20}$/);
-    expect(JSON.stringify(grant.roleDocument)).toContain("arn:aws:*:*:111122223333:*i-0abc123*");
+    // The exact instance, never a substring of other ARNs (the old `arn:aws:*:*:<acct>:*<name>*`).
+    expect(JSON.stringify(grant.roleDocument)).toContain("arn:aws:ec2:*:111122223333:instance/i-0abc1234");
+    expect(JSON.stringify(grant.roleDocument)).not.toContain("*i-0abc1234*");
     const [row] = await h.db.select().from(grants).where(eq(grants.id, grant.id));
     expect(row).toMatchObject({ orgId: org.org.id, durationSeconds: 3600, userId: org.users.requester.id });
 
@@ -205,7 +207,7 @@ describe("decideRequest", () => {
     expect(dto.status).toBe("approved");
   });
 
-  it("refuses an approver removed from the group after being notified", async () => {
+  it("refuses an approver removed from the group after being notified, as if the request did not exist", async () => {
     const org = await createTestOrg(h.db);
     const req = await submitAs(h.db, org);
     const ctx = await userCtx(h.db, org.users.approver2); // loaded while still a member
@@ -220,7 +222,7 @@ describe("decideRequest", () => {
 
     await expectAppError(
       decideRequest({ ctx, input: { requestId: req.id, verdict: "approve" } }),
-      "forbidden",
+      "not_found",
     );
     expect((await listInbox({ ctx, input: {} })).items).toEqual([]);
     const [row] = await h.db.select().from(accessRequests).where(eq(accessRequests.id, req.id));
@@ -234,7 +236,7 @@ describe("decideRequest", () => {
     await h.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, org.users.approver.id));
     await expectAppError(
       decideRequest({ ctx, input: { requestId: req.id, verdict: "approve" } }),
-      "forbidden",
+      "not_found",
     );
   });
 

@@ -71,19 +71,22 @@ describe("requests with explicit permissions", () => {
   it("the preview shows the exact document the scheduled grant holds", async () => {
     const org = await createTestOrg(h.db);
     const requester = await userCtx(h.db, org.users.requester);
-    const permissions = ["logs:Get*", "ec2:DescribeInstances"];
+    const permissions = ["ec2:Reboot*", "ec2:DescribeInstances"];
+    const input = { resource: "i-0abc1234", resourceKind: "instance" };
     const preview = await previewRequest({
       ctx: requester,
-      input: { targetId: org.targets.aws.id, permissions, resource: "i-0abc123", durationMinutes: 60 },
+      input: { targetId: org.targets.aws.id, permissions, ...input, durationMinutes: 60 },
     });
     expect(preview.explicit?.unknown).toEqual([]);
-    expect(preview.explicit?.expanded.map((e) => e.pattern)).toEqual(["logs:Get*"]);
+    expect(preview.explicit?.expanded.map((e) => e.pattern)).toEqual(["ec2:Reboot*"]);
+    // ec2:DescribeInstances supports only "*": declared account-wide, not silently widened.
+    expect(preview.roles[0].wide.flatMap((w) => w.permissions)).toEqual(["ec2:DescribeInstances"]);
     expect(preview.roles).toHaveLength(1);
     expect(preview.roles[0].permissions).toEqual(preview.explicit?.permissions);
 
     const req = await submitRequest({
       ctx: requester,
-      input: explicitInput(org, permissions, { resource: "i-0abc123" }),
+      input: explicitInput(org, permissions, input),
     });
     const approved = await decideRequest({
       ctx: await userCtx(h.db, org.users.approver),

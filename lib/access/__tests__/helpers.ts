@@ -15,7 +15,7 @@ export function validInput(org: SeededOrg, overrides: Partial<SubmitInput> = {})
   return {
     targetId: org.targets.aws.id,
     templateId: org.template("vm.ssh").id,
-    resource: "i-0abc123",
+    resource: "i-0abc1234",
     durationMinutes: 60,
     justification: "Investigating INC-42",
     ticketUrl: "https://tickets.example/INC-42",

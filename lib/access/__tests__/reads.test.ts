@@ -56,7 +56,10 @@ describe("listRequests", () => {
     const org = await createTestOrg(h.db);
     const other = await createTestOrg(h.db);
     const a = await submitAs(h.db, org);
-    const b = await submitAs(h.db, org, "approver2", { targetId: org.targets.gcp.id });
+    const b = await submitAs(h.db, org, "approver2", {
+      targetId: org.targets.gcp.id,
+      resource: "us-central1-a/vm-1",
+    });
     await submitAs(h.db, other);
     await decideRequest({
       ctx: await userCtx(h.db, org.users.approver),

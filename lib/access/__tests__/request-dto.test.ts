@@ -91,7 +91,7 @@ describe("loadRequestDto (one query: approvals and grants as JSON)", () => {
       roleName: row.roleSpec.roleName,
       roleDocument: row.roleSpec.document,
       permissions: row.roleSpec.permissions,
-      resource: "i-0abc123",
+      resource: "i-0abc1234",
       evidence: row.evidence,
     });
     expect(dto.grants[1].expiresAt).toMatch(ISO);

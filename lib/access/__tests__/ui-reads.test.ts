@@ -169,7 +169,7 @@ describe("approveMany", () => {
   it("approves low-risk requests and refuses higher-risk ones item by item", async () => {
     const org = await createTestOrg(h.db);
     const low = await submitAs(h.db, org, "requester", {
-      templateId: org.template("logs.read").id,
+      templateId: org.template("db.read").id,
       resource: null,
     });
     const medium = await submitAs(h.db, org);
@@ -181,7 +181,7 @@ describe("approveMany", () => {
       {
         requestId: medium.id,
         ok: false,
-        error: { code: "validation", message: expect.stringContaining("medium-risk") },
+        error: { code: "validation", message: expect.stringContaining("high-risk") },
       },
     ]);
   });
@@ -189,7 +189,7 @@ describe("approveMany", () => {
   it("never lets the requester approve their own request, even in bulk", async () => {
     const org = await createTestOrg(h.db);
     const own = await submitAs(h.db, org, "approver", {
-      templateId: org.template("logs.read").id,
+      templateId: org.template("db.read").id,
       resource: null,
     });
     const before = await counts(h.db, org.org.id);
@@ -205,7 +205,7 @@ describe("approveMany", () => {
     const org = await createTestOrg(h.db);
     const other = await createTestOrg(h.db);
     const foreign = await submitAs(h.db, other, "requester", {
-      templateId: other.template("logs.read").id,
+      templateId: other.template("db.read").id,
       resource: null,
     });
     await expectAppError(

@@ -63,13 +63,19 @@ function checkAws(spec: BuiltRoleSpec, input: string | null, sibling: string | n
   const wide = wideOf(spec);
   for (const action of spec.permissions) {
     const entry = catalog.get("aws", action)!;
-    const keys = entry.resourceTypes.map((t) => `${entry.service}:${t.replace(/\?$/, "")}`.toLowerCase());
+    // The service of a resource type is the one in its ARN template (iam-data, from AWS's reference):
+    // ssm:StartSession is authorised on EC2's instance ARN.
+    const keys = entry.resourceTypes.map((t) => {
+      const type = t.replace(/\?$/, "");
+      return `${catalog.awsArn(entry.service, type)?.split(":")[2] ?? entry.service}:${type}`.toLowerCase();
+    });
     const real = keys.filter((k) => AWS_REAL_ARN[k]);
     if (input && wide.has(action)) {
       expect(ask(action, "*"), `${action} is declared account-wide`).toBe("allow");
       expect(keys, `${action} is wide only because it has no resource types`).toEqual([]);
       continue;
     }
+    if (input && keys.length > 0) expect(real, `${action}: a resource type of the corpus`).not.toEqual([]);
     const arns = real.length ? real.map((k) => AWS_REAL_ARN[k](input ?? "any-name")) : ["*"];
     for (const arn of arns) expect(ask(action, arn), `${action} on ${arn}`).toBe("allow");
     for (const arn of arns) expect(ask(action, arn, LATER), `${action} after expiry`).toBe("explicit-deny");
@@ -163,4 +169,19 @@ describe("least privilege of every built-in template, by independent evaluators"
       });
     }
   }
+});
+
+describe("counterexamples kept as plain tests", () => {
+  it("SSH to a VM on AWS allows ssm:StartSession on the named instance and not on another (EC2's ARN, not SSM's)", () => {
+    const t = STARTER_TEMPLATES.find((x) => x.key === "vm.ssh")!;
+    const spec = build(t, "aws", AWS_CASES.instance.input);
+    const ask = (id: string) =>
+      evaluateAws([spec.document as AwsPolicyDocument], {
+        action: "ssm:StartSession",
+        resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${id}`,
+        time: NOW,
+      }).decision;
+    expect(ask(AWS_CASES.instance.input)).toBe("allow");
+    expect(ask(AWS_CASES.instance.sibling)).toBe("implicit-deny");
+  });
 });

@@ -17,7 +17,7 @@ const NEW = {
   key: "queue.read",
   name: "Read a queue",
   description: "Peek at messages on one queue",
-  risk: "low" as const,
+  risk: "medium" as const,
   placeholders: [],
   permissions: { aws: ["sqs:ReceiveMessage", "sqs:GetQueueAttributes"], gcp: [], azure: [] },
 };
@@ -47,7 +47,7 @@ describe("createTemplate", () => {
       ctx: admin,
       input: { ...NEW, permissions: { ...NEW.permissions, gcp: ["compute.instances.g?t"] } },
     });
-    expect(made).toMatchObject({ key: "queue.read", version: 1, risk: "low" });
+    expect(made).toMatchObject({ key: "queue.read", version: 1, risk: "medium" });
     expect(made.permissions.aws).toEqual(["sqs:GetQueueAttributes", "sqs:ReceiveMessage"]);
     expect(made.permissions.gcp).toEqual(["compute.instances.get"]);
     expect(made.expanded.gcp).toEqual([
@@ -115,36 +115,36 @@ describe("createTemplate", () => {
 describe("updateTemplate", () => {
   it("saves a new version with a diff, leaves the old row untouched, and refuses a stale expectedVersion", async () => {
     const { org, admin } = await setup();
-    const v1 = org.template("vm.ssh");
+    const v1 = org.template("vm.restart");
     const v2 = await updateTemplate({
       ctx: admin,
       input: {
-        key: "vm.ssh",
+        key: "vm.restart",
         expectedVersion: 1,
         risk: "high",
         permissions: {
-          aws: [...v1.permissions.aws.filter((p) => p !== "ssm:DescribeSessions"), "ssm:ResumeSession"],
+          aws: [...v1.permissions.aws.filter((p) => p !== "ec2:StopInstances"), "ec2:DescribeInstanceStatus"],
         },
       },
     });
     expect(v2).toMatchObject({ version: 2, risk: "high", changed: true, name: v1.name });
     expect(v2.diff.fields).toEqual([{ field: "risk", from: "medium", to: "high" }]);
     expect(v2.diff.permissions.aws).toEqual({
-      added: ["ssm:ResumeSession"],
-      removed: ["ssm:DescribeSessions"],
+      added: ["ec2:DescribeInstanceStatus"],
+      removed: ["ec2:StopInstances"],
     });
     expect(v2.permissions.gcp).toEqual([...v1.permissions.gcp].sort());
     const [old] = await h.db.select().from(taskTemplates).where(eq(taskTemplates.id, v1.id));
     expect(old).toMatchObject({ version: 1, risk: "medium", permissions: v1.permissions });
 
     const stale = await rejects(
-      updateTemplate({ ctx: admin, input: { key: "vm.ssh", expectedVersion: 1, name: "SSH!" } }),
+      updateTemplate({ ctx: admin, input: { key: "vm.restart", expectedVersion: 1, name: "Restart!" } }),
     );
     expect(stale.code).toBe("conflict");
     // Retrying the save that already happened answers success without a third version.
     const retry = await updateTemplate({
       ctx: admin,
-      input: { key: "vm.ssh", expectedVersion: 1, risk: "high" },
+      input: { key: "vm.restart", expectedVersion: 1, risk: "high" },
     });
     expect(retry).toMatchObject({ version: 2, changed: false });
 
@@ -153,7 +153,7 @@ describe("updateTemplate", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.orgId, org.org.id), eq(auditEvents.action, "template.updated")));
     expect(audits).toHaveLength(1);
-    expect(audits[0].data).toMatchObject({ key: "vm.ssh", version: 2, previousVersion: 1 });
+    expect(audits[0].data).toMatchObject({ key: "vm.restart", version: 2, previousVersion: 1 });
   });
 
   it("expands wildcards on update and rejects unknown ones", async () => {
@@ -221,19 +221,19 @@ describe("previewTemplate", () => {
     const { org, requester } = await setup();
     const aws = await previewTemplate({
       ctx: requester,
-      input: { key: "vm.ssh", cloud: "aws", resource: "i-0abc" },
+      input: { key: "vm.ssh", cloud: "aws", resource: "i-0abc1234" },
     });
     expect(aws).toMatchObject({
       cloud: "aws",
       template: { key: "vm.ssh", version: 1 },
-      declaredRisk: "medium",
+      declaredRisk: "high",
     });
     expect(aws.accountId).toBe(org.targets.aws.externalId);
     expect(JSON.stringify(aws.document)).toContain("i-0abc");
     expect(aws.notes[0]).toContain("aws-sandbox-prod");
     const gcp = await previewTemplate({
       ctx: requester,
-      input: { key: "vm.ssh", cloud: "gcp", resource: "vm-1" },
+      input: { key: "vm.ssh", cloud: "gcp", resource: "us-central1-a/vm-1" },
     });
     expect(gcp.document.includedPermissions).toEqual([...org.template("vm.ssh").permissions.gcp].sort());
     expect(gcp.binding.condition?.expression).toContain("vm-1");
@@ -260,5 +260,38 @@ describe("previewTemplate", () => {
     expect((await rejects(previewTemplate({ ctx: requester, input: { cloud: "aws" } }))).field).toBe(
       "permissions",
     );
+  });
+});
+
+describe("declared risk", () => {
+  it("refuses a template declared less risky than the catalog rates its permissions, naming risk and why", async () => {
+    const { admin } = await setup();
+    const err = await rejects(
+      createTemplate({
+        ctx: admin,
+        input: {
+          ...NEW,
+          key: "bucket.peek",
+          risk: "low",
+          permissions: { aws: ["s3:GetObject"], gcp: [], azure: [] },
+        },
+      }),
+    );
+    expect(err.field).toBe("risk");
+    expect(err.message).toMatch(/s3:GetObject medium risk/);
+    const ok = await createTemplate({
+      ctx: admin,
+      input: {
+        ...NEW,
+        key: "bucket.peek",
+        risk: "medium",
+        permissions: { aws: ["s3:GetObject"], gcp: [], azure: [] },
+      },
+    });
+    expect(ok.risk).toBe("medium");
+    const lowered = await rejects(
+      updateTemplate({ ctx: admin, input: { key: "bucket.peek", expectedVersion: 1, risk: "low" } }),
+    );
+    expect(lowered.field).toBe("risk");
   });
 });

@@ -46,7 +46,7 @@ async function setup() {
   const submitBody = {
     targetId: org.targets.aws.id,
     templateId: org.template("vm.ssh").id,
-    resource: "i-0abc123",
+    resource: "i-0abc1234",
     durationMinutes: 30,
     justification: "investigate INC-42",
   };
@@ -81,7 +81,7 @@ describe("requests", () => {
     const { tokens, submitBody } = await setup();
     const created = await call(submit, "POST", "/requests", { token: tokens.requester, body: submitBody });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ status: "pending", durationMinutes: 30, resource: "i-0abc123" });
+    expect(created.json).toMatchObject({ status: "pending", durationMinutes: 30, resource: "i-0abc1234" });
 
     const zero = await call(submit, "POST", "/requests", {
       token: tokens.requester,
@@ -275,12 +275,18 @@ describe("grants", () => {
       body: {},
     });
     expect(noReason).toMatchObject({ status: 400, json: { error: { field: "reason" } } });
+    // Someone who may not see the grant gets the same 404 from revoke as from GET: no existence oracle.
     const byStranger = await call(revokeGrant, "POST", `/grants/${grant.id}/revoke`, {
       token: tokens.approver,
       params: { id: grant.id },
       body: { reason: "not mine" },
     });
-    expect(byStranger.status).toBe(403);
+    const readByStranger = await call(getGrant, "GET", `/grants/${grant.id}`, {
+      token: tokens.approver,
+      params: { id: grant.id },
+    });
+    expect(byStranger).toMatchObject({ status: 404, json: { error: { code: "not_found" } } });
+    expect(byStranger).toEqual(readByStranger);
     const revoked = await call(revokeGrant, "POST", `/grants/${grant.id}/revoke`, {
       token: tokens.admin,
       params: { id: grant.id },

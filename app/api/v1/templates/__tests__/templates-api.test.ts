@@ -28,7 +28,7 @@ const NEW = {
   key: "queue.read",
   name: "Read a queue",
   description: "Peek at messages on one queue",
-  risk: "low",
+  risk: "medium",
   permissions: { aws: ["sqs:ReceiveMessage"], gcp: ["compute.instances.g?t"], azure: [] },
 };
 
@@ -165,10 +165,11 @@ describe("templates API", () => {
 
   it("previews the document per cloud for a template or explicit permissions", async () => {
     const { org, requester } = await setup();
-    for (const cloud of ["aws", "gcp", "azure"]) {
+    const vm = { aws: "i-0abc1234", gcp: "us-central1-a/vm-1", azure: "rg-app/vm-1" };
+    for (const cloud of ["aws", "gcp", "azure"] as const) {
       const r = await call(preview, "POST", "/templates/preview", {
         token: requester,
-        body: { key: "vm.ssh", cloud, resource: "vm-1" },
+        body: { key: "vm.ssh", cloud, resource: vm[cloud] },
       });
       expect(r.status).toBe(200);
       expect(r.json).toMatchObject({ cloud, template: { key: "vm.ssh", version: 1 } });
