@@ -16,17 +16,18 @@ const SubmitForm = z.object({
   templateId: z.string().default(""),
   permissions: z.string().default(""),
   resource: z.string().optional(),
+  resourceKind: z.string().optional(),
   durationMinutes: z.string().default(""),
   justification: z.string().default(""),
   ticketUrl: z.string().optional(),
 });
 
 const submit = authedAction(SubmitForm, async (ctx, form) => {
-  const { mode, templateId, permissions, ...rest } = form;
+  const { mode, templateId, permissions, resourceKind, ...rest } = form;
   const minutes = rest.durationMinutes.trim() === "" ? Number.NaN : Number(rest.durationMinutes);
   const which =
     mode === "permissions"
-      ? { permissions: splitPermissionLines(permissions) }
+      ? { permissions: splitPermissionLines(permissions), resourceKind: resourceKind || null }
       : { templateId: templateId || null };
   return submitRequest({ ctx, input: { ...rest, ...which, durationMinutes: minutes } });
 });

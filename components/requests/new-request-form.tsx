@@ -10,6 +10,7 @@ import { splitPermissionLines } from "@/lib/access/permission-lines";
 import { AccessChoice, type AccessMode, type TemplateOption } from "./access-choice";
 import { DurationField } from "./duration-field";
 import { RequestPreview } from "./request-preview";
+import { ResourceField, type ResourceFormats } from "./resource-field";
 import { SUBMITTED_FLAG } from "./submitted-flag";
 import { filterTargets, type TargetOption, TargetPicker } from "./target-picker";
 
@@ -24,11 +25,13 @@ export function NewRequestForm({
   templates,
   maxMinutes,
   justificationRequired,
+  resourceFormats,
 }: {
   targets: TargetOption[];
   templates: TemplateOption[];
   maxMinutes: number;
   justificationRequired: boolean;
+  resourceFormats: ResourceFormats;
 }) {
   const [state, action, pending] = useActionState<FormState, FormData>(submitRequestAction, null);
   const [query, setQuery] = useState("");
@@ -41,10 +44,12 @@ export function NewRequestForm({
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
   const [permissions, setPermissions] = useState("");
   const [resource, setResource] = useState("");
+  const [resourceKind, setResourceKind] = useState("");
   const [duration, setDuration] = useState(String(Math.min(60, maxMinutes)));
   const [justification, setJustification] = useState("");
   const [ticketUrl, setTicketUrl] = useState("");
   const template = mode === "template" ? templates.find((t) => t.id === templateId) : undefined;
+  const cloud_ = targets.find((t) => t.id === targetId)?.cloud;
   const err = (f: string) =>
     state && !state.ok && state.error.field === f ? state.error.message : undefined;
   const invalid = (f: string) => (err(f) ? true : undefined);
@@ -80,29 +85,21 @@ export function NewRequestForm({
         onTemplate={setTemplateId}
         permissions={permissions}
         onPermissions={setPermissions}
-        cloud={targets.find((t) => t.id === targetId)?.cloud}
+        cloud={cloud_}
         error={err}
       />
 
-      <div>
-        <Label htmlFor="resource">
-          Resource (optional{template?.placeholders.length ? `: ${template.placeholders.join(", ")}` : ""})
-        </Label>
-        <Input
-          id="resource"
-          name="resource"
-          className="mt-1"
-          value={resource}
-          onChange={(e) => setResource(e.target.value)}
-          placeholder="Leave empty for the whole target"
-          aria-invalid={invalid("resource")}
-          aria-describedby={describedBy("resource", { hint: true, error: Boolean(err("resource")) })}
-        />
-        <p id="resource-hint" className="mt-1 text-sm text-muted-foreground">
-          Narrows the access to one resource (an instance id, a bucket…).
-        </p>
-        <FieldError id="resource" message={err("resource")} />
-      </div>
+      <ResourceField
+        cloud={cloud_}
+        formats={resourceFormats}
+        templateKind={template?.placeholders[0]}
+        explicit={mode === "permissions"}
+        kind={resourceKind}
+        onKind={setResourceKind}
+        value={resource}
+        onChange={setResource}
+        error={err}
+      />
 
       <DurationField
         value={duration}
@@ -153,8 +150,8 @@ export function NewRequestForm({
         params={{
           targetId,
           templateId,
-          ...(mode === "permissions" ? { permissions: splitPermissionLines(permissions) } : {}),
-          resource: resource.trim(),
+          ...(mode === "permissions" ? { permissions: splitPermissionLines(permissions), resourceKind } : {}),
+          resource: mode === "permissions" || template?.placeholders[0] ? resource.trim() : "",
           durationMinutes: duration.trim() === "" ? Number.NaN : Number(duration),
         }}
       />

@@ -12,6 +12,7 @@ import { toast } from "@/components/ui/toast";
 import type { RequestViewDto } from "@/lib/access/request-view";
 import { requestQuery } from "@/lib/queries";
 import { AccessInstructions } from "./access-instructions";
+import { EffectiveAccessList } from "./effective-access";
 import { CancelRequestButton, ExtendGrantForm, GiveBackButton } from "./grant-actions";
 import { RequestTimeline } from "./request-timeline";
 import { SUBMITTED_FLAG } from "./submitted-flag";
@@ -113,6 +114,7 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
               <AccessInstructions usage={usage[g.id]} cloud={g.target.cloud} />
             </div>
           ) : null}
+          <EffectiveAccessList evidence={g.evidence.provision?.effective} />
           <details>
             <summary className="cursor-pointer text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring">
               Role <code className="font-mono">{g.roleName}</code> with {g.permissions.length} permissions

@@ -40,7 +40,14 @@ export type GrantExtensionEvidence = {
 };
 
 export type GrantEvidence = {
-  provision?: { requestIds: string[]; bindingId: string; inspected: unknown; at: string };
+  provision?: {
+    requestIds: string[];
+    bindingId: string;
+    inspected: unknown;
+    at: string;
+    /** What the role allows, evaluated at bind (lib/grants/effective-access.ts); read with readEffectiveAccess. */
+    effective?: unknown;
+  };
   removal?: { requestIds: string[]; inspected: unknown; at: string };
   extensions?: GrantExtensionEvidence[];
 };

@@ -95,7 +95,7 @@ async function rebind(ctx: Ctx, g: GrantRow): Promise<Rebind> {
   const adapter = adapterFor(ctx.db, target);
   let entry: GrantExtensionEvidence;
   try {
-    const principal = await principalFor(ctx.db, ctx.orgId, g.userId);
+    const principal = await principalFor(ctx.db, ctx.orgId, g.userId, target);
     const binding = bindingSpecFor(g, g.roleSpec.roleName, principal, notAfter);
     const bound = await adapter.bind(target, binding);
     const seen = await adapter.inspect(target, bound.bindingId);

@@ -11,6 +11,7 @@ import { parseInput } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { LEASE_MS, MAX_ATTEMPTS } from "./backoff";
 import { bindingSpecFor } from "./binding-spec";
+import { effectiveAccessEvidence } from "./effective-access";
 import { cleanupFailedProvision, onProvisionError } from "./provision-failure";
 import {
   assertSystem,
@@ -47,7 +48,7 @@ export async function provisionGrant({
   if (g.attempts >= MAX_ATTEMPTS) return cleanupFailedProvision(ctx, g, target, g.lastError ?? "gave up");
   try {
     const adapter = adapterFor(ctx.db, target);
-    const principal = await principalFor(ctx.db, ctx.orgId, g.userId);
+    const principal = await principalFor(ctx.db, ctx.orgId, g.userId, target);
     // Reference first, cloud second: the garbage collector never deletes a role someone is about to bind.
     if (!(await reserveRole(ctx.db, g))) return toOutcome(await reread(ctx.db, ctx.orgId, grantId));
     const role = await adapter.ensureRole(target, g.roleSpec);
@@ -107,6 +108,8 @@ async function activate(
     bindingId: made.bindingId,
     inspected: { present: made.seen.present, notAfter: made.seen.notAfter, raw: made.seen.raw },
     at: now.toISOString(),
+    // Evaluated here, before the transaction: CPU work never holds a database transaction open.
+    effective: effectiveAccessEvidence(g.roleSpec, { notAfter: made.notAfter, now }),
   };
   const activated = await ctx.db.transaction(async (tx) => {
     const [row] = await tx

@@ -35,13 +35,22 @@ export function assertSystem(ctx: Ctx): void {
 }
 
 /** The person's identity in the cloud: their IdP email (validated at sign-in). */
-export async function principalFor(db: Db, orgId: string, userId: string): Promise<string> {
+export async function principalFor(
+  db: Db,
+  orgId: string,
+  userId: string,
+  target: { settings: Record<string, unknown> },
+): Promise<string> {
   const [u] = await db
     .select({ email: users.email })
     .from(users)
     .where(and(eq(users.id, userId), eq(users.orgId, orgId)));
   if (!u) throw NotFound("User");
-  return u.email;
+  // The target's identity map (settings.principals) names the person as the cloud knows them.
+  const map = (target.settings.principals ?? {}) as Record<string, unknown>;
+  const email = u.email.toLowerCase();
+  const mapped = Object.entries(map).find(([k]) => k.toLowerCase() === email)?.[1];
+  return typeof mapped === "string" ? mapped : u.email;
 }
 
 /**

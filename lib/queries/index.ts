@@ -49,6 +49,8 @@ export type PreviewParams = {
   templateId: string;
   permissions?: string[];
   resource: string;
+  /** With explicit permissions: what kind of resource `resource` names. */
+  resourceKind?: string;
   durationMinutes: number;
 };
 
@@ -60,6 +62,7 @@ export const previewQuery = (p: PreviewParams) =>
         targetId: p.targetId,
         durationMinutes: String(p.durationMinutes),
         ...(p.resource ? { resource: p.resource } : {}),
+        ...(p.permissions && p.resourceKind ? { resourceKind: p.resourceKind } : {}),
       });
       if (p.permissions) for (const perm of p.permissions) qs.append("permissions", perm);
       else qs.set("templateId", p.templateId);

@@ -47,15 +47,26 @@ export const EnvJson = z.strictObject({ type: z.literal("env-json"), var: EnvNam
 export const EnvToken = z.strictObject({ type: z.literal("env-token"), var: EnvName });
 export const DefaultChain = z.strictObject({ type: z.literal("default") });
 
+/**
+ * How people are known in the cloud, by sign-in e-mail: an IAM user or role ARN (AWS), a Google account
+ * (GCP), an Entra object id (Azure). People not listed are bound under their sign-in e-mail.
+ */
+const Principals = z
+  .record(z.email("keys must be e-mail addresses"), z.string().trim().min(1).max(300))
+  .refine((m) => Object.keys(m).length <= 5000, { message: "at most 5,000 people" })
+  .optional();
+
+const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1");
+
 export const AwsSettings = z.strictObject({
   endpoint: Endpoint.optional(),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1")
-    .optional(),
+  region: Region.optional(),
+  /** Regions grants may act in: written into every statement as an `aws:RequestedRegion` condition. */
+  regions: z.array(Region).min(1).max(30).optional(),
   credentials: z.discriminatedUnion("type", [EnvKeys, DefaultChain], {
     error: 'must be {type: "env", accessKeyIdVar, secretAccessKeyVar} or {type: "default"}',
   }),
+  principals: Principals,
 });
 
 export const GcpSettings = z.strictObject({
@@ -64,6 +75,7 @@ export const GcpSettings = z.strictObject({
   credentials: z.discriminatedUnion("type", [EnvJson, DefaultChain], {
     error: 'must be {type: "env-json", var} (service-account JSON or access token) or {type: "default"}',
   }),
+  principals: Principals,
 });
 
 export const AzureSettings = z.strictObject({
@@ -73,10 +85,12 @@ export const AzureSettings = z.strictObject({
   }),
   pim: z.boolean().default(false),
   ca: Ca.optional(),
+  principals: Principals,
 });
 
 export const SandboxSettings = z.strictObject({
   propagationDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+  principals: Principals,
 });
 
 export type AwsSettings = z.output<typeof AwsSettings>;

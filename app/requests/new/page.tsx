@@ -3,6 +3,17 @@ import { TitledCard } from "@/components/ui/card";
 import { getActivePolicy } from "@/lib/access";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets, listTemplates } from "@/lib/catalog/list";
+import { RESOURCE_FORMATS } from "@/lib/catalog/resources";
+
+/** Labels and examples of each kind of resource per cloud, without the server-side checks. */
+function resourceFormats() {
+  return Object.fromEntries(
+    Object.entries(RESOURCE_FORMATS).map(([cloud, kinds]) => [
+      cloud,
+      Object.fromEntries(Object.entries(kinds).map(([k, f]) => [k, { label: f.label, example: f.example }])),
+    ]),
+  ) as Record<"aws" | "gcp" | "azure", Record<string, { label: string; example: string }>>;
+}
 
 export const metadata = { title: "Request access" };
 
@@ -32,6 +43,7 @@ export default async function NewRequestPage() {
           }))}
           maxMinutes={Math.floor(policy.document.maxDurationSeconds / 60)}
           justificationRequired={policy.document.justificationRequired}
+          resourceFormats={resourceFormats()}
         />
       </TitledCard>
     </div>

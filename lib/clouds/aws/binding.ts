@@ -1,5 +1,4 @@
 import {
-  AttachRolePolicyCommand,
   CreateRoleCommand,
   GetRoleCommand,
   PutRolePolicyCommand,
@@ -11,13 +10,14 @@ import { call } from "./call";
 import type { AwsCtx } from "./context";
 import { expiryPolicy, maxSessionSeconds, trustPolicy } from "./documents";
 import { checkAccount, checkName, checkNotAfter, checkUuid, principalArn } from "./limits";
-import { EXPIRY_POLICY, policyArn, roleNameFor, rolePath, TAG } from "./naming";
+import { EXPIRY_POLICY, roleNameFor, rolePath, TAG } from "./naming";
+import { attachPermissionSet } from "./policy-parts";
 import { removeBinding } from "./unbind";
 
 /**
  * The grant's own role: trust policy naming the requester until expiry, an inline Deny from the expiry
- * on, then the shared managed policy. The Deny is written before the Allow is attached, so the role never
- * holds permissions without its expiry. Binding again converges (an extension moves the expiry).
+ * on, then the shared managed policy (or all its parts). The Deny is written before any Allow is attached,
+ * so the role never holds permissions without its expiry. Binding again converges (an extension).
  */
 export async function bindRole(
   ctx: AwsCtx,
@@ -30,7 +30,7 @@ export async function bindRole(
   const grantId = checkUuid("grant id", b.grantId);
   const bindingId = bindingIdFor(b.grantId);
   const roleName = roleNameFor(bindingId);
-  const arn = policyArn(ctx.partition, accountId, checkName("policy", b.roleName));
+  const setName = checkName("policy", b.roleName);
   const trust = JSON.stringify(
     trustPolicy(principalArn(b.principal, accountId, ctx.partition), grantId, b.notAfter),
   );
@@ -66,9 +66,7 @@ export async function bindRole(
         new PutRolePolicyCommand({ RoleName: roleName, PolicyName: EXPIRY_POLICY, PolicyDocument: expiry }),
       ),
     );
-    await call(requestIds, "AttachRolePolicy", () =>
-      ctx.client.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })),
-    );
+    await attachPermissionSet(ctx, requestIds, roleName, accountId, setName);
   } catch (e) {
     // Nothing partial: a role this call created goes again unless a retry is expected to finish it.
     const final = e instanceof CloudError && (e.kind === "permanent" || e.kind === "not_found");

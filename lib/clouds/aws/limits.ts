@@ -2,7 +2,13 @@ import { CloudError } from "@/lib/clouds/port";
 import type { AwsPartition } from "./config";
 
 /** IAM's documented quotas, checked before any call so that a bad spec fails clearly and changes nothing. */
-export const AWS_LIMITS = { managedPolicySize: 6144, roleName: 64, policyName: 128 } as const;
+export const AWS_LIMITS = {
+  managedPolicySize: 6144,
+  /** Managed policies attached to one role (default quota; raisable to 20, which Elevate does not assume). */
+  managedPoliciesPerRole: 10,
+  roleName: 64,
+  policyName: 128,
+} as const;
 
 const IAM_NAME = /^[\w+=,.@-]+$/;
 const ACCOUNT = /^\d{12}$/;
@@ -31,6 +37,16 @@ export function checkManagedPolicy(name: string, document: Record<string, unknow
     );
   }
   return json;
+}
+
+/** Every part is attached to each grant's role, which holds no other managed policy. */
+export function checkPartCount(setName: string, parts: number): number {
+  if (parts > AWS_LIMITS.managedPoliciesPerRole) {
+    throw invalid(
+      `permission set ${setName} needs ${parts} managed policies of ${AWS_LIMITS.managedPolicySize} characters; IAM attaches at most ${AWS_LIMITS.managedPoliciesPerRole} to one role. Ask for fewer permissions or use wildcards in the template`,
+    );
+  }
+  return parts;
 }
 
 export function checkAccount(accountId: string): string {

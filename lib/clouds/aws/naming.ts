@@ -21,6 +21,24 @@ export const TAG = {
 export const policyArn = (partition: AwsPartition, accountId: string, name: string) =>
   `arn:${partition}:iam::${accountId}:policy${POLICY_PATH}${name}`;
 
+/**
+ * A permission set too big for one managed policy is split into parts `<set>-p1`, `<set>-p2`… under the
+ * set's own path `/elevate/<set>/`: one ListPolicies on that path finds every part, and nothing else.
+ */
+export const partsPath = (setName: string) => `${POLICY_PATH}${setName}/`;
+export const partName = (setName: string, index: number) => `${setName}-p${index}`;
+export const partArn = (partition: AwsPartition, accountId: string, setName: string, index: number) =>
+  `arn:${partition}:iam::${accountId}:policy${partsPath(setName)}${partName(setName, index)}`;
+
+/** The permission set a listed managed policy belongs to: its own name, or the set it is a part of. */
+export function permissionSetOf(path: string | undefined, name: string | undefined): string | null {
+  if (!path || !name) return null;
+  if (path === POLICY_PATH) return name;
+  const set = path.startsWith(POLICY_PATH) ? path.slice(POLICY_PATH.length, -1) : "";
+  const isPart = set && partsPath(set) === path && /^\d+$/.test(name.slice(`${set}-p`.length));
+  return isPart && name.startsWith(`${set}-p`) ? set : null;
+}
+
 const PREFIX = bindingIdFor("");
 
 /** The per-grant role is named by the binding id (`elevate-<grantId>`, 44 characters for a uuid). */

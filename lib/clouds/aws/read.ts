@@ -12,7 +12,15 @@ import { call, listAll } from "./call";
 import type { AwsCtx } from "./context";
 import { decodePolicy, notAfterOf } from "./documents";
 import { checkUuid } from "./limits";
-import { EXPIRY_POLICY, grantIdOf, POLICY_PATH, REVOKE_POLICY, roleNameFor, rolePath } from "./naming";
+import {
+  EXPIRY_POLICY,
+  grantIdOf,
+  POLICY_PATH,
+  permissionSetOf,
+  REVOKE_POLICY,
+  roleNameFor,
+  rolePath,
+} from "./naming";
 
 const GONE = ["NoSuchEntity"];
 
@@ -92,6 +100,8 @@ export async function listManagedArtifacts(ctx: AwsCtx, target: TargetRow): Prom
       (Marker) => ctx.client.send(new ListRolesCommand({ PathPrefix: prefix, Marker })),
       (p) => p.Roles,
     )) ?? [];
+  // A split permission set is one role to Elevate: its parts map back to the set's name.
+  const setOf = (p: (typeof policies)[number]) => permissionSetOf(p.Path, p.PolicyName);
   const policyOf = new Map<string, string>();
   for (const p of policies.filter((x) => (x.AttachmentCount ?? 0) > 0)) {
     const users = await listAll(
@@ -109,7 +119,8 @@ export async function listManagedArtifacts(ctx: AwsCtx, target: TargetRow): Prom
       (page) => page.PolicyRoles,
       GONE,
     );
-    for (const r of users ?? []) if (r.RoleName && p.PolicyName) policyOf.set(r.RoleName, p.PolicyName);
+    const set = setOf(p);
+    for (const r of users ?? []) if (r.RoleName && set) policyOf.set(r.RoleName, set);
   }
   const bindings = roles.flatMap((r) => {
     const grantId = r.RoleName ? grantIdOf(r.RoleName) : null;
@@ -118,5 +129,6 @@ export async function listManagedArtifacts(ctx: AwsCtx, target: TargetRow): Prom
       ? [{ bindingId: r.RoleName, grantId, roleName: policyOf.get(r.RoleName) ?? "" }]
       : [];
   });
-  return { requestIds, bindings, roles: policies.flatMap((p) => (p.PolicyName ? [p.PolicyName] : [])) };
+  const sets = new Set(policies.flatMap((p) => setOf(p) ?? []));
+  return { requestIds, bindings, roles: [...sets] };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import { startFakeIam } from "@/lib/clouds/fakes/aws-iam";
 import type { BindingSpec, TargetRow } from "@/lib/clouds/port";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import { awsAdapter } from "./adapter";
 import type { AwsAdapterConfig } from "./config";
 
@@ -39,7 +39,7 @@ export async function fakeAwsSetup(config: Partial<AwsAdapterConfig> = {}) {
   });
   const target = awsTarget();
   const spec = (permissions = ["logs:GetLogEvents", "logs:DescribeLogGroups"]) =>
-    buildRoleSpec({ cloud: "aws", permissions, resource: null, accountId: TEST_ACCOUNT });
+    testRoleSpec({ cloud: "aws", permissions, resource: null, accountId: TEST_ACCOUNT });
   const binding = (grantId = randomUUID(), minutes = 30): BindingSpec => ({
     grantId,
     orgId: target.orgId,

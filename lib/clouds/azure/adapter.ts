@@ -1,5 +1,6 @@
 import type { AuthorizationManagementClient, RoleDefinition } from "@azure/arm-authorization";
 import type { RoleSpec } from "@/db/schema";
+import { AZURE_ROLE_DESCRIPTION } from "@/lib/catalog/role-builder";
 import { collectRequestIds } from "@/lib/clouds/gcp/request-ids";
 import { bindingIdFor, type CloudAdapter, CloudError, type TargetRow } from "@/lib/clouds/port";
 import { all, caller, isFailed, notFound } from "./call";
@@ -16,13 +17,15 @@ import {
   subscriptionScope,
 } from "./ids";
 import { pimStore } from "./pim-store";
+import { assignmentScope } from "./scope";
 import type { GrantStore, SharedAssignment } from "./store";
 
-const ROLE_DESCRIPTION = "Managed by Elevate: content-addressed just-in-time role; do not edit";
+const ROLE_DESCRIPTION = AZURE_ROLE_DESCRIPTION;
 
 /**
  * Azure: content-addressed custom role definitions (one per permission set, assignable in every
- * subscription that uses it) and one shared assignment per (principal, role, scope) listing its grants.
+ * subscription that uses it) and one shared assignment per (principal, role, scope) listing its grants,
+ * made at the grant's own scope: the subscription or a resource group or resource below it.
  * With `settings.pim: true` the assignment is a PIM schedule that Azure ends at the latest expiry.
  */
 export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
@@ -59,7 +62,14 @@ export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
     return isFailed(anywhere) ? undefined : anywhere;
   };
 
-  const findGrant = (list: SharedAssignment[], grantId: string) => list.find((a) => a.grants.has(grantId));
+  // A grant lives on the assignment at its own scope, which may be anywhere below the subscription.
+  const withGrant = (list: SharedAssignment[], grantId: string) => list.filter((a) => a.grants.has(grantId));
+  const tripleOf = (subscription: string, a: SharedAssignment) => ({
+    scope: a.scope,
+    roleGuid: a.roleGuid,
+    roleDefinitionId: roleDefinitionId(subscription, a.roleGuid),
+    principal: a.principal,
+  });
 
   return {
     kind: "azure",
@@ -97,8 +107,9 @@ export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
         checkGrantId(b.grantId);
         if (!Number.isFinite(b.notAfter.getTime()))
           throw new CloudError("permanent", "azure: invalid expiry");
+        // Assigned at the narrowest scope; the role stays defined (assignable) at the subscription.
         const triple = {
-          scope,
+          scope: assignmentScope(scope, b.scope),
           roleGuid: guid,
           roleDefinitionId: roleDefinitionId(scope, guid),
           principal: principalId(b.principal),
@@ -111,16 +122,8 @@ export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
       evidence(async () => {
         const { scope, store } = session(target);
         const grantId = grantIdOf(bindingId);
-        const current = findGrant(await store.list(scope), grantId);
-        if (current) {
-          const triple = {
-            scope,
-            roleGuid: current.roleGuid,
-            roleDefinitionId: roleDefinitionId(scope, current.roleGuid),
-            principal: current.principal,
-          };
-          await store.remove(triple, current, grantId);
-        }
+        for (const current of withGrant(await store.list(scope), grantId))
+          await store.remove(tripleOf(scope, current), current, grantId);
         return {};
       }),
 
@@ -128,7 +131,7 @@ export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
       evidence(async () => {
         const { scope, store } = session(target);
         const grantId = grantIdOf(bindingId);
-        const found = findGrant(await store.list(scope), grantId);
+        const [found] = withGrant(await store.list(scope), grantId);
         return {
           present: Boolean(found),
           notAfter: found?.grants.get(grantId) ?? null,

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import { type FakeAzure, startFakeAzure } from "@/lib/clouds/fakes/azure";
 import { azureTarget, fixedTokenCredential } from "@/lib/clouds/fakes/azure/testing";
 import { bindingIdFor, CloudError } from "@/lib/clouds/port";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import { azureAdapter } from "./adapter";
 import { roleGuid } from "./ids";
 
@@ -22,7 +22,7 @@ const setup = (settings: Record<string, unknown> = {}, retry = { baseDelayMs: 5 
     ca: fake.ca,
     retry,
   });
-  const spec = buildRoleSpec({
+  const spec = testRoleSpec({
     cloud: "azure",
     permissions: [ACTION],
     resource: null,
@@ -234,7 +234,7 @@ describe("azure adapter semantics", () => {
         createdOn: "",
       });
     }
-    const spec = buildRoleSpec({
+    const spec = testRoleSpec({
       cloud: "azure",
       permissions: ["Microsoft.Web/sites/read"],
       resource: null,

@@ -3,6 +3,7 @@ import { CloudError } from "@/lib/clouds/port";
 import { all, type Caller, isFailed, notFound } from "./call";
 import { formatGrants, parseGrants, sameGrants } from "./grants-marker";
 import { assignmentName, guidOfId } from "./ids";
+import { isWithin } from "./scope";
 import type { GrantStore, SharedAssignment, Triple } from "./store";
 
 /**
@@ -18,7 +19,8 @@ export function directStore(client: AuthorizationManagementClient, call: Caller)
     );
     return isFailed(got) ? undefined : got;
   };
-  const name = (t: Triple) => assignmentName(t.scope, t.roleGuid, t.principal);
+  // Lower-cased: ARM scopes are case-insensitive, and subscription-wide names predate narrow scopes.
+  const name = (t: Triple) => assignmentName(t.scope.toLowerCase(), t.roleGuid, t.principal);
   const write = (t: Triple, description: string) =>
     call(
       "roleAssignments.create",
@@ -39,22 +41,26 @@ export function directStore(client: AuthorizationManagementClient, call: Caller)
 
   return {
     async list(scope) {
+      // No $filter: at, above and below the scope. atScope() is at or above only and would miss grants
+      // assigned at a resource group or resource.
       const found = await call("roleAssignments.listForScope", (o) =>
-        all(client.roleAssignments.listForScope(scope, { ...o, filter: "atScope()" })),
+        all(client.roleAssignments.listForScope(scope, o)),
       );
       if (isFailed(found)) return [];
       return found.flatMap((a: RoleAssignment): SharedAssignment[] => {
         const grants = parseGrants(a.description);
-        if (!grants || a.scope?.toLowerCase() !== scope.toLowerCase()) return [];
+        if (!grants || !a.scope || !isWithin(a.scope, scope)) return [];
         const raw = {
           id: a.id,
           name: a.name,
+          scope: a.scope,
           roleDefinitionId: a.roleDefinitionId,
           principalId: a.principalId,
           description: a.description,
         };
         return [
           {
+            scope: a.scope,
             roleGuid: guidOfId(a.roleDefinitionId),
             principal: a.principalId ?? "",
             grants,

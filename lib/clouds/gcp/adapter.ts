@@ -76,8 +76,15 @@ export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
           (f) => (f.http === 409 && f.status === "ALREADY_EXISTS") || isMarkedDeleted(f),
         );
         if ("message" in created) {
-          const existing = await attempt("roles.get", () => roles.get(name));
-          if ("message" in existing) throw toCloudError("roles.get", existing);
+          // Not found although marked deleted: deleted over 7 days ago, gone for good, id still taken.
+          const gone = (f: GcpFailure) => f.http === 404 && isMarkedDeleted(created);
+          const existing = await attempt("roles.get", () => roles.get(name), gone);
+          if ("message" in existing) {
+            throw new CloudError(
+              "permanent",
+              `gcp roles.create: ${created.message} (${name} cannot be restored)`,
+            );
+          }
           if (existing.deleted) await attempt("roles.undelete", () => roles.undelete(name, existing.etag));
         }
         return { roleName: spec.roleName };
@@ -91,6 +98,7 @@ export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
           member: memberFor(b.principal),
           grantId: b.grantId,
           notAfter: b.notAfter,
+          condition: b.condition,
         });
         const { policies } = await connect();
         await policies.modify(project, (bindings) => {

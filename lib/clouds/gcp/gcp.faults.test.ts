@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRoleSpec } from "@/lib/catalog/role-builder";
 import { type FakeGcp, startFakeGcp } from "@/lib/clouds/fakes/gcp";
 import { fixedTokenClient, gcpTarget } from "@/lib/clouds/fakes/gcp/testing";
 import { bindingIdFor, CloudError, type TargetRow } from "@/lib/clouds/port";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import { gcpAdapter } from "./adapter";
 
 let fake: FakeGcp;
@@ -22,7 +22,7 @@ const setup = (overrides: Parameters<typeof gcpAdapter>[0] = {}) => {
     retry: { baseDelayMs: 5 },
     ...overrides,
   });
-  const spec = buildRoleSpec({
+  const spec = testRoleSpec({
     cloud: "gcp",
     permissions: PERMS,
     resource: null,

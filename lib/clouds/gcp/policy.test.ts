@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expiryOf, grantBinding, grantIdOf, memberFor, roleResource } from "./policy";
+import { expiryOf, grantBinding, grantIdOf, memberFor, roleResource, sameBinding } from "./policy";
 
 describe("gcp binding builders", () => {
   it("builds the condition from a Date and reads the expiry back", () => {
@@ -16,6 +16,38 @@ describe("gcp binding builders", () => {
     });
     expect(expiryOf(b)).toBe(notAfter.toISOString());
     expect(expiryOf({ condition: { expression: "true" } })).toBeNull();
+  });
+
+  it("joins the resource condition to the expiry and still reads the leading expiry back", () => {
+    const notAfter = new Date("2030-05-06T07:08:09.123Z");
+    const expiry = "request.time < timestamp('2030-05-06T07:08:09.123Z')";
+    const condition = "resource.name.startsWith('projects/_/buckets/orders-reports/objects/')";
+    const input = {
+      role: "projects/p/roles/elevate_abc",
+      member: "user:a@example.com",
+      grantId: "g-1",
+      notAfter,
+    };
+    const b = grantBinding({ ...input, condition });
+    expect(b.condition?.expression).toBe(`${expiry} && (${condition})`);
+    expect(expiryOf(b)).toBe(notAfter.toISOString());
+    // The whole expression is compared: a new resource condition is a different binding.
+    expect(sameBinding(b, grantBinding({ ...input, condition }))).toBe(true);
+    expect(sameBinding(b, grantBinding({ ...input, condition: "resource.name == 'x'" }))).toBe(false);
+    expect(sameBinding(b, grantBinding(input))).toBe(false);
+  });
+
+  it("is not fooled by a second timestamp or by text outside Elevate's shape", () => {
+    const read = (expression: string) => expiryOf({ condition: { expression } });
+    const at = "request.time < timestamp('2030-01-01T00:00:00Z')";
+    const later = "request.time < timestamp('2099-01-01T00:00:00Z')";
+    // A later timestamp inside the condition (here in a string) is not the expiry.
+    expect(read(`${at} && (resource.name == "${later}")`)).toBe("2030-01-01T00:00:00.000Z");
+    // Not Elevate's shape: the expiry is not the leading clause, or the rest escapes its parentheses.
+    expect(read(`resource.name == 'a' && ${later}`)).toBeNull();
+    expect(read(`${at} && (resource.name == 'a') || (true)`)).toBeNull();
+    expect(read(`${at} || (resource.name == 'a')`)).toBeNull();
+    expect(read(`${at} && (resource.name == 'a'`)).toBeNull();
   });
 
   it("accepts only plain user e-mails, Elevate role ids and Elevate binding ids", () => {

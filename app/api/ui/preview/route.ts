@@ -13,6 +13,7 @@ export const GET = uiRoute((ctx, { query }) => {
       templateId: query.get("templateId") || null,
       permissions: permissions.length ? permissions : null,
       resource: query.get("resource") ?? null,
+      resourceKind: query.get("resourceKind") || null,
       durationMinutes: minutes ? Number(minutes) : Number.NaN,
     },
   });

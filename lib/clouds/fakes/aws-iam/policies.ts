@@ -2,7 +2,8 @@ import type { FakeCtx, Handler } from "./context";
 import { visible } from "./context";
 import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity } from "./errors";
 import { type FakePolicy, findPolicyByArn, policyArn, uniqueId } from "./state";
-import { IAM_LIMITS, managedPolicyDocument, mergeTags, name, page, param, path, tags } from "./validate";
+import { mergeTags, tags } from "./tags";
+import { description, IAM_LIMITS, managedPolicyDocument, name, page, param, path } from "./validate";
 import type { XmlNode } from "./xml";
 
 const attachmentCount = (ctx: FakeCtx, arn: string) =>
@@ -39,7 +40,9 @@ export const policyHandlers: Record<string, Handler> = {
     const policyName = name(params, "PolicyName", IAM_LIMITS.policyName);
     const policyPath = path(params);
     const document = param(params, "PolicyDocument");
+    const policyDescription = description(params);
     managedPolicyDocument(document);
+    const policyTags = mergeTags([], tags(params));
     const key = policyName.toLowerCase();
     if (ctx.state.policies.has(key)) {
       throw alreadyExists(`A policy called ${policyName} already exists. Duplicate names are not allowed.`);
@@ -50,9 +53,9 @@ export const policyHandlers: Record<string, Handler> = {
       path: policyPath,
       arn: policyArn(ctx.state.accountId, policyPath, policyName),
       id: uniqueId("ANPA"),
-      description: params.get("Description") ?? undefined,
+      description: policyDescription,
       versions: [{ id: "v1", document, isDefault: true, createDate: now }],
-      tags: mergeTags([], tags(params)),
+      tags: policyTags,
       createDate: now,
       visibleAt: ctx.now + ctx.propagationMs,
     };

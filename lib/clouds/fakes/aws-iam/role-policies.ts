@@ -1,9 +1,10 @@
 import type { Handler } from "./context";
 import { visible } from "./context";
 import { limitExceeded, noSuchEntity } from "./errors";
+import { checkPolicy } from "./policy-grammar";
 import { mustGetRole } from "./roles";
 import { findPolicyByArn } from "./state";
-import { IAM_LIMITS, name, page, param, policyDocument, policySize } from "./validate";
+import { IAM_LIMITS, name, page, param, policySize } from "./validate";
 
 /** Managed policy attachments and inline policies of a role. */
 export const rolePolicyHandlers: Record<string, Handler> = {
@@ -43,7 +44,7 @@ export const rolePolicyHandlers: Record<string, Handler> = {
     const r = mustGetRole(ctx, params, false);
     const policyName = name(params, "PolicyName", IAM_LIMITS.policyName);
     const doc = param(params, "PolicyDocument");
-    policyDocument(doc);
+    checkPolicy(doc, "identity");
     let total = policySize(doc);
     for (const [n, d] of r.inline) if (n !== policyName) total += policySize(d);
     if (total > IAM_LIMITS.inlineRolePolicySizeTotal) {

@@ -2,17 +2,8 @@ import type { FakeCtx, Handler } from "./context";
 import { visible } from "./context";
 import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity } from "./errors";
 import { type FakeRole, roleArn, uniqueId } from "./state";
-import {
-  IAM_LIMITS,
-  mergeTags,
-  name,
-  page,
-  param,
-  path,
-  sessionDuration,
-  tags,
-  trustPolicy,
-} from "./validate";
+import { mergeTags, tags } from "./tags";
+import { description, IAM_LIMITS, name, page, param, path, sessionDuration, trustPolicy } from "./validate";
 import type { XmlNode } from "./xml";
 
 export const ROLES_PER_ACCOUNT = 1000;
@@ -49,6 +40,7 @@ export const roleHandlers: Record<string, Handler> = {
     const trust = param(params, "AssumeRolePolicyDocument");
     trustPolicy(trust, ctx.principals);
     const maxSessionDuration = sessionDuration(params) ?? IAM_LIMITS.minSessionSeconds;
+    const roleDescription = description(params);
     const roleTags = mergeTags([], tags(params));
     if (ctx.state.roles.has(roleName.toLowerCase()))
       throw alreadyExists(`Role with name ${roleName} already exists.`);
@@ -62,7 +54,7 @@ export const roleHandlers: Record<string, Handler> = {
       id: uniqueId("AROA"),
       trustPolicy: trust,
       maxSessionDuration,
-      description: params.get("Description") ?? undefined,
+      description: roleDescription,
       tags: roleTags,
       createDate: new Date(ctx.now),
       visibleAt: ctx.now + ctx.propagationMs,
@@ -79,8 +71,8 @@ export const roleHandlers: Record<string, Handler> = {
     const r = mustGetRole(ctx, params, false);
     const duration = sessionDuration(params);
     if (duration !== undefined) r.maxSessionDuration = duration;
-    const description = params.get("Description");
-    if (description !== null) r.description = description;
+    const updated = description(params);
+    if (updated !== undefined) r.description = updated;
     return {};
   },
 

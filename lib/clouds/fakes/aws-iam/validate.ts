@@ -1,5 +1,5 @@
 import { invalidInput, limitExceeded, malformed, validationError } from "./errors";
-import type { Tag } from "./state";
+import { checkPolicy } from "./policy-grammar";
 
 /** IAM's documented quotas (defaults), enforced by the fake. */
 export const IAM_LIMITS = {
@@ -9,6 +9,7 @@ export const IAM_LIMITS = {
   managedPoliciesPerRole: 10,
   policyVersions: 5,
   tagsPerResource: 50,
+  description: 1000,
   roleName: 64,
   policyName: 128,
   path: 512,
@@ -54,29 +55,9 @@ export function path(params: URLSearchParams, key = "Path"): string {
 /** IAM does not count whitespace toward policy size quotas. */
 export const policySize = (doc: string) => doc.replace(/\s/g, "").length;
 
-/** Parses a policy document as IAM does before storing it; returns the parsed statements. */
-export function policyDocument(doc: string): Record<string, unknown>[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(doc);
-  } catch {
-    throw malformed("Syntax errors in policy.");
-  }
-  if (typeof parsed !== "object" || parsed === null || !("Statement" in parsed)) {
-    throw malformed("Policy document must contain a Statement.");
-  }
-  const raw = (parsed as { Statement: unknown }).Statement;
-  const statements = Array.isArray(raw) ? raw : [raw];
-  for (const s of statements) {
-    if (typeof s !== "object" || s === null) throw malformed("Syntax errors in policy.");
-    const effect = (s as { Effect?: unknown }).Effect;
-    if (effect !== "Allow" && effect !== "Deny") throw malformed("Missing required field Effect");
-  }
-  return statements as Record<string, unknown>[];
-}
-
+/** A customer managed policy: the identity-policy grammar, within 6,144 characters. */
 export function managedPolicyDocument(doc: string): void {
-  policyDocument(doc);
+  checkPolicy(doc, "identity");
   if (policySize(doc) > IAM_LIMITS.managedPolicySize) {
     throw limitExceeded(`Cannot exceed quota for PolicySize: ${IAM_LIMITS.managedPolicySize}`);
   }
@@ -84,13 +65,13 @@ export function managedPolicyDocument(doc: string): void {
 
 /** Trust policies must name principals; with a known set, unknown ones fail as IAM's do. */
 export function trustPolicy(doc: string, principals: Set<string> | null): void {
-  const statements = policyDocument(doc);
+  const statements = checkPolicy(doc, "trust");
   if (policySize(doc) > IAM_LIMITS.trustPolicySize) {
     throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${IAM_LIMITS.trustPolicySize}`);
   }
   for (const s of statements) {
-    const principal = s.Principal as { AWS?: string | string[] } | undefined;
-    if (!principal) throw malformed("Has prohibited field Resource or missing Principal");
+    // checkPolicy made sure every trust statement has a Principal.
+    const principal = s.Principal as { AWS?: string | string[] };
     if (!principals || principal.AWS === undefined) continue;
     for (const p of [principal.AWS].flat()) {
       if (!principals.has(p)) throw malformed(`Invalid principal in policy: "AWS":"${p}"`);
@@ -111,25 +92,17 @@ export function sessionDuration(params: URLSearchParams): number | undefined {
   return n;
 }
 
-/** `Tags.member.N.Key` / `.Value`, as the Query protocol flattens lists. */
-export function tags(params: URLSearchParams): Tag[] {
-  const out: Tag[] = [];
-  for (let i = 1; params.has(`Tags.member.${i}.Key`); i++) {
-    out.push({
-      Key: params.get(`Tags.member.${i}.Key`) ?? "",
-      Value: params.get(`Tags.member.${i}.Value`) ?? "",
-    });
+/** API_CreateRole.html, API_UpdateRole.html, API_CreatePolicy.html: descriptions of at most 1,000 characters. */
+export function description(params: URLSearchParams): string | undefined {
+  const v = params.get("Description");
+  if (v !== null && [...v].length > IAM_LIMITS.description) {
+    throw validationError(
+      "description",
+      v,
+      `Member must have length less than or equal to ${IAM_LIMITS.description}`,
+    );
   }
-  return out;
-}
-
-export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
-  const byKey = new Map(existing.map((t) => [t.Key, t]));
-  for (const t of added) byKey.set(t.Key, t);
-  if (byKey.size > IAM_LIMITS.tagsPerResource) {
-    throw limitExceeded(`Cannot exceed quota for TagsPerResource: ${IAM_LIMITS.tagsPerResource}`);
-  }
-  return [...byKey.values()];
+  return v ?? undefined;
 }
 
 /** List pagination: `MaxItems` (1–1000, default 100) and an opaque `Marker`. */

@@ -47,3 +47,37 @@ export function listProviderOperations(state: FakeAzureState, req: FakeRequest, 
   }));
   return paged(state, req, base, providers);
 }
+
+const kindsCache = new WeakMap<FakeAzureState["providerOperations"], Map<string, boolean>>();
+
+/** Every operation the loaded catalog names, lower-cased, with its `isDataAction`. */
+function operationKinds(state: FakeAzureState): Map<string, boolean> {
+  const cached = kindsCache.get(state.providerOperations);
+  if (cached) return cached;
+  const kinds = new Map<string, boolean>();
+  for (const p of state.providerOperations) {
+    for (const op of [...p.operations, ...p.resourceTypes.flatMap((t) => t.operations)])
+      kinds.set(op.name.toLowerCase(), op.isDataAction === true);
+  }
+  kindsCache.set(state.providerOperations, kinds);
+  return kinds;
+}
+
+/**
+ * What the catalog says an operation string (wildcards allowed) covers: data and/or control-plane
+ * operations. Both false when the catalog does not know it: the fake then cannot judge and accepts.
+ */
+export function catalogCovers(state: FakeAzureState, operation: string): { data: boolean; control: boolean } {
+  const kinds = operationKinds(state);
+  const name = operation.toLowerCase();
+  if (!name.includes("*")) {
+    const data = kinds.get(name);
+    return { data: data === true, control: data === false };
+  }
+  const re = new RegExp(`^${name.split("*").map(escapeRegExp).join(".*")}$`);
+  const out = { data: false, control: false };
+  for (const [op, data] of kinds) if (re.test(op)) out[data ? "data" : "control"] = true;
+  return out;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&");

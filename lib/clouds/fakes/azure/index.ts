@@ -7,9 +7,11 @@ import {
 } from "@/lib/clouds/fakes/gcp/fake-http";
 import { listBuiltInRoles, listProviderOperations } from "./catalog-handler";
 import { loopbackCertificate } from "./cert";
+import { handleDefinitions } from "./definitions-handler";
 import { armError, armErrorBody } from "./errors";
 import { handleScheduleRequests } from "./pim-handler";
-import { handleAssignments, handleDefinitions } from "./rbac-handler";
+import { handleAssignments } from "./rbac-handler";
+import { type ScopeProblem, scopeProblem } from "./scope";
 import { FakeAzureState } from "./state";
 
 export type { Fault } from "@/lib/clouds/fakes/gcp/fake-http";
@@ -53,13 +55,36 @@ function route(state: FakeAzureState, req: FakeRequest, base: string) {
   if (PROVIDER_OPERATIONS.test(path) && req.method === "GET") return listProviderOperations(state, req, base);
   const m = ROUTE.exec(path);
   if (!m) return armError(404, "InvalidResourceType", `No route for ${req.path}.`);
-  const scope = m[1].toLowerCase();
-  if (m[2] === "roleDefinitions" && !m[3] && BUILT_IN.test(req.query.get("$filter") ?? ""))
-    return listBuiltInRoles(state, req, base, scope);
+  const scope = m[1];
+  const problem = scopeProblem(scope);
+  if (problem) return refuseScope(problem, scope, req.query.get("api-version") ?? "");
+  const filter = req.query.get("$filter");
+  if (m[2] === "roleDefinitions" && !m[3] && BUILT_IN.test(filter ?? ""))
+    return listBuiltInRoles(state, req, base, scope.toLowerCase());
   const body = req.body as Record<string, unknown> | undefined;
-  if (m[2] === "roleDefinitions") return handleDefinitions(state, req.method, scope, m[3], body);
-  if (m[2] === "roleAssignments") return handleAssignments(state, req.method, scope, m[3], body);
-  return handleScheduleRequests(state, req.method, scope, m[3], body);
+  if (m[2] === "roleDefinitions")
+    return handleDefinitions(state, req.method, scope.toLowerCase(), m[3], body);
+  if (m[2] === "roleAssignments") return handleAssignments(state, req.method, scope, m[3], body, filter);
+  return handleScheduleRequests(state, req.method, scope, m[3], body, filter);
+}
+
+/**
+ * ARM's gateway cannot route a malformed scope to the authorization provider and answers 400
+ * InvalidApiVersionParameter (as reported for `az role` and the SDKs); a non-GUID subscription id is
+ * 400 InvalidSubscriptionId. The message also says what is wrong, which ARM's does not.
+ */
+function refuseScope(problem: ScopeProblem, scope: string, version: string) {
+  return problem.code === "InvalidSubscriptionId"
+    ? armError(
+        400,
+        problem.code,
+        `The provided subscription identifier is malformed or invalid: ${problem.why}.`,
+      )
+    : armError(
+        400,
+        problem.code,
+        `The api-version '${version}' is invalid for scope '${scope}': ${problem.why}.`,
+      );
 }
 
 /**

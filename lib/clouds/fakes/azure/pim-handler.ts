@@ -1,5 +1,7 @@
 import type { FakeReply } from "@/lib/clouds/fakes/gcp/fake-http";
+import { assignable } from "./definitions-handler";
 import { armError } from "./errors";
+import { listFilter } from "./listing";
 import { type FakeAzureState, type FakeScheduleRequest, guidOf } from "./state";
 
 const AUTH = "/providers/Microsoft.Authorization";
@@ -23,19 +25,26 @@ const json = (r: FakeScheduleRequest) => ({
   },
 });
 
-/** PIM role assignment schedule requests: assignments with an end date Azure enforces itself. */
+/**
+ * PIM role assignment schedule requests: assignments with an end date Azure enforces itself. Listed
+ * like role assignments (`atScope()` at or above; no filter at, above and below).
+ */
 export function handleScheduleRequests(
   state: FakeAzureState,
   method: string,
   scope: string,
   name: string | undefined,
   body: Record<string, unknown> | undefined,
+  filter: string | null = null,
 ): FakeReply {
   if (!name) {
-    const here = [...state.scheduleRequests.values()].filter((r) => r.scope === scope);
-    return { status: 200, body: { value: here.map(json) } };
+    if (method !== "GET") return armError(405, "MethodNotAllowed", "Use GET");
+    const keep = listFilter(scope, filter);
+    if (typeof keep !== "function") return keep;
+    return { status: 200, body: { value: [...state.scheduleRequests.values()].filter(keep).map(json) } };
   }
-  const key = `${scope}/${name.toLowerCase()}`;
+  const at = scope.toLowerCase();
+  const key = `${at}/${name.toLowerCase()}`;
   const existing = state.scheduleRequests.get(key);
   if (method === "GET")
     return existing
@@ -58,10 +67,10 @@ export function handleScheduleRequests(
     return armError(400, "InvalidRequest", "Request name and principal ID must be GUIDs.");
   if (!ADMIN.has(p.requestType ?? ""))
     return armError(400, "InvalidRequestType", `Unsupported request type ${p.requestType}.`);
-  if (!state.definitions.get(roleGuid))
+  if (!assignable(state.definitions.get(roleGuid), at))
     return armError(404, "RoleDefinitionDoesNotExist", "The specified role definition does not exist.");
   const now = Date.now();
-  const active = state.activeWindow(scope, roleGuid, principalId, now);
+  const active = state.activeWindow(at, roleGuid, principalId, now);
   const exp = p.scheduleInfo?.expiration;
   const end = exp?.endDateTime ? Date.parse(exp.endDateTime) : Number.NaN;
   if (p.requestType !== "AdminRemove") {
@@ -76,7 +85,7 @@ export function handleScheduleRequests(
   }
   if (p.requestType === "AdminAssign") {
     if (active) return armError(409, "RoleAssignmentExists", "The role assignment already exists.");
-    state.windows.push({ principalId, roleGuid, scope, from: now, end });
+    state.windows.push({ principalId, roleGuid, scope: at, from: now, end });
   } else {
     if (!active) return armError(400, "RoleAssignmentDoesNotExist", "The role assignment does not exist.");
     if (p.requestType === "AdminRemove") active.until = now;

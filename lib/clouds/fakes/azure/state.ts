@@ -1,5 +1,13 @@
-/** Documented Azure RBAC limits the fake enforces. */
-export const AZURE_LIMITS = { customRolesPerTenant: 5_000, assignmentsPerSubscription: 4_000 };
+import { within } from "./scope";
+
+/** Documented Azure RBAC limits the fake enforces (custom-roles, "Custom role limits" and properties). */
+export const AZURE_LIMITS = {
+  customRolesPerTenant: 5_000,
+  assignmentsPerSubscription: 4_000,
+  roleNameChars: 512,
+  descriptionChars: 2048,
+  assignableScopes: 2000,
+};
 
 export type FakeDefinition = {
   guid: string;
@@ -52,7 +60,7 @@ export type FakeScheduleRequest = {
   status: string;
   createdOn: string;
 };
-/** A period during which a principal held a role at a scope (direct or PIM), for access checks. */
+/** A period during which a principal held a role at a scope (lower-cased), for access checks. */
 export type Window = {
   principalId: string;
   roleGuid: string;
@@ -71,7 +79,10 @@ export class FakeAzureState {
   readonly scheduleRequests = new Map<string, FakeScheduleRequest>();
   readonly windows: Window[] = [];
   propagationDelayMs = 0;
-  /** The catalog Azure serves to every tenant: tests load it (e.g. from the shared iam-dataset). */
+  /**
+   * The catalog Azure serves to every tenant: tests load it (e.g. from the shared iam-dataset). Role
+   * definitions are checked against `providerOperations`; assign a new array to change it (lookups cache).
+   */
   builtInDefinitions: FakeDefinition[] = [];
   providerOperations: FakeProvider[] = [];
   /** Largest catalog page the fake answers; small values exercise `nextLink` paging. */
@@ -87,7 +98,7 @@ export class FakeAzureState {
   activeWindow(scope: string, roleGuid: string, principalId: string, at = Date.now()): Window | undefined {
     return this.windows.find(
       (w) =>
-        w.scope === scope &&
+        w.scope === scope.toLowerCase() &&
         w.roleGuid === roleGuid &&
         w.principalId === principalId &&
         w.until === undefined &&
@@ -96,13 +107,15 @@ export class FakeAzureState {
   }
 
   /**
-   * Would Azure let `principalId` perform `action` at `at`? A change takes effect `propagationDelayMs`
-   * after it was made; a PIM schedule ends at its end date regardless of Elevate.
+   * Would Azure let `principalId` perform `action` at `at` (on `resource`, when given: assignments
+   * apply at their scope and below)? A change takes effect `propagationDelayMs` after it was made; a
+   * PIM schedule ends at its end date regardless of Elevate.
    */
-  canAccess(principalId: string, action: string, at = Date.now()): boolean {
+  canAccess(principalId: string, action: string, at = Date.now(), resource?: string): boolean {
     const d = this.propagationDelayMs;
     return this.windows.some((w) => {
       if (w.principalId !== principalId.toLowerCase()) return false;
+      if (resource !== undefined && !within(resource, w.scope)) return false;
       if (
         w.from + d > at ||
         (w.until !== undefined && w.until + d <= at) ||

@@ -24,7 +24,8 @@ export type FakeRequest = {
   authorization?: string;
 };
 export type FakeReply = { status: number; body?: unknown; headers?: Record<string, string> };
-export type FakeCall = { method: string; path: string; status: number; requestId: string };
+/** One answered request; `body` is its parsed JSON body, for tests asserting what went on the wire. */
+export type FakeCall = { method: string; path: string; status: number; requestId: string; body?: unknown };
 
 export type FakeServer = {
   url: string;
@@ -59,13 +60,13 @@ export async function serveFake(opts: ServeOptions): Promise<FakeServer> {
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (res.destroyed) return;
     let reply: FakeReply | undefined;
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = undefined;
+    }
     if (!fault?.status || fault.applied) {
-      let body: unknown;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = undefined;
-      }
       reply = await opts.handle({
         method,
         path: url.pathname,
@@ -81,7 +82,7 @@ export async function serveFake(opts: ServeOptions): Promise<FakeServer> {
     }
     const out = reply ?? { status: 500, body: opts.errorBody(500) };
     const requestId = randomUUID();
-    calls.push({ method, path: decodeURIComponent(url.pathname), status: out.status, requestId });
+    calls.push({ method, path: decodeURIComponent(url.pathname), status: out.status, requestId, body });
     const text = out.body === undefined ? "" : JSON.stringify(out.body);
     res.writeHead(out.status, {
       ...(text ? { "content-type": "application/json; charset=utf-8" } : {}),

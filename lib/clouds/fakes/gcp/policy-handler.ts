@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
+import { refuseCondition } from "./condition-rules";
 import { gcpError } from "./errors";
 import type { FakeReply } from "./fake-http";
 import { type FakeBinding, type FakeGcpState, type FakeProject, GCP_LIMITS } from "./state";
 
-const BASIC = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
 const MEMBER =
   /^(user|group|serviceAccount):[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$|^domain:[A-Za-z0-9.-]+$/;
 
@@ -46,21 +46,17 @@ export function handlePolicy(state: FakeGcpState, projectId: string, verb: strin
   const bindings = policy.bindings ?? [];
   const version = policy.version ?? 1;
   const conditional = bindings.some((b) => b.condition);
-  if (conditional && version < 3) return gcpError(400, "Conditional role bindings require policy version 3.");
+  // Any change to a policy with conditional bindings must say version 3 (Policy.version).
+  if (conditional && version !== 3) {
+    return gcpError(400, `Conditional role bindings require policy version 3, not ${version}.`);
+  }
   let principals = 0;
   const merged = new Map<string, FakeBinding>();
   for (const b of bindings) {
     if (!b.role || !b.members?.length)
       return gcpError(400, "A binding needs a role and at least one member.");
-    if (b.condition && BASIC.has(b.role)) {
-      return gcpError(
-        400,
-        `Conditions are not supported for basic role ${b.role}; use a predefined or custom role.`,
-      );
-    }
-    if (b.condition && (!b.condition.title || b.condition.title.length > 100 || !b.condition.expression)) {
-      return gcpError(400, "A condition needs a title (at most 100 characters) and an expression.");
-    }
+    const refused = refuseCondition(b);
+    if (refused) return refused;
     const bad = b.members.find((m) => !MEMBER.test(m));
     if (bad) return gcpError(400, `Invalid member ${bad}.`);
     const custom = /^projects\/([^/]+)\/roles\/([^/]+)$/.exec(b.role);

@@ -1,9 +1,7 @@
 import { gcpError } from "./errors";
 import type { FakeReply, FakeRequest } from "./fake-http";
-import { type FakeGcpState, type FakeRole, GCP_LIMITS } from "./state";
-
-const ROLE_ID = /^[a-zA-Z0-9_.]{3,64}$/;
-const PERMISSION = /^[a-z][a-zA-Z0-9]*(\.[a-zA-Z0-9]+){2,}$/;
+import { refuseRoleCreate } from "./role-rules";
+import type { FakeGcpState, FakeRole } from "./state";
 
 type RoleInput = { roleId?: string; role?: Partial<FakeRole> };
 
@@ -23,31 +21,9 @@ export function handleRoles(
 
   if (rest === "" && req.method === "POST") {
     const { roleId = "", role = {} } = (req.body ?? {}) as RoleInput;
-    if (!ROLE_ID.test(roleId)) return gcpError(400, `The role_id (${roleId}) is not valid.`);
+    const refused = refuseRoleCreate(state, project, parent, roleId, role);
+    if (refused) return refused;
     const perms = role.includedPermissions ?? [];
-    if (perms.length > GCP_LIMITS.permissionsPerRole) {
-      return gcpError(400, `A role can contain at most ${GCP_LIMITS.permissionsPerRole} permissions.`);
-    }
-    const bad = perms.find((p) => !PERMISSION.test(p));
-    if (bad) return gcpError(400, `Permission ${bad} is not valid.`);
-    const existing = project.roles.get(roleId);
-    if (existing?.deleted) {
-      return gcpError(
-        400,
-        `You can't create a role_id (${roleId}) which has been marked for deletion.`,
-        "FAILED_PRECONDITION",
-      );
-    }
-    if (existing)
-      return gcpError(409, `A role named ${roleId} in ${parent} already exists.`, "ALREADY_EXISTS");
-    // Deleted roles still count toward the quota (for 7 days on Google; for the fake's lifetime here).
-    if (project.roles.size >= GCP_LIMITS.rolesPerProject) {
-      return gcpError(
-        400,
-        `The maximum number of custom roles (${GCP_LIMITS.rolesPerProject}) for ${parent} has been reached.`,
-        "FAILED_PRECONDITION",
-      );
-    }
     const created: FakeRole = {
       name: `${parent}/roles/${roleId}`,
       title: role.title ?? roleId,
@@ -80,6 +56,7 @@ export function handleRoles(
     const { etag } = (req.body ?? {}) as { etag?: string };
     if (etag && etag !== role.etag) return gcpError(409, "The etag does not match the role.", "ABORTED");
     Object.assign(role, { deleted: false, etag: nextEtag() });
+    project.deletedAt.delete(m[1]);
     return ok(role);
   }
   if (req.method === "GET") return ok(role);
@@ -91,6 +68,7 @@ export function handleRoles(
         "FAILED_PRECONDITION",
       );
     Object.assign(role, { deleted: true, etag: nextEtag() });
+    project.deletedAt.set(m[1], Date.now());
     return ok(role);
   }
   return gcpError(404, "Unknown method.");

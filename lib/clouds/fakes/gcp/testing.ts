@@ -22,3 +22,16 @@ export function gcpTarget(projectId = "elevate-fake-1", settings: Record<string,
     createdAt: new Date(),
   };
 }
+
+/** Google's JSON error body. */
+export type GoogleError = { error: { code: number; message: string; status: string } };
+
+/** One raw REST call to the fake with a bearer token, answering status and parsed JSON body. */
+export async function callFake(base: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: "Bearer fake-token", "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as GoogleError & Record<string, unknown> };
+}

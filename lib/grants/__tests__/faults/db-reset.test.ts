@@ -54,7 +54,7 @@ describe(`a database connection reset mid-transaction (${resetKind})`, () => {
       input: {
         targetId: org.targets.aws.id,
         templateId: org.template("vm.ssh").id,
-        resource: "i-0abc123",
+        resource: "i-0abc1234",
         durationMinutes: 60,
         justification: "INC-7",
       },

@@ -41,7 +41,7 @@ async function approve(org: SeededOrg) {
     input: {
       targetId: org.targets.aws.id,
       templateId: org.template("vm.ssh").id,
-      resource: "i-0abc123",
+      resource: "i-0abc1234",
       durationMinutes: 60,
       justification: "INC-9",
     },
