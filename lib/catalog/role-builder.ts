@@ -66,6 +66,9 @@ export type BuiltRoleSpec = RoleSpec & {
   wide: { permissions: string[]; why: string }[];
 };
 
+/** The Azure role definition's description, as the adapter writes it and the preview shows it. */
+export const AZURE_ROLE_DESCRIPTION = "Managed by Elevate: content-addressed just-in-time role; do not edit";
+
 /** sha256 of canonical JSON (object keys sorted), truncated: the content address of a role. */
 export function contentHash(value: unknown): string {
   const canon = (v: unknown): unknown =>
@@ -195,7 +198,7 @@ export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
       const subscription = `/subscriptions/${accountId.toLowerCase()}`;
       const document = {
         roleName,
-        description: "Managed by Elevate: just-in-time access",
+        description: AZURE_ROLE_DESCRIPTION,
         permissions: split,
         assignableScopes: [subscription],
       };

@@ -4,13 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { accessRequests, grants, policies, targets } from "@/db/schema";
 import type { SeededOrg } from "@/db/seed/org";
-import { testRoleSpec } from "@/lib/testing/role-spec";
 import { type FakeIam, startFakeIam } from "@/lib/clouds/fakes/aws-iam";
 import { adapterFor } from "@/lib/clouds/registry";
 import { executeRevocation, provisionGrant } from "@/lib/grants";
 import { removeDrift } from "@/lib/grants/reconcile-drift";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
+import { testRoleSpec } from "@/lib/testing/role-spec";
 import { connectTarget, listDrift, type TargetDetailDto } from "..";
 
 const ACCOUNT = "123456789012";
