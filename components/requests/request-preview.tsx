@@ -91,6 +91,32 @@ export function RequestPreview({ params }: { params: PreviewParams }) {
                   {role.riskLevel}.
                 </p>
               ) : null}
+              {role.examples && (role.examples.can.length || role.examples.cannot.length) ? (
+                <div className="grid gap-1 sm:grid-cols-2" data-testid="preview-examples">
+                  <div>
+                    <p className="font-medium">Can</p>
+                    <ul className="list-disc pl-5">
+                      {role.examples.can.map((e) => (
+                        <li key={`${e.permission} ${e.on}`} className="break-all">
+                          <code className="font-mono">{e.permission}</code> on{" "}
+                          <code className="font-mono">{e.on}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                  <div>
+                    <p className="font-medium">Cannot</p>
+                    <ul className="list-disc pl-5">
+                      {role.examples.cannot.map((e) => (
+                        <li key={`${e.permission} ${e.on}`} className="break-all">
+                          <code className="font-mono">{e.permission}</code> on{" "}
+                          <code className="font-mono">{e.on}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                </div>
+              ) : null}
               {role.notes.length ? (
                 <ul className="list-disc pl-5 text-muted-foreground">
                   {role.notes.map((n) => (

@@ -1,4 +1,4 @@
-import type { Cloud, Risk } from "@/db/schema";
+import type { Cloud, Risk, RoleSpec } from "@/db/schema";
 import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import type { ResourceKind } from "@/lib/catalog/resources";
@@ -6,6 +6,7 @@ import { maxRisk } from "@/lib/catalog/risk";
 import type { RoleBinding } from "@/lib/catalog/role-builder";
 import type { RiskTag } from "@/lib/catalog/types";
 import type { Ctx } from "@/lib/ctx";
+import { effectiveAccessEvidence } from "@/lib/grants/effective-access";
 import { buildRequestRole, type RoleSource } from "./role-source";
 
 /** What a grant on one target will create: the exact role document and why it is risky. */
@@ -29,8 +30,16 @@ export type RolePreview = {
   resourceKind: ResourceKind | null;
   /** Permissions that stay account- or project-wide although a resource was named, and why. */
   wide: { permissions: string[]; why: string }[];
+  /**
+   * "Can" and "cannot" examples, evaluated on the built documents by the cloud evaluators (lib/iam): the
+   * named resource, a sibling of it, and use after the expiry. Previews with an expiry only.
+   */
+  examples: { can: Example[]; cannot: Example[] } | null;
   notes: string[];
 };
+
+type Example = { permission: string; on: string };
+const EXAMPLES = 3;
 
 type TargetLike = RolePreview["target"] & { settings?: Record<string, unknown> };
 
@@ -78,6 +87,25 @@ export function roleWithRisk(
     resource: spec.resource,
     resourceKind: spec.resourceKind,
     wide: spec.wide,
+    examples: expiresAt ? examplesOf(spec, expiresAt) : null,
     notes: spec.notes,
   };
+}
+
+/** A few of the evaluated checks, as the preview shows them: allowed on the resource, denied beside it. */
+function examplesOf(spec: RoleSpec, expiresAt: Date): RolePreview["examples"] {
+  const access = effectiveAccessEvidence(spec, { notAfter: expiresAt, now: new Date() });
+  if ("error" in access) return null;
+  const can = access.checks
+    .filter((c) => c.decision === "allow")
+    .map((c) => ({ permission: c.permission, on: c.on }));
+  const cannot = access.checks
+    .filter((c) => c.sibling?.decision === "deny")
+    .map((c) => ({ permission: c.permission, on: c.sibling?.on ?? "" }));
+  if (access.afterExpiry === "deny" && access.checks[0])
+    cannot.push({
+      permission: access.checks[0].permission,
+      on: `${access.checks[0].on} after ${access.notAfter}`,
+    });
+  return { can: can.slice(0, EXAMPLES), cannot: cannot.slice(-EXAMPLES) };
 }

@@ -38,7 +38,7 @@ export async function previewTemplate({
     permissions,
     resource: q.resource ?? null,
     accountId,
-    resourceKind: kindOfPlaceholder(template?.placeholders[0]),
+    resourceKind: template ? kindOfPlaceholder(template.placeholders[0]) : kindOfPlaceholder(q.resourceKind),
     expiresAt,
   });
   return {

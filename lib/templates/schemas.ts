@@ -56,7 +56,11 @@ export const PreviewTemplateInput = z
     cloud: Cloud,
     /** Defaults to the org's first target on that cloud, else a placeholder account. */
     accountId: z.string().trim().min(1).max(128).optional(),
-    resource: z.string().trim().min(1).max(128).optional(),
+    resource: z.string().trim().min(1).max(512).optional(),
+    /** What the resource is, for explicit permissions (a template's placeholder says it otherwise). */
+    resourceKind: z
+      .enum(RESOURCE_KINDS as [string, ...string[]], `use one of ${RESOURCE_KINDS.join(", ")}`)
+      .optional(),
     durationMinutes: z
       .number()
       .int()
