@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cloud } from "@/db/schema";
-import { testRoleSpec } from "@/lib/testing/role-spec";
+import { isElevateManagement } from "@/lib/catalog/elevate-management";
+import { baseCatalog, testRoleSpec } from "@/lib/testing/role-spec";
 import { bindingIdFor, type CloudAdapter, type TargetRow } from "./port";
 
 export type ContractSetup = {
@@ -19,6 +20,22 @@ const SAMPLE_PERMISSIONS: Record<Cloud, string[]> = {
   // to delete a role definition that still has assignments).
   azure: ["Microsoft.Insights/logs/read", "Microsoft.Insights/metrics/read"],
 };
+
+/** A large permission set per cloud from the built-in catalog (no Elevate management, custom-role safe). */
+const LARGE_SET: Record<Cloud, () => string[]> = {
+  aws: () => ["ec2:Describe*", "s3:Get*", "rds:Describe*"],
+  gcp: () => catalogNames("gcp", 120),
+  azure: () => catalogNames("azure", 120),
+};
+
+function catalogNames(cloud: Cloud, max: number): string[] {
+  return baseCatalog
+    .ofCloud(cloud)
+    .filter((e) => !isElevateManagement(cloud, e.name) && e.customRoleSupport !== "NOT_SUPPORTED")
+    .map((e) => e.name)
+    .sort()
+    .slice(0, max);
+}
 
 /**
  * The one contract every cloud adapter must meet, run against the sandbox, each wire-level fake and
@@ -92,6 +109,28 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       expect((await s.adapter.inspect(s.target, bindingId)).present).toBe(false);
       const managed = await s.adapter.listManaged(s.target);
       expect(managed.bindings.map((x) => x.grantId)).not.toContain(grantId);
+    });
+
+    it("a permission set too large for one AWS managed policy provisions and revokes as a unit", async () => {
+      // AWS splits it into parts (over 6,144 characters); the other clouds hold it in one role.
+      const big = testRoleSpec({
+        cloud: s.target.cloud,
+        permissions: LARGE_SET[s.target.cloud](),
+        resource: null,
+        accountId: s.target.externalId,
+      });
+      if (s.target.cloud === "aws") expect(big.parts?.length ?? 0).toBeGreaterThanOrEqual(2);
+      const grantId = randomUUID();
+      await s.adapter.ensureRole(s.target, big);
+      const { bindingId } = await s.adapter.bind(s.target, { ...binding(grantId), roleName: big.roleName });
+      expect((await s.adapter.inspect(s.target, bindingId)).present).toBe(true);
+      const managed = await s.adapter.listManaged(s.target);
+      expect(managed.roles.filter((r) => r === big.roleName)).toHaveLength(1);
+      expect(managed.bindings.filter((b) => b.grantId === grantId)).toHaveLength(1);
+      await s.adapter.unbind(s.target, bindingId);
+      expect((await s.adapter.inspect(s.target, bindingId)).present).toBe(false);
+      await s.adapter.deleteRole(s.target, big.roleName);
+      expect((await s.adapter.listManaged(s.target)).roles).not.toContain(big.roleName);
     });
 
     it("deleteRole removes an unused role and treats not-found as done", async () => {
