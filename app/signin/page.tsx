@@ -3,8 +3,8 @@ import { redirect } from "next/navigation";
 import { OidcSignInButton } from "@/components/auth/oidc-sign-in-button";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { PERSONAS } from "@/db/seed/org";
 import { oidcProvider } from "@/lib/auth/oidc-provider";
+import { PERSONAS } from "@/lib/auth/personas";
 import { getSessionCtx } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 

@@ -2,9 +2,8 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { getDb } from "@/db/client";
-import { elevateAdapter } from "@/lib/auth/adapter";
 import { secureCookies, sessionCookieName } from "@/lib/auth/cookies";
+import { endSession } from "@/lib/auth/sign-out";
 import { env } from "@/lib/env";
 
 /**
@@ -16,7 +15,7 @@ export async function signOutAction(): Promise<void> {
   const name = sessionCookieName(e);
   const jar = await cookies();
   const token = jar.get(name)?.value;
-  if (token) await elevateAdapter({ db: getDb, orgSlug: () => e.ELEVATE_ORG_SLUG }).deleteSession(token);
+  if (token) await endSession(token);
   jar.set(name, "", { path: "/", maxAge: 0, httpOnly: true, sameSite: "lax", secure: secureCookies(e) });
   redirect("/signin");
 }

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, ts } from "./_columns";
 import { organizations } from "./organizations";
 
@@ -49,16 +50,23 @@ export const accounts = pgTable(
   (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
 );
 
+/**
+ * Database sessions. The cookie's token is never stored: only its SHA-256 (hex, lib/auth/session-token.ts),
+ * so a copy of this table, a backup or a logged query signs nobody in. The CHECK refuses anything else.
+ */
 export const sessions = pgTable(
   "sessions",
   {
-    sessionToken: text("session_token").primaryKey(),
+    sessionTokenHash: text("session_token_hash").primaryKey(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     expires: ts("expires").notNull(),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    check("sessions_token_hash_sha256", sql`${t.sessionTokenHash} ~ '^[0-9a-f]{64}$'`),
+  ],
 );
 
 export const verificationTokens = pgTable(

@@ -115,11 +115,12 @@ describe("inngestClientOptions", () => {
     });
   });
 
-  it("fails closed in production without a signing key (cloud mode: unsigned calls are rejected)", () => {
+  it("fails closed without a signing key, in development too (cloud mode: unsigned calls are rejected)", () => {
     expect(
       inngestClientOptions(e({ NODE_ENV: "production", INNGEST_BASE_URL: "http://inngest:8288" })).isDev,
     ).toBe(false);
-    expect(inngestClientOptions(e({ INNGEST_BASE_URL: "http://localhost:8288" })).isDev).toBe(true);
+    // Dev mode is never inferred: only INNGEST_DEV turns request signing off.
+    expect(inngestClientOptions(e({ INNGEST_BASE_URL: "http://localhost:8288" })).isDev).toBe(false);
     expect(
       inngestClientOptions(e({ INNGEST_DEV: "0", INNGEST_BASE_URL: "http://localhost:8288" })).isDev,
     ).toBe(false);

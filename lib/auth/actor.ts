@@ -4,6 +4,7 @@ import { preparedPerDb } from "@/db/prepared";
 import { type AppRole, groups, memberships, sessions, users } from "@/db/schema";
 import type { Actor } from "@/lib/ctx";
 import { permissionsFor } from "./permissions";
+import { hashSessionToken } from "./session-token";
 
 export type UserActor = Extract<Actor, { userId: string }>;
 type Loaded = { actor: UserActor; orgId: string };
@@ -26,9 +27,10 @@ export async function loadUserActor(
  * The person behind a database-session token, in one query: the session must exist and not have expired,
  * and its user must not be disabled (the same checks as the next-auth adapter's getSessionAndUser). Pages
  * call this on every request, so it is one round trip rather than session, user and groups separately.
+ * The table holds only the token's hash, so that is what the query is given (and what any error shows).
  */
 export async function loadSessionActor(db: Db, sessionToken: string): Promise<Loaded | null> {
-  const [row] = await sessionActorQuery(db).execute({ sessionToken });
+  const [row] = await sessionActorQuery(db).execute({ tokenHash: hashSessionToken(sessionToken) });
   return row ? toActor(row, "user") : null;
 }
 
@@ -37,7 +39,7 @@ const sessionActorQuery = preparedPerDb((db) =>
     .innerJoin(sessions, eq(sessions.userId, users.id))
     .where(
       and(
-        eq(sessions.sessionToken, sql.placeholder("sessionToken")),
+        eq(sessions.sessionTokenHash, sql.placeholder("tokenHash")),
         gt(sessions.expires, sql`now()`),
         isNull(users.disabledAt),
       ) as SQL,

@@ -4,6 +4,7 @@ import { sessions, users } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import type { Actor } from "@/lib/ctx";
 import type { AdapterDeps } from "./adapter";
+import { hashSessionToken } from "./session-token";
 
 export const AUTH_ACTOR: Actor = { type: "system", job: "auth" };
 
@@ -16,9 +17,19 @@ export const toAdapterUser = (u: UserRow): AdapterUser => ({
   image: u.image,
 });
 
+type SessionRow = typeof sessions.$inferSelect;
+
+/** next-auth's view of a row: the caller's own token, never the stored hash. */
+const toAdapterSession = (row: SessionRow, sessionToken: string): AdapterSession => ({
+  sessionToken,
+  userId: row.userId,
+  expires: row.expires,
+});
+
 /**
  * The adapter's database-session half. Sign-in and sign-out are audited; a session of a disabled (or
- * expired) user resolves to nothing, and a disabled user cannot get a new one.
+ * expired) user resolves to nothing, and a disabled user cannot get a new one. Tokens are stored and looked
+ * up hashed (session-token.ts); next-auth gets back the token it passed in, to set or keep its cookie.
  */
 export function sessionMethods(deps: AdapterDeps) {
   return {
@@ -30,7 +41,14 @@ export function sessionMethods(deps: AdapterDeps) {
           .from(users)
           .where(and(eq(users.id, data.userId), isNull(users.disabledAt)));
         if (!user) throw new Error("createSession: no such enabled user");
-        const [session] = await tx.insert(sessions).values(data).returning();
+        const [session] = await tx
+          .insert(sessions)
+          .values({
+            sessionTokenHash: hashSessionToken(data.sessionToken),
+            userId: data.userId,
+            expires: data.expires,
+          })
+          .returning();
         await appendAudit(
           tx,
           { actor: AUTH_ACTOR, orgId: user.orgId },
@@ -41,7 +59,7 @@ export function sessionMethods(deps: AdapterDeps) {
             data: { expires: data.expires.toISOString() },
           },
         );
-        return session;
+        return toAdapterSession(session, data.sessionToken);
       });
     },
 
@@ -53,12 +71,14 @@ export function sessionMethods(deps: AdapterDeps) {
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(
           and(
-            eq(sessions.sessionToken, sessionToken),
+            eq(sessions.sessionTokenHash, hashSessionToken(sessionToken)),
             gt(sessions.expires, new Date()),
             isNull(users.disabledAt),
           ),
         );
-      return row ? { session: row.session, user: toAdapterUser(row.user) } : null;
+      return row
+        ? { session: toAdapterSession(row.session, sessionToken), user: toAdapterUser(row.user) }
+        : null;
     },
 
     async updateSession(data: Partial<AdapterSession> & Pick<AdapterSession, "sessionToken">) {
@@ -67,15 +87,18 @@ export function sessionMethods(deps: AdapterDeps) {
       const [session] = await db
         .update(sessions)
         .set({ expires: data.expires })
-        .where(eq(sessions.sessionToken, data.sessionToken))
+        .where(eq(sessions.sessionTokenHash, hashSessionToken(data.sessionToken)))
         .returning();
-      return session ?? null;
+      return session ? toAdapterSession(session, data.sessionToken) : null;
     },
 
     async deleteSession(sessionToken: string): Promise<void> {
       const db = await deps.db();
       await db.transaction(async (tx) => {
-        const [gone] = await tx.delete(sessions).where(eq(sessions.sessionToken, sessionToken)).returning();
+        const [gone] = await tx
+          .delete(sessions)
+          .where(eq(sessions.sessionTokenHash, hashSessionToken(sessionToken)))
+          .returning();
         if (!gone) return;
         const [user] = await tx.select({ orgId: users.orgId }).from(users).where(eq(users.id, gone.userId));
         if (!user) return;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import { type Db, getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { PERSONAS, seedOrg } from "@/db/seed/org";
 import { env } from "@/lib/env";
@@ -31,7 +31,10 @@ async function personaUser(db: Db, slug: string, key: string) {
  * exist). Creates a database session like next-auth's and sets next-auth's own session cookie, so
  * getServerSession and next-auth's sign-out treat it exactly like an OIDC session.
  */
-export async function demoSignIn(request: Request, deps: { db: () => Promise<Db> }): Promise<Response> {
+export async function demoSignIn(
+  request: Request,
+  deps: { db: () => Promise<Db> } = { db: getDb },
+): Promise<Response> {
   const e = env();
   if (!e.demoMode) return json(404, "not_found", "Not found");
   if (!isSameOrigin(request)) return json(403, "forbidden", "Cross-origin sign-in refused");

@@ -1,6 +1,6 @@
 import { type ClientOptions, eventType, Inngest } from "inngest";
 import { z } from "zod";
-import { type Env, env, inngestDevRequested } from "@/lib/env";
+import { type Env, env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver, WorkflowEvent } from "./port";
 
@@ -32,15 +32,24 @@ export const eventIds = {
 };
 
 /**
- * Client settings from the environment (lib/env.ts is the only reader of process.env). Dev mode (no request
- * signing) only when asked for with INNGEST_DEV, or outside production when no signing key is set; in
- * production a missing signing key fails closed: the serve endpoint rejects every call.
+ * True only when INNGEST_DEV explicitly asks for the dev server: `1`, `true`, or the dev server's URL.
+ * Anything else (unset, `0`, a typo) means cloud mode, where every call to /api/inngest must carry Inngest's
+ * signature (INNGEST_SIGNING_KEY); without a key every call is refused.
  */
-export function inngestClientOptions(e: Env = env()): ClientOptions & { id: string } {
+export function inngestDevMode(value: string | undefined): boolean {
+  const v = value?.trim().toLowerCase() ?? "";
+  return v === "1" || v === "true" || /^https?:\/\//.test(v);
+}
+
+/**
+ * Client settings from the environment (lib/env.ts is the only reader of process.env). Dev mode (no request
+ * signing) only when INNGEST_DEV asks for it: an unset INNGEST_DEV is cloud mode, in development too, so a
+ * configured Inngest driver never accepts unsigned calls by default. Cloud mode without a signing key fails
+ * closed: the serve endpoint rejects every call.
+ */
+export function inngestClientOptions(e: Env = env()): ClientOptions & { id: string; isDev: boolean } {
   const devUrl = e.INNGEST_DEV && /^https?:\/\//.test(e.INNGEST_DEV) ? e.INNGEST_DEV : undefined;
-  const explicit =
-    e.INNGEST_DEV === undefined || e.INNGEST_DEV === "" ? null : inngestDevRequested(e.INNGEST_DEV);
-  const isDev = explicit ?? (!e.INNGEST_SIGNING_KEY && e.NODE_ENV !== "production");
+  const isDev = inngestDevMode(e.INNGEST_DEV);
   const baseUrl = e.INNGEST_BASE_URL ?? devUrl;
   return {
     id: INNGEST_APP_ID,

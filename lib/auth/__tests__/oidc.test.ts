@@ -6,6 +6,7 @@ import type { DbHandle } from "@/db/client";
 import { accounts, auditEvents, groups, memberships, sessions, users } from "@/db/schema";
 import { loadUserActor } from "@/lib/auth/actor";
 import { authOptions } from "@/lib/auth/options";
+import { hashSessionToken } from "@/lib/auth/session-token";
 import { resetEnv } from "@/lib/env";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { CookieJar, callNextAuth } from "./next-auth-driver";
@@ -140,8 +141,13 @@ describe("OIDC sign-in through next-auth's handler against a real oidc-provider"
 
     const token = jar.values.get("next-auth.session-token");
     expect(token).toBeTruthy();
-    const [session] = await h.db.select().from(sessions).where(eq(sessions.sessionToken, token!));
+    // Stored hashed: the row holds sha256(cookie), never the cookie itself.
+    const [session] = await h.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.sessionTokenHash, hashSessionToken(token!)));
     expect(session.userId).toBe(user.id);
+    expect(JSON.stringify(await h.db.select().from(sessions))).not.toContain(token!);
     const me = await callNextAuth(options, jar, { method: "GET", path: "session" });
     expect(me.body).toMatchObject({ user: { id: user.id, email: "alice@example.com", name: "Alice Ops" } });
 

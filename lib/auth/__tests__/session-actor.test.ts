@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { memberships, sessions, users } from "@/db/schema";
 import { loadSessionActor, loadUserActor } from "@/lib/auth/actor";
+import { hashSessionToken } from "@/lib/auth/session-token";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 
 let h: DbHandle;
@@ -15,7 +16,11 @@ let n = 0;
 const HOUR = 3600 * 1000;
 async function session(userId: string, expiresInMs: number) {
   const sessionToken = `session-actor-${Date.now()}-${n++}`;
-  await h.db.insert(sessions).values({ sessionToken, userId, expires: new Date(Date.now() + expiresInMs) });
+  await h.db.insert(sessions).values({
+    sessionTokenHash: hashSessionToken(sessionToken),
+    userId,
+    expires: new Date(Date.now() + expiresInMs),
+  });
   return sessionToken;
 }
 
