@@ -23,7 +23,7 @@ const Env = z.object({
   INNGEST_BASE_URL: z.string().url().optional(),
   /** "1" runs against an Inngest dev server (no signing), "0" forces cloud mode; a URL is the dev server. */
   INNGEST_DEV: z.string().optional(),
-  /** Real public samples used by tests and benchmarks (never copied into the repo). */
+  /** Real public samples used by tests: by default the trimmed copies in lib/catalog/data (see datasetsDir). */
   ELEVATE_DATASETS_DIR: z.string().optional(),
   /** Opt-in live AWS contract run (lib/clouds/aws/README.md): the account, an existing IAM user/role ARN. */
   ELEVATE_LIVE_AWS: z.enum(["0", "1"]).optional(),
@@ -40,6 +40,21 @@ const Env = z.object({
   ELEVATE_LIVE_AZURE_PRINCIPAL: z.string().optional(),
   ELEVATE_LIVE_AZURE_TOKEN: z.string().optional(),
   ELEVATE_LIVE_AZURE_PIM: z.enum(["0", "1"]).optional(),
+  /**
+   * Origins targets may call besides the clouds' official hosts (fakes, VPC or private endpoints):
+   * comma-separated exact origins, `:*` as the port on loopback only. Ignored in production unless
+   * ELEVATE_ALLOW_ENDPOINT_OVERRIDE_IN_PRODUCTION=1. Rules: lib/clouds/egress.ts, docs/security.md.
+   */
+  ELEVATE_ENDPOINT_ALLOWLIST: z.string().optional(),
+  ELEVATE_ALLOW_ENDPOINT_OVERRIDE_IN_PRODUCTION: z.enum(["0", "1"]).optional(),
+  /** Targets may name as credentials only variables starting with this prefix (comma-separate several). */
+  ELEVATE_CLOUD_CREDENTIAL_PREFIX: z
+    .string()
+    .regex(
+      /^[A-Z][A-Z0-9_]*_(,[A-Z][A-Z0-9_]*_)*$/,
+      "must be one or more comma-separated prefixes like ELEVATE_CLOUD_ (capitals, digits, _; ending in _)",
+    )
+    .default("ELEVATE_CLOUD_"),
 });
 
 export type Env = z.infer<typeof Env> & {
@@ -81,6 +96,59 @@ export function env(): Env {
   return cached;
 }
 
+/**
+ * True for a URL on the local machine (localhost, *.localhost, 127.0.0.0/8, [::1]), which no other machine
+ * can reach: browsers treat it as a secure context, so plain http is acceptable there, and only there.
+ */
+export function isLoopbackUrl(value: string | undefined): boolean {
+  if (!value || !URL.canParse(value)) return false;
+  const host = new URL(value).hostname;
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host)
+  );
+}
+
+/**
+ * Why a production server must not start with these variables (empty when it may): sessions signed with
+ * a known secret, or session cookies sent in clear. Pure, so it is tested without touching process.env.
+ */
+export function productionConfigProblems(vars: Record<string, string | undefined>): string[] {
+  if (vars.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  const secret = vars.NEXTAUTH_SECRET;
+  if (!secret) {
+    problems.push(
+      "NEXTAUTH_SECRET is not set: sessions would be signed with a public development secret (generate one with `openssl rand -base64 32`)",
+    );
+  } else if (secret.length < 16) {
+    problems.push("NEXTAUTH_SECRET is shorter than 16 characters: use at least 32 random bytes");
+  }
+  const url = vars.NEXTAUTH_URL;
+  if (!url) {
+    problems.push(
+      "NEXTAUTH_URL is not set: give the portal's public https address, e.g. https://elevate.example.com",
+    );
+  } else if (!URL.canParse(url)) {
+    problems.push(`NEXTAUTH_URL is not a URL: ${url}`);
+  } else {
+    const { protocol } = new URL(url);
+    if (protocol !== "https:" && !(protocol === "http:" && isLoopbackUrl(url))) {
+      problems.push(
+        `NEXTAUTH_URL must be an https address in production (plain http only on localhost), not ${url}: session cookies would travel in clear`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The start-up check on this process's environment (instrumentation.ts runs it before serving). */
+export function startupConfigProblems(): string[] {
+  return productionConfigProblems(process.env);
+}
+
 /** INNGEST_DEV asks for the dev server unless it is unset, "0" or "false" (the SDK's own reading). */
 export function inngestDevRequested(value: string | undefined): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
@@ -110,9 +178,12 @@ export function resetEnv(): void {
 
 export const VERSION = "0.1.0";
 
-/** Where the shared datasets live: ELEVATE_DATASETS_DIR, else ../shared/datasets beside the repo. */
+/**
+ * Where the test datasets live: ELEVATE_DATASETS_DIR (an upstream snapshot, e.g. ../shared/datasets), else
+ * the trimmed copies shipped in lib/catalog/data (licence and source in lib/catalog/data/iam-dataset/SOURCE.md).
+ */
 export function datasetsDir(): string {
-  return env().ELEVATE_DATASETS_DIR ?? path.resolve(process.cwd(), "../shared/datasets");
+  return env().ELEVATE_DATASETS_DIR ?? path.resolve(process.cwd(), "lib/catalog/data");
 }
 
 /** True inside Next's Node.js server runtime (not edge, not the build's static analysis). */

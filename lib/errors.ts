@@ -1,3 +1,5 @@
+import { findIllFormedText } from "./text";
+
 export type ErrorCode =
   | "not_found"
   | "forbidden"
@@ -49,7 +51,21 @@ export function fromZod(error: { issues: { path: PropertyKey[]; message: string 
   return Validation(field, issue?.message ?? "invalid");
 }
 
-/** zod parse that raises a Validation AppError naming the field. */
+/**
+ * Refuses input holding text no database can store (NUL, a lone surrogate), naming the field. Every
+ * parse of outside input goes through here, so no schema can forget it.
+ */
+export function assertWellFormedText(input: unknown): void {
+  const bad = findIllFormedText(input);
+  if (bad) throw Validation(bad.path, bad.problem);
+}
+
+/** The same for a query string, each parameter named, including ones no schema declares. */
+export function assertWellFormedQuery(params: URLSearchParams): void {
+  for (const [key, value] of params) assertWellFormedText({ [key]: value });
+}
+
+/** zod parse that raises a Validation AppError naming the field; ill-formed text is refused first. */
 export function parseInput<T>(
   schema: {
     safeParse(
@@ -60,6 +76,7 @@ export function parseInput<T>(
   },
   input: unknown,
 ): T {
+  assertWellFormedText(input);
   const r = schema.safeParse(input);
   if (!r.success) throw fromZod(r.error);
   return r.data;

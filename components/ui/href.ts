@@ -7,3 +7,17 @@ export function withQuery(path: string, params: Record<string, string | null | u
   const s = qs.toString();
   return s ? `${path}?${s}` : path;
 }
+
+/**
+ * `url` as an href only when it is an absolute http(s) link, else undefined (render it as text). Parsed
+ * as a browser would, so "java\tscript:" or " javascript:" cannot slip past a prefix check.
+ */
+export function safeHref(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,11 +2,12 @@ import { and, eq } from "drizzle-orm";
 import { accessRequests } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { type Ctx, requirePerson } from "@/lib/ctx";
-import { Conflict, Forbidden, parseInput } from "@/lib/errors";
+import { Conflict, parseInput } from "@/lib/errors";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { getRequestInOrgOrThrow } from "./queries";
 import { CancelInput } from "./schemas";
 import { requestTransition } from "./state";
+import { canSeeRequest, refuse } from "./visibility";
 
 /** The requester withdraws their own request while it is still pending. Cancelling twice is a no-op. */
 export async function cancelRequest({ ctx, input }: { ctx: Ctx; input: CancelInput }): Promise<RequestDto> {
@@ -15,7 +16,10 @@ export async function cancelRequest({ ctx, input }: { ctx: Ctx; input: CancelInp
 
   return ctx.db.transaction(async (tx) => {
     const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
-    if (request.requesterId !== actor.userId) throw Forbidden("Only the requester can cancel a request");
+    if (request.requesterId !== actor.userId) {
+      const visible = await canSeeRequest(tx, ctx, request);
+      throw refuse(visible, "Request", "Only the requester can cancel a request");
+    }
     if (request.status === "cancelled") return loadRequestDto(tx, ctx.orgId, requestId);
 
     const next = requestTransition(request.status, { type: "cancel" });

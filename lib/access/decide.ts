@@ -9,6 +9,7 @@ import { getRequestInOrgOrThrow, isGroupMember, type RequestRow } from "./querie
 import { scheduleGrants } from "./schedule-grants";
 import { DecideInput } from "./schemas";
 import { requestTransition } from "./state";
+import { canSeeRequest, refuse } from "./visibility";
 
 /**
  * Approve or deny a pending request. The approver must hold `requests.approve` and be, right now, a member
@@ -24,7 +25,12 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
     const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
     if (request.requesterId === actor.userId) throw Forbidden("You cannot decide your own request");
     if (!(await isGroupMember(tx, ctx.orgId, actor.userId, request.approverGroup))) {
-      throw Forbidden(`Only members of the "${request.approverGroup}" group can decide this request`);
+      const visible = await canSeeRequest(tx, ctx, request);
+      throw refuse(
+        visible,
+        "Request",
+        `Only members of the "${request.approverGroup}" group can decide this request`,
+      );
     }
     if (request.status !== "pending") throw Conflict(`This request is already ${request.status}`);
 

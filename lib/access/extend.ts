@@ -4,9 +4,10 @@ import type { Db } from "@/db/client";
 import { grants, policies } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { type Ctx, hasPermission, isPerson } from "@/lib/ctx";
-import { Conflict, Forbidden, LimitExceeded, parseInput, Unavailable } from "@/lib/errors";
+import { Conflict, LimitExceeded, parseInput, Unavailable } from "@/lib/errors";
 import { type GrantDto, loadGrantDto } from "./dto";
 import { getGrantInOrgOrThrow, getRequestInOrgOrThrow } from "./queries";
+import { canSeeGrant, refuse } from "./visibility";
 
 export const ExtendGrantInput = z.object({
   grantId: z.uuid(),
@@ -35,7 +36,7 @@ export async function extendGrant({ ctx, input }: { ctx: Ctx; input: ExtendGrant
   const seen = await getGrantInOrgOrThrow(ctx.db, ctx.orgId, grantId);
   const isOwner = isPerson(ctx.actor) && ctx.actor.userId === seen.userId;
   if (!isOwner && !hasPermission(ctx, "grants.revoke")) {
-    throw Forbidden("Only an admin or the grant's own user can extend it");
+    throw refuse(canSeeGrant(ctx, seen), "Grant", "Only an admin or the grant's own user can extend it");
   }
   if (seen.status !== "active" || !seen.expiresAt || !seen.activatedAt) {
     throw Conflict(`Only active access can be extended; this grant is ${seen.status}`);

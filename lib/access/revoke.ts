@@ -2,11 +2,12 @@ import { and, eq } from "drizzle-orm";
 import { type GrantStatus, grants } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { type Ctx, hasPermission, isPerson } from "@/lib/ctx";
-import { Conflict, Forbidden, parseInput } from "@/lib/errors";
+import { Conflict, parseInput } from "@/lib/errors";
 import { type GrantDto, loadGrantDto } from "./dto";
 import { getGrantInOrgOrThrow } from "./queries";
 import { RevokeGrantInput } from "./schemas";
 import { grantTransition } from "./state";
+import { canSeeGrant, refuse } from "./visibility";
 
 // Revocation already asked for (or done): asking again is success and records nothing new.
 const ALREADY_REVOKING: ReadonlySet<GrantStatus> = new Set(["revoking", "revoke_stuck", "revoked"]);
@@ -22,7 +23,7 @@ export async function revokeGrant({ ctx, input }: { ctx: Ctx; input: RevokeGrant
     const grant = await getGrantInOrgOrThrow(tx, ctx.orgId, grantId, { lock: true });
     const isOwner = isPerson(ctx.actor) && ctx.actor.userId === grant.userId;
     if (!isOwner && !hasPermission(ctx, "grants.revoke")) {
-      throw Forbidden("Only an admin or the grant's own user can revoke it");
+      throw refuse(canSeeGrant(ctx, grant), "Grant", "Only an admin or the grant's own user can revoke it");
     }
     if (ALREADY_REVOKING.has(grant.status))
       return { dto: await loadGrantDto(tx, ctx.orgId, grantId), requested: false };

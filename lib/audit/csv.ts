@@ -1,11 +1,12 @@
 /**
- * CSV for spreadsheets. A cell starting with = + - @ (or a tab or carriage return, which some
- * spreadsheets strip first) would run as a formula when opened, so it gets a leading apostrophe.
+ * CSV for spreadsheets. OWASP CSV Injection (owasp.org/www-community/attacks/CSV_Injection): a cell starting
+ * with = + - @, tab, CR, LF or NUL may run as a formula, so it gets a leading apostrophe; so does a trigger
+ * behind leading whitespace, which an import that trims spaces (LibreOffice's option) strips first.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[\t\r\n]|^\s*[=+\-@]/;
 
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return value.startsWith("\u0000") || FORMULA_START.test(value) ? `'${value}` : value;
 }
 
 function quote(value: string): string {

@@ -3,7 +3,15 @@ import type { z } from "zod";
 import { getDb } from "@/db/client";
 import type { Permission } from "@/lib/auth/permissions";
 import { assertPermission, type Ctx } from "@/lib/ctx";
-import { AppError, fromZod, NotFound, Unauthorized, Unavailable, Validation } from "@/lib/errors";
+import {
+  AppError,
+  assertWellFormedQuery,
+  NotFound,
+  parseInput,
+  Unauthorized,
+  Unavailable,
+  Validation,
+} from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { authenticateToken } from "@/lib/tokens/authenticate";
 import { getWorkflowDriver } from "@/lib/workflows";
@@ -61,8 +69,8 @@ export function withApi<
       ctx = { ...auth, db, workflows: await getWorkflowDriver() };
       if (opts.permission) assertPermission(ctx, opts.permission);
       const params = await parseParams(opts.params, route);
-      const query = parse(opts.query, Object.fromEntries(new URL(req.url).searchParams));
-      const body = opts.body ? parse(opts.body, await readJson(req)) : undefined;
+      const query = parseQuery(opts.query, new URL(req.url).searchParams);
+      const body = opts.body ? parseInput(opts.body, await readJson(req)) : undefined;
       const result = await handler({ ctx, body, query, params, req, requestId } as ApiArgs<B, Q, P>);
       return result instanceof Response ? result : Response.json(result ?? null, { headers: NO_STORE });
     } catch (err) {
@@ -100,11 +108,9 @@ async function parseParams(schema: z.ZodType | undefined, route: RouteContext | 
   return r.data;
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown) {
-  if (!schema) return undefined;
-  const r = schema.safeParse(value);
-  if (!r.success) throw fromZod(r.error);
-  return r.data;
+function parseQuery(schema: z.ZodType | undefined, params: URLSearchParams) {
+  assertWellFormedQuery(params);
+  return schema ? parseInput(schema, Object.fromEntries(params)) : undefined;
 }
 
 async function readJson(req: Request): Promise<unknown> {

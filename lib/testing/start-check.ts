@@ -1,5 +1,5 @@
 // Runs the production start-up check as instrumentation.ts does, in a process of its own, so a test can
-// assert the exit code and message (lib/startup.test.ts). Relative import: run with plain `node --import tsx`.
+// assert its exit code and message (lib/startup.test.ts). Relative imports: plain `node --import tsx` runs it.
 import { exitOnUnsafeConfig } from "../startup";
 
 exitOnUnsafeConfig();

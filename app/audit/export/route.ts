@@ -2,14 +2,14 @@ import { utcInput } from "@/components/audit/audit-filters";
 import { exportAuditCsv } from "@/lib/audit/list";
 import { getSessionCtx } from "@/lib/auth/session";
 import { hasPermission } from "@/lib/ctx";
-import { AppError } from "@/lib/errors";
+import { AppError, assertWellFormedQuery } from "@/lib/errors";
 
 const json = (status: number, code: string, message: string) =>
   Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 
 /**
  * The audit viewer's CSV download, with the same filters as the page (read-only GET, session cookie,
- * audit.read). Cells starting with = + - @ are neutralised; rows stream page by page.
+ * audit.read). Cells that could run as formulas are neutralised (lib/audit/csv.ts); rows stream page by page.
  */
 export async function GET(request: Request): Promise<Response> {
   const ctx = await getSessionCtx();
@@ -27,6 +27,7 @@ export async function GET(request: Request): Promise<Response> {
   const rows = exportAuditCsv({ ctx, input });
   let first: IteratorResult<string>;
   try {
+    assertWellFormedQuery(q);
     first = await rows.next(); // the header; also surfaces a validation error as a 400, not a broken stream
     const second = await rows.next();
     const encoder = new TextEncoder();

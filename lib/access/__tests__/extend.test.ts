@@ -155,12 +155,19 @@ describe("extendGrant", () => {
     );
   });
 
-  it("lets only the owner or an admin extend; another org's grant is not found", async () => {
+  it("lets only the owner or an admin extend; others' grants are not found unless they may see them", async () => {
     const org = await createTestOrg(h.db);
     const s = await activeGrant(org);
     const stranger = await userCtx(h.db, org.users.approver);
     await expectAppError(
       extendGrant({ ctx: stranger, input: { grantId: s.grant.id, minutes: 15, reason: "mine now" } }),
+      "not_found",
+    );
+    await expectAppError(
+      extendGrant({
+        ctx: await userCtx(h.db, org.users.auditor),
+        input: { grantId: s.grant.id, minutes: 15, reason: "mine now" },
+      }),
       "forbidden",
     );
     const other = await createTestOrg(h.db);

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { getSessionCtx } from "@/lib/auth/session";
 import type { Ctx } from "@/lib/ctx";
-import { AppError } from "@/lib/errors";
+import { AppError, assertWellFormedQuery } from "@/lib/errors";
 import { logger } from "@/lib/log";
 
 const NO_STORE = { "cache-control": "no-store, private" };
@@ -27,7 +27,9 @@ export function uiRoute<P extends Record<string, string>>(
       ctx = await getSessionCtx();
       if (!ctx) return error(401, "unauthorized", "Sign in again");
       const params = await route.params;
-      const data = await fn(ctx, { params, query: new URL(req.url).searchParams });
+      const query = new URL(req.url).searchParams;
+      assertWellFormedQuery(query);
+      const data = await fn(ctx, { params, query });
       return Response.json(data, { headers: NO_STORE });
     } catch (err) {
       if (err instanceof AppError) return error(err.status, err.code, err.message, err.field);
