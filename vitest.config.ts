@@ -14,7 +14,13 @@ export default defineConfig({
     environment: "node",
     setupFiles: ["lib/testing/fast-check-seed.ts"],
     // Expected failures are logged by design; keep test output readable unless asked (LOG_LEVEL=info).
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
+    env: {
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+      // The wire-level fakes listen on 127.0.0.1 at random ports, and tests name their secrets ELEVATE_TEST_*
+      // (and ACME_* in examples): the operator's allowances a test server needs (docs/security.md).
+      ELEVATE_ENDPOINT_ALLOWLIST: "http://127.0.0.1:*,https://127.0.0.1:*",
+      ELEVATE_CLOUD_CREDENTIAL_PREFIX: "ELEVATE_CLOUD_,ELEVATE_TEST_,ACME_",
+    },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { TicketRow } from "@/components/requests/ticket-row";
-import { RiskBadge, StatusBadge } from "@/components/ui/badge";
+import { Badge, RiskBadge, StatusBadge } from "@/components/ui/badge";
 import { TitledCard } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { Countdown } from "@/components/ui/countdown";
@@ -17,10 +17,13 @@ import { CancelRequestButton, ExtendGrantForm, GiveBackButton } from "./grant-ac
 import { RequestTimeline } from "./request-timeline";
 import { SUBMITTED_FLAG } from "./submitted-flag";
 
+const CAPACITY_TONES = { ok: "neutral", warning: "warning", danger: "danger" } as const;
+const CAPACITY_LABELS = { ok: "room", warning: "near the limit", danger: "no room" } as const;
+
 /** One request, kept fresh while it can still change (decision, provisioning, expiry). */
 export function RequestDetail({ initial }: { initial: RequestViewDto }) {
   const { data = initial } = useQuery({ ...requestQuery(initial.request.id), initialData: initial });
-  const { request: r, mine, usage } = data;
+  const { request: r, mine, usage, capacity } = data;
 
   // The form sets the flag just before the server redirects here: confirm the submission once.
   useEffect(() => {
@@ -74,6 +77,15 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
           <dd>
             {approvals} of {r.approvalsRequired} from {r.approverGroup}
           </dd>
+          {capacity ? (
+            <>
+              <dt className="text-muted-foreground">Cloud limits</dt>
+              <dd className="flex flex-wrap items-center gap-2" data-testid="request-capacity">
+                <Badge tone={CAPACITY_TONES[capacity.tone]}>{CAPACITY_LABELS[capacity.tone]}</Badge>
+                {capacity.message}
+              </dd>
+            </>
+          ) : null}
           <dt className="text-muted-foreground">Submitted</dt>
           <dd>
             <Time value={r.createdAt} />

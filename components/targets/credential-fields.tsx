@@ -18,7 +18,8 @@ export const CREDENTIAL_TYPES: Record<CloudKey, { value: string; label: string }
   azure: [{ value: "env-token", label: "ARM bearer token in an environment variable" }],
 };
 
-const ENV_HINT = "The NAME of an environment variable on the Elevate server, e.g. ACME_PROD_AWS_SECRET.";
+const ENV_HINT =
+  "The NAME of an environment variable on the Elevate server, e.g. ELEVATE_CLOUD_PROD_AWS_SECRET.";
 
 /** Where the credentials come from: variable names only; the secrets never pass through this form. */
 export function CredentialFields({

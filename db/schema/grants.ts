@@ -47,6 +47,8 @@ export type GrantEvidence = {
     at: string;
     /** What the role allows, evaluated at bind (lib/grants/effective-access.ts); read with readEffectiveAccess. */
     effective?: unknown;
+    /** The cloud's own check after bind (AWS SimulatePrincipalPolicy), or `{ error }`; lib/grants/cloud-check.ts. */
+    cloudCheck?: unknown;
   };
   removal?: { requestIds: string[]; inspected: unknown; at: string };
   extensions?: GrantExtensionEvidence[];

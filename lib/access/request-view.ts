@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { targets } from "@/db/schema";
+import { type CapacityNoteDto, capacityNote } from "@/lib/capacity/note";
 import type { Ctx } from "@/lib/ctx";
 import type { RequestDto } from "./dto";
 import { getRequest } from "./get-request";
@@ -12,6 +13,8 @@ export type RequestViewDto = {
   mine: boolean;
   /** By grant id, for grants that may hold access now. */
   usage: Record<string, UsageDto>;
+  /** For an approver of a pending request: what approving would use of the target's role limits. */
+  capacity: CapacityNoteDto | null;
 };
 
 /** The request detail page's data: getRequest's visibility rules, plus how to use each live grant. */
@@ -50,5 +53,6 @@ export async function getRequestView({
       if (t) usage[g.id] = usageFor(g, t, ctx.orgId);
     }
   }
-  return { request, mine, usage };
+  const capacity = request.status === "pending" && !mine ? await capacityNote(ctx, request.id) : null;
+  return { request, mine, usage, capacity };
 }

@@ -32,6 +32,28 @@ export type ManagedArtifacts = Evidence & {
   roles: string[];
 };
 
+/** One answer of a cloud's own access check: may the grant's principal use `permission` on `resource` now. */
+export type CloudAccessCheck = {
+  permission: string;
+  /** What the cloud evaluated: a concrete ARN (or other resource id); "*" means any resource. */
+  resource: string;
+  allowed: boolean;
+  /** The cloud's own word for the answer (AWS: `allowed`, `explicitDeny` or `implicitDeny`). */
+  decision: string;
+};
+
+/** The cloud's own answer, after bind, to "what may this grant's principal do", kept as grant evidence. */
+export type CloudAccessEvidence = Evidence & {
+  /** The API that answered, e.g. `aws:SimulatePrincipalPolicy`. */
+  checker: string;
+  /** The identity the cloud evaluated (AWS: the grant's role ARN). */
+  principal: string;
+  evaluatedAt: string;
+  /** Permissions in the role; only the first few are checked (the rest are in the role document). */
+  permissions: number;
+  checks: CloudAccessCheck[];
+};
+
 /** Formats a cloud's own catalog answer is handed back in: the same ones the catalog importers read. */
 export type CatalogExportFormat =
   | "gcloud-roles-list"
@@ -62,6 +84,19 @@ export interface CloudAdapter {
    * built-in roles and provider operations), every page. AWS's catalog comes from iam-data instead.
    */
   syncCatalog?(target: TargetRow): Promise<Evidence & { exports: CatalogExport[] }>;
+  /**
+   * Optional: after bind, ask the cloud itself what the grant's principal may do with the role's
+   * permissions on the role's resources (evidence beside Elevate's own evaluation). Read-only; callers
+   * bound its time and never fail a grant on it. Only where the cloud answers for a principal other than
+   * the caller: AWS (SimulatePrincipalPolicy on the grant's role). GCP's testIamPermissions and Azure's
+   * permissions lists answer for the caller, Elevate itself, so those adapters have none
+   * (docs/decisions.md, "Just enough, for real").
+   */
+  checkAccess?(
+    target: TargetRow,
+    binding: BindingSpec & { bindingId: string },
+    spec: RoleSpec,
+  ): Promise<CloudAccessEvidence>;
 }
 
 export type CloudErrorKind = "retryable" | "throttled" | "not_found" | "permanent";

@@ -114,8 +114,15 @@ function lazyAdapter(
     listManaged: async (t) => (await current()).listManaged(t),
     deleteRole: async (t, name) => (await current()).deleteRole(t, name),
     // AWS has no catalog sync (its catalog comes from iam-data): leave the method absent, not failing.
+    // Only AWS has an access check of its own for another principal (port.ts, checkAccess).
     ...(kind === "aws"
-      ? {}
+      ? {
+          checkAccess: async (...args: Parameters<NonNullable<CloudAdapter["checkAccess"]>>) => {
+            const adapter = await current();
+            if (!adapter.checkAccess) throw new CloudError("permanent", `${kind}: no access check`);
+            return adapter.checkAccess(...args);
+          },
+        }
       : {
           syncCatalog: async (t: TargetRow) => {
             const adapter = await current();

@@ -4,6 +4,7 @@ import { grants } from "@/db/schema";
 import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
+import { reserveRoleWithin } from "@/lib/capacity/room";
 import { type BindingSpec, bindingIdFor, CloudError, type InspectResult } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import type { Ctx } from "@/lib/ctx";
@@ -11,17 +12,10 @@ import { parseInput } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { LEASE_MS, MAX_ATTEMPTS } from "./backoff";
 import { bindingSpecFor } from "./binding-spec";
+import { type CloudCheckEvidence, cloudCheckEvidence } from "./cloud-check";
 import { effectiveAccessEvidence } from "./effective-access";
 import { cleanupFailedProvision, onProvisionError } from "./provision-failure";
-import {
-  assertSystem,
-  type GrantOutcome,
-  type GrantRow,
-  principalFor,
-  reread,
-  reserveRole,
-  toOutcome,
-} from "./queries";
+import { assertSystem, type GrantOutcome, type GrantRow, principalFor, reread, toOutcome } from "./queries";
 
 export const ProvisionInput = z.object({ grantId: z.uuid() });
 export type ProvisionInput = z.input<typeof ProvisionInput>;
@@ -50,7 +44,9 @@ export async function provisionGrant({
     const adapter = adapterFor(ctx.db, target);
     const principal = await principalFor(ctx.db, ctx.orgId, g.userId, target);
     // Reference first, cloud second: the garbage collector never deletes a role someone is about to bind.
-    if (!(await reserveRole(ctx.db, g))) return toOutcome(await reread(ctx.db, ctx.orgId, grantId));
+    // Within the target's role limit: room is made (or the grant fails clearly) before the reference.
+    if (!(await reserveRoleWithin(ctx, target, g)))
+      return toOutcome(await reread(ctx.db, ctx.orgId, grantId));
     const role = await adapter.ensureRole(target, g.roleSpec);
     const notAfter = new Date(Date.now() + g.durationSeconds * 1000);
     const binding = bindingSpecFor(g, role.roleName, principal, notAfter);
@@ -58,7 +54,9 @@ export async function provisionGrant({
     const seen = await adapter.inspect(target, bound.bindingId);
     if (!seen.present) throw new CloudError("retryable", "binding not visible on read-back after bind");
     const requestIds = [...role.requestIds, ...bound.requestIds, ...seen.requestIds];
-    return await activate(ctx, g, { requestIds, bindingId: bound.bindingId, seen, notAfter, binding });
+    const bindingId = bound.bindingId;
+    const cloudCheck = await cloudCheckEvidence(adapter, target, { ...binding, bindingId }, g.roleSpec);
+    return await activate(ctx, g, { requestIds, bindingId, seen, notAfter, binding, cloudCheck });
   } catch (e) {
     return onProvisionError(ctx, g, target, e);
   }
@@ -100,6 +98,7 @@ async function activate(
     seen: InspectResult;
     notAfter: Date;
     binding: BindingSpec;
+    cloudCheck?: CloudCheckEvidence;
   },
 ): Promise<GrantOutcome> {
   const now = new Date();
@@ -110,6 +109,7 @@ async function activate(
     at: now.toISOString(),
     // Evaluated here, before the transaction: CPU work never holds a database transaction open.
     effective: effectiveAccessEvidence(g.roleSpec, { notAfter: made.notAfter, now }),
+    ...(made.cloudCheck ? { cloudCheck: made.cloudCheck } : {}),
   };
   const activated = await ctx.db.transaction(async (tx) => {
     const [row] = await tx

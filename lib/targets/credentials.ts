@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { credentialVarProblem } from "@/lib/clouds/egress";
 import { CloudError } from "@/lib/clouds/port";
 import { secretFromEnv } from "@/lib/env";
 import type { AwsSettings, AzureSettings, GcpSettings } from "./settings";
@@ -12,6 +13,11 @@ export class CredentialsUnavailable extends CloudError {
 }
 
 function read(name: string, field: string): string {
+  // Checked again at each read: rows saved before the prefix rule, or before the operator changed it.
+  const refused = credentialVarProblem(name);
+  if (refused) {
+    throw new CredentialsUnavailable(`settings.credentials.${field} (${name}) is refused: it ${refused}`);
+  }
   const value = secretFromEnv(name);
   if (value === undefined) {
     throw new CredentialsUnavailable(

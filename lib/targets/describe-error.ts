@@ -1,4 +1,5 @@
 import type { Cloud } from "@/db/schema";
+import { isNetworkFailure, scrubNetworkDetail, UNREACHABLE } from "@/lib/clouds/egress";
 import { CloudError } from "@/lib/clouds/port";
 import { CredentialsUnavailable } from "./credentials";
 
@@ -15,13 +16,19 @@ const AWS_BAD_CREDENTIALS = new Set([
   "AuthFailure",
 ]);
 const AWS_DENIED = new Set(["AccessDenied", "UnauthorizedOperation"]);
-const NETWORK = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH/;
 const TLS = /self[- ]signed certificate|unable to verify|certificate has expired|altnames|UNABLE_TO_VERIFY/i;
 
 const MAX = 300;
-const clip = (s: string) => (s.length > MAX ? `${s.slice(0, MAX)}…` : s);
+/** Clipped, and without URLs, addresses, ports or system error codes: a test must not work as a port scan. */
+const clip = (text: string) => {
+  const s = scrubNetworkDetail(text);
+  return s.length > MAX ? `${s.slice(0, MAX)}…` : s;
+};
 
-/** What went wrong, in words an admin can act on; the cloud's own code is kept in parentheses. */
+/**
+ * What went wrong, in words an admin can act on; the cloud's own code is kept in parentheses. Nothing
+ * about the network behind the endpoint: no address, port or system error (ECONNREFUSED and the like).
+ */
 export function describeConnectionError(cloud: Cloud, scope: string, err: unknown): string {
   const name = CLOUD_NAME[cloud];
   if (err instanceof CredentialsUnavailable) return err.message;
@@ -36,8 +43,9 @@ export function describeConnectionError(cloud: Cloud, scope: string, err: unknow
   if (tls) {
     return `${name}'s TLS certificate is not trusted (${tls[0]}): give the endpoint's CA as a PEM in settings.ca`;
   }
-  const network = NETWORK.exec(message);
-  if (network) return `could not reach ${name} (${network[0]}): check the endpoint and the network`;
+  if (isNetworkFailure(err) || message.endsWith(UNREACHABLE)) {
+    return `could not reach ${name}: check the endpoint and the network`;
+  }
   if (!(err instanceof CloudError)) return clip(`${name}: ${message}`);
 
   if (cloud === "aws") {

@@ -15,6 +15,8 @@ export type TargetSettingsDto = {
   region?: string;
   pim?: boolean;
   propagationDelayMs?: number;
+  /** The custom-role quota set for the target (lib/capacity), when it overrides the cloud's default. */
+  roleQuota?: number;
   /** A custom CA is configured (the PEM itself is not repeated). */
   caConfigured: boolean;
   credentials: CredentialRefDto | null;
@@ -61,6 +63,7 @@ export function publicSettings(raw: Record<string, unknown>): TargetSettingsDto 
     ...(str(raw.region) ? { region: str(raw.region) } : {}),
     ...(typeof raw.pim === "boolean" ? { pim: raw.pim } : {}),
     ...(typeof raw.propagationDelayMs === "number" ? { propagationDelayMs: raw.propagationDelayMs } : {}),
+    ...(typeof raw.roleQuota === "number" ? { roleQuota: raw.roleQuota } : {}),
     caConfigured: typeof raw.ca === "string" && raw.ca.length > 0,
     credentials,
   };

@@ -12,15 +12,15 @@ describe("connectInputFromForm", () => {
       endpoint: " ",
       region: "eu-west-1",
       credentialType: "env",
-      accessKeyIdVar: "K",
-      secretAccessKeyVar: "S",
+      accessKeyIdVar: "ELEVATE_CLOUD_K",
+      secretAccessKeyVar: "ELEVATE_CLOUD_S",
       credentialVar: "STALE",
       pim: "on",
       ca: "stale",
     });
     expect(input.settings).toEqual({
       region: "eu-west-1",
-      credentials: { type: "env", accessKeyIdVar: "K", secretAccessKeyVar: "S" },
+      credentials: { type: "env", accessKeyIdVar: "ELEVATE_CLOUD_K", secretAccessKeyVar: "ELEVATE_CLOUD_S" },
     });
     expect(parseConnect(input).settings).toEqual(input.settings);
   });

@@ -35,7 +35,7 @@ function inline(field: string) {
   return Validation(
     field,
     "inline secrets are not accepted; put the secret in an environment variable on the Elevate server " +
-      'and reference it by name, e.g. credentials: {type: "env", accessKeyIdVar: "AWS_ACCESS_KEY_ID", ' +
-      'secretAccessKeyVar: "AWS_SECRET_ACCESS_KEY"}',
+      'and reference it by name, e.g. credentials: {type: "env", accessKeyIdVar: "ELEVATE_CLOUD_AWS_KEY_ID", ' +
+      'secretAccessKeyVar: "ELEVATE_CLOUD_AWS_SECRET"}',
   );
 }

@@ -1,11 +1,16 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { auditEvents, targets } from "@/db/schema";
+import { type TargetUsage, usageOf } from "@/lib/capacity/usage";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { type ConnectionCheckDto, type TargetDetailDto, toTargetDto } from "./dto";
 
-export type AdminTargetDto = TargetDetailDto & { lastCheck: ConnectionCheckDto | null };
+export type AdminTargetDto = TargetDetailDto & {
+  lastCheck: ConnectionCheckDto | null;
+  /** Custom roles (and per-grant bindings, where the cloud limits them) used against the target's limits. */
+  capacity: TargetUsage | null;
+};
 
-/** Every target of the org with its settings (references only) and its latest connection test. */
+/** Every target of the org with its settings (references only), latest connection test and quota use. */
 export async function listTargetsForAdmin({ ctx }: { ctx: Ctx }): Promise<AdminTargetDto[]> {
   assertPermission(ctx, "targets.manage");
   const [rows, checks] = await Promise.all([
@@ -27,10 +32,12 @@ export async function listTargetsForAdmin({ ctx }: { ctx: Ctx }): Promise<AdminT
       .orderBy(auditEvents.subjectId, desc(auditEvents.seq)),
   ]);
   const last = new Map(checks.map((c) => [c.targetId, c]));
+  const usage = await usageOf(ctx.db, rows);
   return rows.map((row) => {
     const c = last.get(row.id);
     return {
       ...toTargetDto(row),
+      capacity: usage.get(row.id) ?? null,
       lastCheck: c
         ? {
             ok: c.data.ok === true,

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import type { AdapterKind } from "@/db/schema";
+import {
+  credentialVarProblem,
+  defaultCredentialsProblem,
+  type EgressCloud,
+  endpointProblem,
+} from "@/lib/clouds/egress";
 import { isOwnConfigVar } from "@/lib/env";
 
 /** An environment variable's name: settings hold names only, never the secret itself. */
@@ -15,21 +21,46 @@ const EnvName = z
   })
   .refine((v) => !isOwnConfigVar(v), {
     message: "names Elevate's own configuration; use a separate variable",
+  })
+  // Only variables the operator set aside for clouds: a target must not send, say, PATH or a token of another system.
+  .superRefine((v, ctx) => {
+    const problem = credentialVarProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-/** HTTPS, or plain HTTP to loopback only (local fakes): credentials never travel in clear text. */
-const Endpoint = z
-  .url()
-  .max(500)
-  .refine(
-    (v) => {
-      const u = new URL(v);
-      return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.has(u.hostname));
-    },
-    { message: "must be an https:// URL (http:// is accepted for 127.0.0.1 and localhost only)" },
-  );
+/**
+ * HTTPS, or plain HTTP to loopback only (local fakes): credentials never travel in clear text. And only
+ * the cloud's official hosts, or an origin the server's operator allowlisted (lib/clouds/egress.ts).
+ */
+const endpoint = (cloud: EgressCloud) =>
+  z
+    .url()
+    .max(500)
+    .refine(
+      (v) => {
+        if (!URL.canParse(v)) return true; // z.url() names that
+        const u = new URL(v);
+        return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.has(u.hostname));
+      },
+      {
+        message: "must be an https:// URL (http:// is accepted for 127.0.0.1 and localhost only)",
+        abort: true,
+      },
+    )
+    .superRefine((v, ctx) => {
+      const problem = endpointProblem(cloud, v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+
+/** Ambient credentials are the server's own: refused towards any endpoint but the official ones. */
+const ambientOnlyToOfficial =
+  (cloud: EgressCloud) => (s: { endpoint?: string; credentials: { type: string } }, ctx: z.RefinementCtx) => {
+    if (s.credentials.type !== "default") return;
+    const problem = defaultCredentialsProblem(cloud, s.endpoint);
+    if (problem) ctx.addIssue({ code: "custom", path: ["credentials"], message: problem });
+  };
 
 const Ca = z
   .string()
@@ -56,41 +87,55 @@ const Principals = z
   .refine((m) => Object.keys(m).length <= 5000, { message: "at most 5,000 people" })
   .optional();
 
+/**
+ * Custom roles Elevate may hold in the target, instead of the cloud's documented default (lib/capacity):
+ * a quota raised with the provider, or Elevate's share of one it shares with other tools.
+ */
+const RoleQuota = z.number().int().min(1).max(100_000).optional();
+
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1");
 
-export const AwsSettings = z.strictObject({
-  endpoint: Endpoint.optional(),
-  region: Region.optional(),
-  /** Regions grants may act in: written into every statement as an `aws:RequestedRegion` condition. */
-  regions: z.array(Region).min(1).max(30).optional(),
-  credentials: z.discriminatedUnion("type", [EnvKeys, DefaultChain], {
-    error: 'must be {type: "env", accessKeyIdVar, secretAccessKeyVar} or {type: "default"}',
-  }),
-  principals: Principals,
-});
+export const AwsSettings = z
+  .strictObject({
+    endpoint: endpoint("aws").optional(),
+    region: Region.optional(),
+    /** Regions grants may act in: written into every statement as an `aws:RequestedRegion` condition. */
+    regions: z.array(Region).min(1).max(30).optional(),
+    credentials: z.discriminatedUnion("type", [EnvKeys, DefaultChain], {
+      error: 'must be {type: "env", accessKeyIdVar, secretAccessKeyVar} or {type: "default"}',
+    }),
+    principals: Principals,
+    roleQuota: RoleQuota,
+  })
+  .superRefine(ambientOnlyToOfficial("aws"));
 
-export const GcpSettings = z.strictObject({
-  /** Base URL serving both IAM v1 and Resource Manager v3 (a fake or a private endpoint). */
-  endpoint: Endpoint.optional(),
-  credentials: z.discriminatedUnion("type", [EnvJson, DefaultChain], {
-    error: 'must be {type: "env-json", var} (service-account JSON or access token) or {type: "default"}',
-  }),
-  principals: Principals,
-});
+export const GcpSettings = z
+  .strictObject({
+    /** Base URL serving both IAM v1 and Resource Manager v3 (a fake or a private endpoint). */
+    endpoint: endpoint("gcp").optional(),
+    credentials: z.discriminatedUnion("type", [EnvJson, DefaultChain], {
+      error: 'must be {type: "env-json", var} (service-account JSON or access token) or {type: "default"}',
+    }),
+    principals: Principals,
+    roleQuota: RoleQuota,
+  })
+  .superRefine(ambientOnlyToOfficial("gcp"));
 
 export const AzureSettings = z.strictObject({
-  endpoint: Endpoint.optional(),
+  endpoint: endpoint("azure").optional(),
   credentials: z.discriminatedUnion("type", [EnvToken], {
     error: 'must be {type: "env-token", var} (an ARM bearer token)',
   }),
   pim: z.boolean().default(false),
   ca: Ca.optional(),
   principals: Principals,
+  roleQuota: RoleQuota,
 });
 
 export const SandboxSettings = z.strictObject({
   propagationDelayMs: z.number().int().min(0).max(3_600_000).optional(),
   principals: Principals,
+  roleQuota: RoleQuota,
 });
 
 export type AwsSettings = z.output<typeof AwsSettings>;

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { ConnectTargetForm } from "@/components/targets/connect-target-form";
 import { DriftPanel } from "@/components/targets/drift-panel";
 import { TestConnectionButton } from "@/components/targets/test-connection-button";
@@ -6,6 +7,7 @@ import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { requireSessionCtx } from "@/lib/auth/session";
+import { ALERT_RATIO } from "@/lib/capacity/limits";
 import { type AdminTargetDto, listDrift, listTargetsForAdmin } from "@/lib/targets";
 import { connectTargetAction, testConnectionAction } from "./actions";
 
@@ -43,6 +45,7 @@ export default async function AdminTargetsPage() {
                 <TH>Account / project / subscription</TH>
                 <TH>Adapter</TH>
                 <TH>Connection</TH>
+                <TH>Quota</TH>
                 <TH>Status</TH>
               </TR>
             </THead>
@@ -60,6 +63,9 @@ export default async function AdminTargetsPage() {
                   <TD>
                     <ConnectionSummary target={t} />
                   </TD>
+                  <TD>
+                    <QuotaSummary target={t} />
+                  </TD>
                   <TD className="min-w-64">
                     <TestConnectionButton
                       action={testConnectionAction}
@@ -76,6 +82,34 @@ export default async function AdminTargetsPage() {
       </TitledCard>
       <DriftPanel items={drift} />
     </div>
+  );
+}
+
+/** Custom roles (and per-grant bindings) used against the cloud's limits; tinted from the alert threshold. */
+function QuotaSummary({ target }: { target: AdminTargetDto }) {
+  const c = target.capacity;
+  if (!c) return <span className="text-muted-foreground">—</span>;
+  const rows = [
+    { label: "custom roles", ...c.roles },
+    ...(c.bindings ? [{ label: "bindings", ...c.bindings }] : []),
+  ];
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs" data-testid={`target-quota-${target.id}`}>
+      {rows.map((r) => (
+        <Fragment key={r.label}>
+          <dt className="text-muted-foreground" title={r.what}>
+            {r.label}
+          </dt>
+          <dd>
+            <Badge
+              tone={r.used >= r.limit ? "danger" : r.used >= r.limit * ALERT_RATIO ? "warning" : "neutral"}
+            >
+              {r.used.toLocaleString("en-US")} / {r.limit.toLocaleString("en-US")}
+            </Badge>
+          </dd>
+        </Fragment>
+      ))}
+    </dl>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { CloudAdapter } from "@/lib/clouds/port";
 import { bindRole } from "./binding";
+import { checkRoleAccess } from "./check-access";
 import { type AwsAdapterConfig, createIamClient } from "./config";
 import type { AwsCtx } from "./context";
 import { deleteManagedPolicy, ensureManagedPolicy } from "./managed-policy";
@@ -25,5 +26,6 @@ export function awsAdapter(config: AwsAdapterConfig): CloudAdapter {
     inspect: (_target, bindingId) => inspectRole(ctx, bindingId),
     listManaged: (target) => listManagedArtifacts(ctx, target),
     deleteRole: (target, roleName) => deleteManagedPolicy(ctx, target, roleName),
+    checkAccess: (target, binding, spec) => checkRoleAccess(ctx, target, binding, spec),
   };
 }

@@ -1,9 +1,13 @@
 import { IAMClient, type IAMClientConfig } from "@aws-sdk/client-iam";
+import { assertEgressAllowed } from "@/lib/clouds/egress";
 
 export type AwsPartition = "aws" | "aws-cn" | "aws-us-gov";
 
 export type AwsAdapterConfig = {
-  /** Loopback fakes and VPC endpoints; omit for the public IAM endpoint. */
+  /**
+   * Omit for the public IAM endpoint. Others (loopback fakes, VPC endpoints) only when allowlisted by the
+   * operator, and never with the default credential chain (lib/clouds/egress.ts).
+   */
   endpoint?: string;
   /** IAM is global; the region only picks the signing scope (default us-east-1). */
   region?: string;
@@ -20,6 +24,7 @@ export type AwsAdapterConfig = {
 };
 
 export function createIamClient(config: AwsAdapterConfig): IAMClient {
+  assertEgressAllowed("aws", config.endpoint, { ambientCredentials: config.credentials === undefined });
   return new IAMClient({
     endpoint: config.endpoint,
     region: config.region ?? "us-east-1",

@@ -1,3 +1,4 @@
+import { isNetworkFailure, scrubNetworkDetail, UNREACHABLE } from "@/lib/clouds/egress";
 import { CloudError } from "@/lib/clouds/port";
 
 const THROTTLED = new Set([
@@ -64,13 +65,21 @@ export function classifyAwsError(operation: string, e: unknown): CloudError {
   const code = awsErrorCode(e);
   const status = s.$metadata?.httpStatusCode;
   const requestId = s.$metadata?.requestId || undefined;
-  const message = `AWS IAM ${operation}: ${code}: ${s.message ?? "request failed"}`;
+  const networkFailure = status === undefined && (NETWORK.has(s.code ?? "") || isNetworkFailure(e));
+  // Never the address, port or system error of a failed connection: an answer must not map the network.
+  const message = networkFailure
+    ? `AWS IAM ${operation}: ${UNREACHABLE}`
+    : `AWS IAM ${operation}: ${code}: ${scrubNetworkDetail(s.message ?? "request failed")}`;
   if (THROTTLED.has(code) || THROTTLED.has(s.name ?? "") || status === 429) {
     return new CloudError("throttled", message, retryAfterMs(e) ?? DEFAULT_THROTTLE_BACKOFF_MS, requestId);
   }
   if (code === "NoSuchEntity") return new CloudError("not_found", message, undefined, requestId);
-  const networkFailure = status === undefined && (NETWORK.has(s.code ?? "") || s.name === "AbortError");
-  if (RETRYABLE.has(code) || (status !== undefined && status >= 500) || networkFailure) {
+  if (
+    RETRYABLE.has(code) ||
+    (status !== undefined && status >= 500) ||
+    networkFailure ||
+    (status === undefined && s.name === "AbortError")
+  ) {
     return new CloudError("retryable", message, retryAfterMs(e), requestId);
   }
   // AccessDenied, LimitExceeded, MalformedPolicyDocument, ValidationError, DeleteConflict, bad credentials…

@@ -1,11 +1,12 @@
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { TokenCredential } from "@azure/core-auth";
+import { assertEgressAllowed } from "@/lib/clouds/egress";
 import { DEFAULT_RETRY, type RetryPolicy } from "@/lib/clouds/gcp/retry";
 
 export type AzureAdapterConfig = {
   /** Entra credential for ARM (e.g. `@azure/identity`'s DefaultAzureCredential, not bundled here). */
   credential: TokenCredential;
-  /** ARM base URL; default https://management.azure.com. */
+  /** ARM base URL; default https://management.azure.com. Others only when allowlisted (lib/clouds/egress.ts). */
   endpoint?: string;
   /** Extra CA (PEM) to trust, e.g. a loopback fake's self-signed certificate. */
   ca?: string;
@@ -16,6 +17,7 @@ export type AzureAdapterConfig = {
 export type AzureSettings = { endpoint: string; timeoutMs: number; retry: RetryPolicy };
 
 export function azureSettings(config: AzureAdapterConfig): AzureSettings {
+  assertEgressAllowed("azure", config.endpoint, { ambientCredentials: false });
   return {
     endpoint: config.endpoint ?? "https://management.azure.com",
     timeoutMs: config.timeoutMs ?? 30_000,

@@ -1,3 +1,4 @@
+import { isNetworkFailure, scrubNetworkDetail, UNREACHABLE } from "@/lib/clouds/egress";
 import { kindForStatus, parseRetryAfter } from "@/lib/clouds/gcp/retry";
 import { CloudError } from "@/lib/clouds/port";
 
@@ -20,10 +21,12 @@ export type AzureFailure = {
 export function describeAzureError(err: unknown): AzureFailure {
   const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as RestErrorLike;
   const headers = e.response?.headers;
+  // Never the address, port or system error of a failed connection: an answer must not map the network.
+  const unreachable = e.statusCode === undefined && isNetworkFailure(err);
   return {
     status: e.statusCode,
-    code: e.code,
-    message: e.message ?? "unknown error",
+    code: unreachable ? undefined : e.code,
+    message: unreachable ? UNREACHABLE : scrubNetworkDetail(e.message ?? "unknown error"),
     requestId: headers?.get("x-ms-request-id") ?? undefined,
     retryAfterMs: parseRetryAfter(headers?.get("retry-after") ?? headers?.get("x-ms-retry-after-ms")),
   };

@@ -1,5 +1,6 @@
 import { ProjectsClient } from "@google-cloud/resource-manager";
 import { type AuthClient, GoogleAuth } from "google-auth-library";
+import { assertEgressAllowed } from "@/lib/clouds/egress";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 
 export type GcpAdapterConfig = {
@@ -18,7 +19,11 @@ export type GcpAdapterConfig = {
 
 export type GcpSettings = Required<Omit<GcpAdapterConfig, "authClient" | "retry">> & { retry: RetryPolicy };
 
+/** Other base URLs than Google's only when allowlisted, and never with Application Default Credentials. */
 export function gcpSettings(config: GcpAdapterConfig): GcpSettings {
+  const ambientCredentials = config.authClient === undefined;
+  assertEgressAllowed("gcp", config.iamUrl, { ambientCredentials });
+  assertEgressAllowed("gcp", config.resourceManagerUrl, { ambientCredentials });
   return {
     iamUrl: config.iamUrl ?? "https://iam.googleapis.com",
     resourceManagerUrl: config.resourceManagerUrl ?? "https://cloudresourcemanager.googleapis.com",

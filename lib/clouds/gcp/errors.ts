@@ -1,3 +1,4 @@
+import { isNetworkFailure, scrubNetworkDetail, UNREACHABLE } from "@/lib/clouds/egress";
 import { CloudError } from "@/lib/clouds/port";
 import { kindForStatus, parseRetryAfter } from "./retry";
 
@@ -49,10 +50,12 @@ export function describeGcpError(err: unknown): GcpFailure {
   const http = e.response?.status ?? (typeof e.status === "number" ? e.status : undefined);
   const body = errorBody(e);
   const grpc = typeof e.code === "number" && http === undefined ? GRPC[e.code] : undefined;
+  const raw = body?.message ?? (typeof e.message === "string" ? e.message : "unknown error");
   return {
     http,
     status: body?.status ?? grpc,
-    message: body?.message ?? (typeof e.message === "string" ? e.message : "unknown error"),
+    // Never the address, port or system error of a failed connection: an answer must not map the network.
+    message: http === undefined && isNetworkFailure(err) ? UNREACHABLE : scrubNetworkDetail(raw),
     requestId: e.response?.headers?.get("x-goog-request-id") ?? undefined,
     retryAfterMs: parseRetryAfter(e.response?.headers?.get("retry-after")),
   };

@@ -50,11 +50,14 @@ export function sandboxAdapter(db: Db): CloudAdapter {
             .select({ n: count() })
             .from(sandboxRoles)
             .where(eq(sandboxRoles.targetId, target.id));
-          if (n > SANDBOX_ROLE_QUOTA) {
+          // A lower quota in the target's settings (roleQuota) is enforced too: tests and demos fill it.
+          const q = target.settings.roleQuota;
+          const quota = typeof q === "number" && q > 0 ? q : SANDBOX_ROLE_QUOTA;
+          if (n > quota) {
             await db.delete(sandboxRoles).where(eq(sandboxRoles.id, created[0].id));
             throw new CloudError(
               "permanent",
-              `LimitExceeded: target ${target.name} already holds ${SANDBOX_ROLE_QUOTA} custom roles`,
+              `LimitExceeded: target ${target.name} already holds ${quota} custom roles`,
               undefined,
               requestId,
             );

@@ -6,6 +6,7 @@ import { IamFault } from "./errors";
 import { policyHandlers } from "./policies";
 import { rolePolicyHandlers } from "./role-policies";
 import { roleHandlers } from "./roles";
+import { simulateHandlers } from "./simulate";
 import { type FakeIamState, newState } from "./state";
 import { errorXml, successXml } from "./xml";
 
@@ -39,7 +40,12 @@ export type FakeIam = {
   setPropagationDelay(ms: number): void;
 };
 
-const HANDLERS: Record<string, Handler> = { ...policyHandlers, ...roleHandlers, ...rolePolicyHandlers };
+const HANDLERS: Record<string, Handler> = {
+  ...policyHandlers,
+  ...roleHandlers,
+  ...rolePolicyHandlers,
+  ...simulateHandlers,
+};
 
 /** A loopback IAM speaking the Query protocol (form-encoded in, XML out), for the real `@aws-sdk/client-iam`. */
 export async function startFakeIam(options: FakeIamOptions = {}): Promise<FakeIam> {
