@@ -2,6 +2,7 @@ import { and, countDistinct, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessRequests, approvals, type RequestStatus } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
+import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { Conflict, Forbidden, parseInput } from "@/lib/errors";
 import { loadRequestDto, type RequestDto } from "./dto";
@@ -20,6 +21,8 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
   const actor = requirePerson(ctx);
   const { requestId, verdict, comment, channel } = parseInput(DecideInput, input);
 
+  // Read (and, on a cache miss, build) the catalog before the transaction: no CPU work while it holds locks.
+  const catalog = verdict === "approve" ? await loadOrgCatalog(ctx.db, ctx.orgId) : null;
   const { dto, grantIds } = await ctx.db.transaction(async (tx) => {
     // The row lock serialises decisions on one request, so two last approvals cannot both miss the quorum.
     const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
@@ -58,7 +61,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
     if (!next.ok) throw Conflict(next.reason);
     await guardedUpdate(tx, request, next.to);
 
-    const grantIds = next.to === "approved" ? await scheduleGrants(tx, ctx, request) : [];
+    const grantIds = next.to === "approved" && catalog ? await scheduleGrants(tx, ctx, request, catalog) : [];
     const action =
       next.to === "approved"
         ? "request.approved"

@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { grants } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import { loadOrgCatalog } from "@/lib/catalog/load";
+import type { Catalog } from "@/lib/catalog/catalog";
 import type { Ctx } from "@/lib/ctx";
 import { getTargetInOrgOrThrow, getTemplateInOrgOrThrow, type RequestRow } from "./queries";
 import { buildRequestRole, roleSourceOf } from "./role-source";
@@ -10,14 +10,18 @@ import { buildRequestRole, roleSourceOf } from "./role-source";
  * Creates the grants of a just-approved request, inside the approving transaction: one per target, status
  * `scheduled`, with the exact role the cloud will receive. Provisioning is the workflow's job.
  */
-export async function scheduleGrants(tx: Db, ctx: Ctx, request: RequestRow): Promise<string[]> {
+export async function scheduleGrants(
+  tx: Db,
+  ctx: Ctx,
+  request: RequestRow,
+  catalog: Catalog,
+): Promise<string[]> {
   const target = await getTargetInOrgOrThrow(tx, ctx.orgId, request.targetId);
   const template = request.templateId
     ? await getTemplateInOrgOrThrow(tx, ctx.orgId, request.templateId)
     : null;
   const source = roleSourceOf(target.cloud, template, request.permissions, request.resourceKind);
-  // Expanded lists and cached catalogs keep this cheap: no wildcard matching runs in the transaction.
-  const catalog = await loadOrgCatalog(tx, ctx.orgId);
+  // The catalog was read before the transaction; explicit lists are stored expanded, so no wildcard runs here.
   const roleSpec = buildRequestRole(target, source, request.resource, catalog);
   const [grant] = await tx
     .insert(grants)

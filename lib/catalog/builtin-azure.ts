@@ -1,7 +1,10 @@
 import { azureAccessLevel, serviceOf } from "./access-level";
 import type { RawEntry } from "./types";
 
-/** Curated offline starter set; the third field marks data actions (which go to `dataActions`). */
+/**
+ * Hand-written entries (descriptions and spellings win over the bundled Azure catalog, load.ts); the third
+ * field marks data actions (which go to `dataActions`).
+ */
 const AZURE: [string, string, boolean?][] = [
   ["Microsoft.Compute/virtualMachines/read", "Get the properties of a virtual machine (VM)"],
   [

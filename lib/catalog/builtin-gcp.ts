@@ -1,7 +1,10 @@
 import { gcpAccessLevel, serviceOf } from "./access-level";
 import type { RawEntry } from "./types";
 
-/** A curated offline starter set: every permission the built-in templates use, plus common neighbours. */
+/**
+ * Hand-written entries for every permission the built-in templates use, plus common neighbours: their
+ * descriptions (the bundled catalog has none) win over the bundled GCP catalog (load.ts).
+ */
 const GCP: [string, string][] = [
   ["compute.instances.get", "View a VM instance"],
   ["compute.instances.list", "List VM instances"],

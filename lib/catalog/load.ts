@@ -5,13 +5,17 @@ import { catalogPermissions, catalogVersions } from "@/db/schema";
 import { loadAwsData } from "./aws";
 import { builtinAzureEntries } from "./builtin-azure";
 import { builtinGcpEntries } from "./builtin-gcp";
+import { bundledEntries } from "./bundled";
 import { buildCatalog, type Catalog } from "./catalog";
 import { type SearchDoc, SearchIndex } from "./search-index";
 import type { AccessLevel, CustomRoleSupport, RawEntry } from "./types";
 
 let base: Promise<Catalog> | undefined;
 
-/** AWS (iam-data) plus the curated GCP and Azure starter sets: what every org has without imports. */
+/**
+ * What every org has without imports: AWS (iam-data), and GCP and Azure in full (the bundled iam-dataset
+ * catalog, lib/catalog/data) under the hand-written starter sets' descriptions.
+ */
 export function loadBaseCatalog(): Promise<Catalog> {
   base ??= catalogWith([]).catch((e: unknown) => {
     base = undefined;
@@ -23,7 +27,13 @@ export function loadBaseCatalog(): Promise<Catalog> {
 /** The base catalog merged with imported entries (imports win where they know more). */
 export async function catalogWith(imported: RawEntry[][]): Promise<Catalog> {
   const aws = await loadAwsData();
-  return buildCatalog([aws.entries, builtinGcpEntries(), builtinAzureEntries(), ...imported], aws.resources);
+  const bundled = bundledEntries();
+  // The hand-written sets come before the bundled ones, so their spelling and descriptions win; the bundled
+  // catalog adds every other permission (and a data-action flag where a built-in role names one).
+  return buildCatalog(
+    [aws.entries, builtinGcpEntries(), builtinAzureEntries(), bundled.gcp, bundled.azure, ...imported],
+    aws.resources,
+  );
 }
 
 /** Asked on every page that shows risk: prepared once per database handle. */

@@ -6,7 +6,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { IMPORT_FORMATS, listCatalogVersions, listSyncTargets } from "@/lib/catalog";
-import { importCatalogAction, syncCatalogAction } from "./actions";
+import { syncCatalogAction } from "./actions";
 
 export const metadata = { title: "Permission catalog" };
 
@@ -20,8 +20,9 @@ export default async function AdminCatalogPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Permission catalog</h1>
       <p className="text-sm text-muted-foreground">
-        AWS comes from iam-data; GCP and Azure start from a built-in set. Import your clouds' own exports to
-        add what they know; each import replaces the previous one of the same format.
+        AWS comes from iam-data; GCP and Azure ship in full from the iam-dataset (every permission of their
+        predefined and built-in roles). Import your clouds' own exports to add what they know (descriptions,
+        custom-role support, newer permissions); each import replaces the previous one of the same format.
       </p>
       {syncTargets.length > 0 ? (
         <TitledCard
@@ -48,7 +49,7 @@ export default async function AdminCatalogPage() {
         title="Import an export"
         description="A malformed file is refused and changes nothing."
       >
-        <ImportForm formats={Object.keys(IMPORT_FORMATS)} action={importCatalogAction} />
+        <ImportForm formats={Object.keys(IMPORT_FORMATS)} />
       </TitledCard>
       <TitledCard
         id="catalog-versions"

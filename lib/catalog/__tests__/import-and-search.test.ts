@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { expandCatalogPermissions, importCatalog, listCatalogVersions, searchCatalog } from "../index";
-import { readDataset as dataset, gcpDescribeAll } from "./datasets";
+import { readDataset as dataset, gcpDescribeAll, gcpRoleJson } from "./datasets";
 
 let h: DbHandle;
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe("importCatalog", () => {
     // A smaller re-import of the same format shows what was removed.
     const one = await importCatalog({
       ctx,
-      input: { cloud: "gcp", format: "gcloud-roles-describe", content: dataset("gcp/roles/run.viewer.json") },
+      input: { cloud: "gcp", format: "gcloud-roles-describe", content: gcpRoleJson("run.viewer") },
     });
     expect(one.version).toBe(2);
     expect(one.added).toBe(0);
@@ -66,7 +66,7 @@ describe("importCatalog", () => {
       .where(and(eq(auditEvents.orgId, org.org.id), eq(auditEvents.action, "catalog.imported")));
     expect(audits).toHaveLength(3);
 
-    // Imported permissions join the org's catalog (not in the built-in starter set).
+    // Imported permissions join the org's catalog (this one is also in the bundled base catalog).
     const out = await expandCatalogPermissions({
       ctx,
       input: { cloud: "gcp", permissions: ["run.services.get"] },
@@ -79,7 +79,7 @@ describe("importCatalog", () => {
     const ctx = await userCtx(h.db, org.users.admin);
     await importCatalog({
       ctx,
-      input: { cloud: "gcp", format: "gcloud-roles-describe", content: dataset("gcp/roles/run.viewer.json") },
+      input: { cloud: "gcp", format: "gcloud-roles-describe", content: gcpRoleJson("run.viewer") },
     });
     const before = await countRows(org.org.id);
     const bad = importCatalog({
@@ -106,13 +106,13 @@ describe("importCatalog", () => {
     const requester = await userCtx(h.db, org.users.requester);
     const err = await importCatalog({
       ctx: requester,
-      input: { cloud: "gcp", format: "gcloud-roles-describe", content: dataset("gcp/roles/run.viewer.json") },
+      input: { cloud: "gcp", format: "gcloud-roles-describe", content: gcpRoleJson("run.viewer") },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe("forbidden");
     await importCatalog({
       ctx: await userCtx(h.db, org.users.admin),
-      input: { cloud: "gcp", format: "gcloud-roles-describe", content: dataset("gcp/roles/run.viewer.json") },
+      input: { cloud: "gcp", format: "gcloud-roles-describe", content: gcpRoleJson("run.viewer") },
     });
     expect(await countRows(other.org.id)).toBe(0);
     expect(await listCatalogVersions({ ctx: await userCtx(h.db, other.users.admin) })).toEqual([]);

@@ -1,8 +1,8 @@
 import type { FakeDefinition, FakeProvider, FakeProviderOperation } from "@/lib/clouds/fakes/azure";
 import type { FakePredefinedRole, FakeTestablePermission } from "@/lib/clouds/fakes/gcp";
-import { readDataset } from "./datasets";
+import { gcpRoleJson, readDataset } from "./datasets";
 
-/** A few real predefined GCP roles from the shared iam-dataset (read in place, never copied). */
+/** A few real predefined GCP roles from the iam-dataset (lib/catalog/data, or ELEVATE_DATASETS_DIR). */
 const GCP_ROLES = [
   "run.viewer",
   "logging.viewer",
@@ -18,7 +18,7 @@ const GCP_ROLES = [
 
 /** The fake Google's catalog: real roles, and their permissions as testable ones with varied support. */
 export function gcpCatalog(): { roles: FakePredefinedRole[]; testable: FakeTestablePermission[] } {
-  const roles = GCP_ROLES.map((id) => JSON.parse(readDataset(`gcp/roles/${id}.json`)) as FakePredefinedRole);
+  const roles = GCP_ROLES.map((id) => JSON.parse(gcpRoleJson(id)) as FakePredefinedRole);
   const names = [...new Set(roles.flatMap((r) => r.includedPermissions ?? []))].sort();
   // SUPPORTED is Google's default value, so the real API omits it: leave it out for most.
   const testable = names.map((name, i): FakeTestablePermission => {

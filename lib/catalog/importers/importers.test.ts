@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { gcpDescribeAll, readDataset as read } from "../__tests__/datasets";
+import { gcpDescribeAll, gcpRoleJson, readDataset as read } from "../__tests__/datasets";
 import { parseImport } from "./index";
 
 describe("catalog importers on the real iam-dataset files", () => {
@@ -21,7 +21,7 @@ describe("catalog importers on the real iam-dataset files", () => {
   });
 
   it("gcloud iam roles describe: a single role object", () => {
-    const r = parseImport("gcp", "gcloud-roles-describe", read("gcp/roles/run.viewer.json"));
+    const r = parseImport("gcp", "gcloud-roles-describe", gcpRoleJson("run.viewer"));
     expect(r.roles).toHaveLength(1);
     expect(r.entries.map((e) => e.name)).toContain("run.services.get");
   });
