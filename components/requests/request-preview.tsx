@@ -93,28 +93,8 @@ export function RequestPreview({ params }: { params: PreviewParams }) {
               ) : null}
               {role.examples && (role.examples.can.length || role.examples.cannot.length) ? (
                 <div className="grid gap-1 sm:grid-cols-2" data-testid="preview-examples">
-                  <div>
-                    <p className="font-medium">Can</p>
-                    <ul className="list-disc pl-5">
-                      {role.examples.can.map((e) => (
-                        <li key={`${e.permission} ${e.on}`} className="break-all">
-                          <code className="font-mono">{e.permission}</code> on{" "}
-                          <code className="font-mono">{e.on}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
-                  <div>
-                    <p className="font-medium">Cannot</p>
-                    <ul className="list-disc pl-5">
-                      {role.examples.cannot.map((e) => (
-                        <li key={`${e.permission} ${e.on}`} className="break-all">
-                          <code className="font-mono">{e.permission}</code> on{" "}
-                          <code className="font-mono">{e.on}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
+                  <ExampleList title="Can" items={role.examples.can} />
+                  <ExampleList title="Cannot" items={role.examples.cannot} />
                 </div>
               ) : null}
               {role.notes.length ? (
@@ -146,5 +126,21 @@ export function RequestPreview({ params }: { params: PreviewParams }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** One column of the evaluated examples: a permission and what it was evaluated on. */
+function ExampleList({ title, items }: { title: string; items: { permission: string; on: string }[] }) {
+  return (
+    <div>
+      <p className="font-medium">{title}</p>
+      <ul className="list-disc pl-5">
+        {items.map((e) => (
+          <li key={`${e.permission} ${e.on}`} className="break-all">
+            <code className="font-mono">{e.permission}</code> on <code className="font-mono">{e.on}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

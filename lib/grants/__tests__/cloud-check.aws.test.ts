@@ -3,11 +3,9 @@ import type { DbHandle } from "@/db/client";
 import type { RoleSpec } from "@/db/schema";
 import { type FakeIam, startFakeIam } from "@/lib/clouds/fakes/aws-iam";
 import type { CloudAdapter, TargetRow } from "@/lib/clouds/port";
-import { connectTarget } from "@/lib/targets";
-import { userCtx } from "@/lib/testing/ctx";
-import { createTestOrg, openTestDb } from "@/lib/testing/db";
+import { openTestDb } from "@/lib/testing/db";
 import { cloudCheckEvidence } from "../cloud-check";
-import { clearEnvVars, envVar, previewThenProvision, revoke } from "./wire-helpers";
+import { awsFakeOrg, clearEnvVars, previewThenProvision, revoke } from "./wire-helpers";
 
 // Issue 14, point 6: after bind, the cloud's own check (AWS SimulatePrincipalPolicy) is kept with the grant.
 const ACCOUNT = "123456789012";
@@ -24,27 +22,7 @@ afterEach(() => {
   iam.clearFaults();
 });
 
-async function awsOrg() {
-  const org = await createTestOrg(h.db);
-  const target = await connectTarget({
-    ctx: await userCtx(h.db, org.users.admin),
-    input: {
-      name: "aws-cloud-check",
-      cloud: "aws",
-      adapter: "aws",
-      externalId: ACCOUNT,
-      settings: {
-        endpoint: iam.url,
-        credentials: {
-          type: "env",
-          accessKeyIdVar: envVar(KEY_ID),
-          secretAccessKeyVar: envVar("not-a-real-secret"),
-        },
-      },
-    },
-  });
-  return { org, target };
-}
+const awsOrg = () => awsFakeOrg(h.db, iam, { name: "aws-cloud-check", account: ACCOUNT, keyId: KEY_ID });
 
 const request = (targetId: string) => ({ targetId, templateKey: "bucket.read", resource: "orders-reports" });
 

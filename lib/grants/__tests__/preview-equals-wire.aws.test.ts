@@ -2,10 +2,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { type FakeIam, startFakeIam } from "@/lib/clouds/fakes/aws-iam";
 import type { RecordedCall } from "@/lib/clouds/fakes/aws-iam/state";
-import { connectTarget } from "@/lib/targets";
-import { userCtx } from "@/lib/testing/ctx";
-import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { clearEnvVars, envVar, expiryOf, previewedRole, previewThenProvision, revoke } from "./wire-helpers";
+import { openTestDb } from "@/lib/testing/db";
+import {
+  awsFakeOrg,
+  clearEnvVars,
+  expiryOf,
+  previewedRole,
+  previewThenProvision,
+  revoke,
+} from "./wire-helpers";
 
 // "Preview equals grant" on the wire (issue 14, point 1): what IAM receives is what the approver saw.
 const ACCOUNT = "123456789012";
@@ -19,28 +24,7 @@ beforeAll(async () => {
 afterAll(async () => Promise.all([h?.close(), iam?.stop()]));
 afterEach(() => clearEnvVars());
 
-/** An org with an AWS target on the real adapter, pointed at the loopback IAM through the admin's verb. */
-async function awsOrg() {
-  const org = await createTestOrg(h.db);
-  const target = await connectTarget({
-    ctx: await userCtx(h.db, org.users.admin),
-    input: {
-      name: "aws-wire",
-      cloud: "aws",
-      adapter: "aws",
-      externalId: ACCOUNT,
-      settings: {
-        endpoint: iam.url,
-        credentials: {
-          type: "env",
-          accessKeyIdVar: envVar(KEY_ID),
-          secretAccessKeyVar: envVar("not-a-real-secret"),
-        },
-      },
-    },
-  });
-  return { org, target };
-}
+const awsOrg = () => awsFakeOrg(h.db, iam, { name: "aws-wire", account: ACCOUNT, keyId: KEY_ID });
 
 const json = (s: string | undefined): unknown => JSON.parse(s ?? "null");
 /** Rounded down to the second, written out here so the test does not share the adapter's code it checks. */

@@ -7,7 +7,9 @@ import { decideRequest, submitRequest } from "@/lib/access";
 import { previewRequest } from "@/lib/access/preview";
 import type { RolePreview } from "@/lib/access/role-preview";
 import { executeRevocation, type GrantOutcome, provisionGrant } from "@/lib/grants";
+import { connectTarget } from "@/lib/targets";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
+import { createTestOrg } from "@/lib/testing/db";
 
 /** Environment variables a test file set, so it can clear exactly those afterwards. */
 const setVars: string[] = [];
@@ -89,4 +91,31 @@ export function expiryOf(row: { expiresAt: Date | null; status: string; lastErro
   if (!row.expiresAt)
     throw new Error(`grant has no expiry (status ${row.status}, last error: ${row.lastError ?? "none"})`);
   return row.expiresAt;
+}
+
+/** An org with an AWS target on the real adapter, pointed at the loopback IAM fake through the admin's verb. */
+export async function awsFakeOrg(
+  db: Db,
+  iam: { url: string },
+  r: { name: string; account: string; keyId: string },
+) {
+  const org = await createTestOrg(db);
+  const target = await connectTarget({
+    ctx: await userCtx(db, org.users.admin),
+    input: {
+      name: r.name,
+      cloud: "aws",
+      adapter: "aws",
+      externalId: r.account,
+      settings: {
+        endpoint: iam.url,
+        credentials: {
+          type: "env",
+          accessKeyIdVar: envVar(r.keyId),
+          secretAccessKeyVar: envVar("not-a-real-secret"),
+        },
+      },
+    },
+  });
+  return { org, target };
 }
