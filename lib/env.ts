@@ -47,6 +47,17 @@ const Env = z.object({
    */
   ELEVATE_ENDPOINT_ALLOWLIST: z.string().optional(),
   ELEVATE_ALLOW_ENDPOINT_OVERRIDE_IN_PRODUCTION: z.enum(["0", "1"]).optional(),
+  /**
+   * How many reverse proxies in front of the server set X-Forwarded-Host/-Proto (0 or unset: none, so
+   * those headers are ignored and the Host header counts). With N, the value the N-th proxy from the
+   * server appended is used. Rules: lib/auth/same-origin.ts, docs/security.md.
+   */
+  ELEVATE_TRUSTED_PROXY: z.coerce
+    .number()
+    .int("must be a hop count: 0, 1, 2, …")
+    .min(0, "must be a hop count: 0, 1, 2, …")
+    .max(10)
+    .optional(),
   /** Targets may name as credentials only variables starting with this prefix (comma-separate several). */
   ELEVATE_CLOUD_CREDENTIAL_PREFIX: z
     .string()

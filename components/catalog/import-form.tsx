@@ -1,6 +1,7 @@
 "use client";
 
-import { type FormEvent, startTransition, useActionState } from "react";
+import { useRouter } from "next/navigation";
+import { type FormEvent, startTransition, useActionState, useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
@@ -25,15 +26,38 @@ const FORMAT_LABELS: Record<string, string> = {
   "az-provider-operation-list": "Azure: az provider operation list",
 };
 
+/**
+ * Exports run to megabytes, past the server-action body limit: they go to the import route handler, which
+ * has its own limit. An uploaded file wins over pasted text.
+ */
+async function postImport(_prev: State, form: FormData): Promise<State> {
+  const file = form.get("file");
+  const body = file instanceof File && file.size > 0 ? file : String(form.get("content") ?? "");
+  const format = encodeURIComponent(String(form.get("format") ?? ""));
+  try {
+    const res = await fetch(`/api/ui/catalog/import?format=${format}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    const json = await res.json();
+    return res.ok ? { ok: true, data: json } : { ok: false, error: json.error };
+  } catch {
+    return {
+      ok: false,
+      error: { code: "unavailable", message: "The import did not reach the server; try again" },
+    };
+  }
+}
+
 /** Upload or paste one export; the result shows how many permissions were added and removed. */
-export function ImportForm({
-  formats,
-  action,
-}: {
-  formats: readonly string[];
-  action: (prev: State, form: FormData) => Promise<State>;
-}) {
-  const [state, dispatch, pending] = useActionState(action, null);
+export function ImportForm({ formats }: { formats: readonly string[] }) {
+  const router = useRouter();
+  const [state, dispatch, pending] = useActionState(postImport, null);
+  // The page's catalog versions are server-rendered: refresh them after an import.
+  useEffect(() => {
+    if (state?.ok) router.refresh();
+  }, [state, router]);
   const error = state && !state.ok ? state.error : null;
   const done = state?.ok ? (state.data as Imported) : null;
   const contentError = error && error.field !== "format" ? error.message : null;

@@ -4,8 +4,9 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getSessionCtx } from "@/lib/auth/session";
 import type { Ctx } from "@/lib/ctx";
-import { AppError, type ErrorCode, parseInput, Unauthorized } from "@/lib/errors";
+import { type ErrorCode, parseInput, Unauthorized } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { expectedError } from "./unavailable";
 
 export type ActionError = { code: ErrorCode | "internal"; message: string; field?: string };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
@@ -38,11 +39,10 @@ export async function runAction<S extends z.ZodType, T>(
     return { ok: true, data: await fn(ctx, input) };
   } catch (err) {
     unstable_rethrow(err); // redirect() and notFound() are control flow, not failures
-    if (err instanceof AppError) {
-      return {
-        ok: false,
-        error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
-      };
+    const expected = expectedError(err); // an AppError, or a lost database connection as `unavailable`
+    if (expected) {
+      const { code, message, field } = expected;
+      return { ok: false, error: { code, message, ...(field ? { field } : {}) } };
     }
     const errorId = randomUUID();
     const actor = ctx?.actor.type === "system" ? undefined : ctx?.actor.userId;

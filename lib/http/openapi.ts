@@ -3,6 +3,7 @@ import { VERSION } from "@/lib/env";
 import { ConnectTargetDocBody, DriftQuery, UpdateTargetDocBody } from "@/lib/targets/schemas";
 import { CreateTemplateInput, PreviewTemplateInput } from "@/lib/templates";
 import { CatalogQuery, UpdateTemplateBody } from "@/lib/templates/api-schemas";
+import * as R from "./api-responses";
 import { DecisionBody, GrantsQuery, RequestsQuery, RevokeBody, SubmitBody } from "./api-schemas";
 
 type Operation = {
@@ -12,90 +13,163 @@ type Operation = {
   status?: 200 | 201;
   body?: z.ZodType;
   query?: z.ZodObject;
+  /** The 2xx body: a schema registered in api-responses.ts, the one the route's withApi declares. */
+  response: z.ZodType;
+  /** Can answer 422 `limit_exceeded` (a cloud or catalog limit, e.g. too many permissions for one role). */
+  limits?: boolean;
+  /** Rate-limited write: can answer 429 with Retry-After. */
+  rateLimited?: boolean;
   /** Most operations need a token; the document itself is public. */
   public?: boolean;
 };
 
 /** Every route under /api/v1. A test checks this list against the route files on disk. */
 export const API_OPERATIONS: Operation[] = [
-  { method: "post", path: "/requests", summary: "Submit an access request", status: 201, body: SubmitBody },
-  { method: "get", path: "/requests", summary: "List access requests", query: RequestsQuery },
-  { method: "get", path: "/requests/{id}", summary: "Get one access request" },
+  {
+    method: "post",
+    path: "/requests",
+    summary: "Submit an access request",
+    status: 201,
+    body: SubmitBody,
+    response: R.AccessRequest,
+    limits: true,
+    rateLimited: true,
+  },
+  {
+    method: "get",
+    path: "/requests",
+    summary: "List access requests",
+    query: RequestsQuery,
+    response: R.RequestPage,
+  },
+  { method: "get", path: "/requests/{id}", summary: "Get one access request", response: R.AccessRequest },
   {
     method: "post",
     path: "/requests/{id}/decision",
     summary: "Approve or deny a request",
     body: DecisionBody,
+    response: R.AccessRequest,
+    rateLimited: true,
   },
-  { method: "post", path: "/requests/{id}/cancel", summary: "Cancel your own pending request" },
-  { method: "get", path: "/grants", summary: "List grants", query: GrantsQuery },
-  { method: "get", path: "/grants/{id}", summary: "Get one grant" },
-  { method: "post", path: "/grants/{id}/revoke", summary: "Revoke a grant now", body: RevokeBody },
-  { method: "get", path: "/targets", summary: "List targets you can request access to" },
+  {
+    method: "post",
+    path: "/requests/{id}/cancel",
+    summary: "Cancel your own pending request",
+    response: R.AccessRequest,
+  },
+  { method: "get", path: "/grants", summary: "List grants", query: GrantsQuery, response: R.GrantPage },
+  { method: "get", path: "/grants/{id}", summary: "Get one grant", response: R.Grant },
+  {
+    method: "post",
+    path: "/grants/{id}/revoke",
+    summary: "Revoke a grant now (or give back your own)",
+    body: RevokeBody,
+    response: R.Grant,
+  },
+  {
+    method: "get",
+    path: "/targets",
+    summary: "List targets you can request access to",
+    response: R.TargetList,
+  },
   {
     method: "post",
     path: "/targets",
     summary: "Connect a target (credentials by environment-variable reference only; needs targets.manage)",
     status: 201,
     body: ConnectTargetDocBody,
+    response: R.Target,
   },
-  { method: "get", path: "/targets/{id}", summary: "Get one target with its credential references" },
+  {
+    method: "get",
+    path: "/targets/{id}",
+    summary: "Get one target with its credential references",
+    response: R.Target,
+  },
   {
     method: "patch",
     path: "/targets/{id}",
     summary: "Rename a target or replace its connection settings",
     body: UpdateTargetDocBody,
+    response: R.Target,
   },
   {
     method: "post",
     path: "/targets/{id}/test",
     summary: "Test a target's connection with a read-only call; reports ok and a clear message",
+    response: R.ConnectionCheck,
   },
   {
     method: "post",
     path: "/targets/{id}/catalog-sync",
     summary:
       "Read a GCP or Azure target's own permission catalog and import it as new catalog versions (needs templates.edit)",
+    response: R.CatalogSync,
   },
   {
     method: "get",
     path: "/targets/{id}/drift",
     summary: "Artifacts the reconciler removed from this target, or could not",
     query: DriftQuery,
+    response: R.DriftList,
   },
-  { method: "get", path: "/templates", summary: "List task templates (latest version of each)" },
+  {
+    method: "get",
+    path: "/templates",
+    summary: "List task templates (latest version of each)",
+    response: R.TemplateList,
+  },
   {
     method: "post",
     path: "/templates",
     summary: "Create a task template (version 1)",
     status: 201,
     body: CreateTemplateInput,
+    response: R.SavedTemplate,
+    limits: true,
   },
-  { method: "get", path: "/templates/{key}", summary: "Get the latest version of a task template" },
+  {
+    method: "get",
+    path: "/templates/{key}",
+    summary: "Get the latest version of a task template",
+    response: R.TemplateVersion,
+  },
   {
     method: "put",
     path: "/templates/{key}",
     summary: "Save a new version of a task template (expectedVersion must be the latest)",
     body: UpdateTemplateBody,
+    response: R.UpdatedTemplate,
+    limits: true,
   },
   {
     method: "get",
     path: "/templates/{key}/versions",
     summary: "Every version of a task template, with what each save changed",
+    response: R.TemplateHistory,
   },
   {
     method: "post",
     path: "/templates/preview",
     summary: "Preview the exact role document one cloud receives (changes nothing)",
     body: PreviewTemplateInput,
+    response: R.TemplatePreview,
+    limits: true,
   },
   {
     method: "get",
     path: "/catalog",
     summary: "Search templates and permissions across clouds",
     query: CatalogQuery,
+    response: R.CatalogSearch,
   },
-  { method: "get", path: "/openapi.json", summary: "This document", public: true },
+  {
+    method: "get",
+    path: "/openapi.json",
+    summary: "This document",
+    public: true,
+    response: R.OpenApiDocument,
+  },
 ];
 
 const jsonSchema = (schema: z.ZodType) => {
@@ -103,10 +177,38 @@ const jsonSchema = (schema: z.ZodType) => {
   return rest;
 };
 
-const errorResponse = (description: string) => ({
+const COMPONENTS = "#/components/schemas/";
+
+/** Every registered response schema, as `components.schemas`; nested registered schemas become $refs. */
+function responseComponents(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(R.apiResponses, {
+    io: "output",
+    unrepresentable: "any",
+    uri: (id) => `${COMPONENTS}${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]),
+  );
+}
+
+function responseRef(schema: z.ZodType): { $ref: string } {
+  const meta = R.apiResponses.get(schema);
+  if (!meta) throw new Error("openapi: a response schema is not registered in api-responses.ts");
+  return { $ref: `${COMPONENTS}${meta.id}` };
+}
+
+const RETRY_AFTER = {
+  "Retry-After": { description: "Seconds to wait before trying again", schema: { type: "integer" } },
+};
+
+const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
+
+/** A body every field of which is optional may be left out (the handler reads none as `{}`). */
+const bodyRequired = (schema: z.ZodType) => !schema.safeParse({}).success;
 
 function operation(op: Operation) {
   const parameters: Record<string, unknown>[] = [];
@@ -133,12 +235,17 @@ function operation(op: Operation) {
     security: op.public ? [] : [{ bearer: [] }],
     ...(parameters.length ? { parameters } : {}),
     ...(op.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } } }
+      ? {
+          requestBody: {
+            required: bodyRequired(op.body),
+            content: { "application/json": { schema: jsonSchema(op.body) } },
+          },
+        }
       : {}),
     responses: {
       [String(op.status ?? 200)]: {
-        description: "OK",
-        content: { "application/json": { schema: { type: "object" } } },
+        description: op.status === 201 ? "Created" : "OK",
+        content: { "application/json": { schema: responseRef(op.response) } },
       },
       ...(op.public
         ? {}
@@ -148,6 +255,20 @@ function operation(op: Operation) {
             "403": errorResponse("Not allowed"),
             "404": errorResponse("Not found (including ids from another organization)"),
             "409": errorResponse("Conflicts with the current state"),
+            ...(op.body
+              ? { "415": errorResponse("The body is not JSON (Content-Type: application/json)") }
+              : {}),
+            ...(op.limits
+              ? {
+                  "422": errorResponse(
+                    "Over a cloud or catalog limit (`limit_exceeded`); `error.field` when one field is at fault",
+                  ),
+                }
+              : {}),
+            ...(op.rateLimited
+              ? { "429": errorResponse("Too many writes; retry after Retry-After seconds", RETRY_AFTER) }
+              : {}),
+            "503": errorResponse("The database is unavailable; retry after Retry-After seconds", RETRY_AFTER),
           }),
     },
   };
@@ -172,6 +293,7 @@ export function openApiDocument(serverUrl = "/api/v1") {
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API token (elv_…)" } },
       schemas: {
+        ...responseComponents(),
         Error: {
           type: "object",
           required: ["error"],

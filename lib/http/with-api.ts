@@ -1,28 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { getDb } from "@/db/client";
 import type { Permission } from "@/lib/auth/permissions";
 import { assertPermission, type Ctx } from "@/lib/ctx";
-import {
-  AppError,
-  assertWellFormedQuery,
-  NotFound,
-  parseInput,
-  Unauthorized,
-  Unavailable,
-  Validation,
-} from "@/lib/errors";
+import { assertWellFormedQuery, NotFound, parseInput, Unauthorized, Validation } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { authenticateToken } from "@/lib/tokens/authenticate";
 import { getWorkflowDriver } from "@/lib/workflows";
+import { expectedError, getDbOrUnavailable, retryHeaders } from "./unavailable";
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 type RouteParams = Record<string, string | string[] | undefined>;
 /** Next 16 hands route params as a Promise. */
 export type RouteContext = { params?: Promise<RouteParams> };
 
-export type ApiOptions<B, Q, P> = {
+export type ApiOptions<B, Q, P, R = undefined> = {
   permission?: Permission;
+  /** The response schema (lib/http/api-responses.ts): types the handler's result and feeds the OpenAPI document. */
+  response?: R;
+  /** Success status; 201 for creations. */
+  status?: 200 | 201;
   body?: B;
   query?: Q;
   /** Path params that fail this schema (e.g. an id that is not a uuid) answer 404, never 500. */
@@ -42,50 +38,45 @@ const MAX_BODY_BYTES = 64 * 1024;
 const NO_STORE = { "cache-control": "no-store" };
 
 export function apiError(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
-  return Response.json({ error: { code, message, ...extra } }, { status, headers: NO_STORE });
-}
-
-export function created(value: unknown): Response {
-  return Response.json(value, { status: 201, headers: NO_STORE });
+  return Response.json(
+    { error: { code, message, ...extra } },
+    { status, headers: { ...NO_STORE, ...retryHeaders(code) } },
+  );
 }
 
 /**
  * The one wrapper for public API route handlers: bearer token only (API routes never read cookies, so
- * there is no CSRF path), permission, zod-parsed params/query/body, AppError → status, anything else →
- * a logged 500 with a request id. The handler returns a value (200 JSON) or its own Response.
+ * there is no CSRF path), permission, zod-parsed params/query/body, AppError → status, a lost database
+ * connection → 503 with Retry-After, anything else → a logged 500 with a request id. The handler returns
+ * a value (200 JSON) or its own Response.
  */
 export function withApi<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
->(opts: ApiOptions<B, Q, P>, handler: (args: ApiArgs<B, Q, P>) => Promise<unknown>) {
-  return async (req: Request, route?: RouteContext): Promise<Response> => {
+  R extends z.ZodType | undefined = undefined,
+>(opts: ApiOptions<B, Q, P, R>, handler: (args: ApiArgs<B, Q, P>) => Promise<Result<R>>) {
+  return withContract(opts, async (req: Request, route?: RouteContext): Promise<Response> => {
     const requestId = randomUUID();
     let ctx: Ctx | undefined;
     try {
-      const db = await openDbOrUnavailable();
+      const db = await getDbOrUnavailable();
       const auth = await authenticate(db, req);
       if (!auth) return unauthorized();
       ctx = { ...auth, db, workflows: await getWorkflowDriver() };
       if (opts.permission) assertPermission(ctx, opts.permission);
       const params = await parseParams(opts.params, route);
       const query = parseQuery(opts.query, new URL(req.url).searchParams);
+      if (opts.body && !acceptsJson(req)) return unsupportedMediaType();
       const body = opts.body ? parseInput(opts.body, await readJson(req)) : undefined;
       const result = await handler({ ctx, body, query, params, req, requestId } as ApiArgs<B, Q, P>);
-      return result instanceof Response ? result : Response.json(result ?? null, { headers: NO_STORE });
+      if (result instanceof Response) return result;
+      checkResponse(opts.response, result);
+      return Response.json(result ?? null, { status: opts.status ?? 200, headers: NO_STORE });
     } catch (err) {
       return toErrorResponse(err, req, requestId, ctx);
     }
-  };
-}
-
-async function openDbOrUnavailable() {
-  try {
-    return await getDb();
-  } catch (err) {
-    logger.error({ err }, "api: database unavailable");
-    throw Unavailable("The database is unavailable; try again shortly");
-  }
+  });
 }
 
 function unauthorized(): Response {
@@ -127,8 +118,14 @@ async function readJson(req: Request): Promise<unknown> {
 }
 
 function toErrorResponse(err: unknown, req: Request, requestId: string, ctx: Ctx | undefined): Response {
-  if (err instanceof AppError) {
-    return apiError(err.status, err.code, err.message, err.field ? { field: err.field } : {});
+  const expected = expectedError(err);
+  if (expected) {
+    return apiError(
+      expected.status,
+      expected.code,
+      expected.message,
+      expected.field ? { field: expected.field } : {},
+    );
   }
   const actor = ctx?.actor.type === "system" ? ctx.actor.job : ctx?.actor.userId;
   logger.error(
@@ -136,4 +133,46 @@ function toErrorResponse(err: unknown, req: Request, requestId: string, ctx: Ctx
     "api request failed",
   );
   return apiError(500, "internal", `Something went wrong (request id ${requestId})`, { requestId });
+}
+
+// --- The response contract (OpenAPI point 13): typed results, 415, and the schemas a route declares. ---
+
+/** A handler with a response schema must return exactly that shape; without one, anything. */
+type Result<R> = R extends z.ZodType ? z.input<R> : unknown;
+
+/** What a route declares, readable by tests that hold the OpenAPI document to the handlers. */
+export type ApiContract = Pick<
+  ApiOptions<unknown, unknown, unknown, unknown>,
+  "body" | "query" | "response" | "status"
+>;
+
+function withContract<H extends (req: Request, route?: RouteContext) => Promise<Response>>(
+  opts: ApiContract,
+  handler: H,
+): H & { contract: ApiContract } {
+  const { body, query, response, status } = opts;
+  return Object.assign(handler, { contract: { body, query, response, status } });
+}
+
+/** Bodies are JSON: another declared type, or an undeclared non-empty body, answers 415. */
+function acceptsJson(req: Request): boolean {
+  const type = req.headers.get("content-type");
+  if (type === null) return Number(req.headers.get("content-length") ?? 0) === 0;
+  return /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type.trim());
+}
+
+function unsupportedMediaType(): Response {
+  return apiError(415, "unsupported_media_type", "Send the body as JSON: Content-Type: application/json");
+}
+
+/** Outside production a result that does not match its declared schema fails loudly (a 500), so drift shows in tests. */
+function checkResponse(schema: z.ZodType | undefined, result: unknown): void {
+  if (!schema || process.env.NODE_ENV === "production") return;
+  const r = schema.safeParse(result);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(
+      `response does not match its schema at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+    );
+  }
 }

@@ -27,7 +27,8 @@ const Name = z
   .max(100)
   .regex(/^[\w][\w .:@()-]*$/, "may hold letters, digits, spaces and . : @ ( ) - _");
 
-const SettingsBag = z.record(z.string(), z.unknown()).default({});
+/** Required, as the document says: a target with no settings at all is `settings: {}`, said so. */
+const SettingsBag = z.record(z.string(), z.unknown());
 
 export const ConnectTargetInput = z.object({
   name: Name,
@@ -72,8 +73,16 @@ export function parseConnect(input: unknown) {
   return { ...base, settings: parseSettings(base.adapter, base.settings) };
 }
 
+/** A PATCH must change something: name, settings or both. */
+const changesSomething = <S extends z.ZodType<{ name?: unknown; settings?: unknown }>>(schema: S) =>
+  schema.refine((b) => b.name !== undefined || b.settings !== undefined, {
+    message: "send name, settings or both",
+    path: ["body"],
+  });
+
 /** Public API shapes (ids come from the path). */
-export const UpdateTargetBody = UpdateTargetInput.omit({ targetId: true });
+const UpdateTargetFields = UpdateTargetInput.omit({ targetId: true });
+export const UpdateTargetBody = changesSomething(UpdateTargetFields);
 export const DriftQuery = ListDriftInput.omit({ targetId: true });
 
 /** For the OpenAPI document: the settings each adapter accepts, spelled out (the handlers parse leniently first so an inline secret is named). */
@@ -84,4 +93,6 @@ const SettingsDoc = z.union([
   SETTINGS_SCHEMAS.sandbox,
 ]);
 export const ConnectTargetDocBody = ConnectTargetInput.extend({ settings: SettingsDoc });
-export const UpdateTargetDocBody = UpdateTargetBody.extend({ settings: SettingsDoc.optional() });
+export const UpdateTargetDocBody = changesSomething(
+  UpdateTargetFields.extend({ settings: SettingsDoc.optional() }),
+).meta({ minProperties: 1 });

@@ -1,3 +1,4 @@
+import { RETRY_AFTER_SECONDS } from "@/lib/http/unavailable";
 import { readLiveness } from "@/lib/system/health";
 
 // Health must be measured on every call, never prerendered or cached.
@@ -8,6 +9,9 @@ export async function GET(): Promise<Response> {
   const body = await readLiveness();
   return Response.json(body, {
     status: body.status === "ok" ? 200 : 503,
-    headers: { "cache-control": "no-store" },
+    headers: {
+      "cache-control": "no-store",
+      ...(body.status === "ok" ? {} : { "retry-after": String(RETRY_AFTER_SECONDS) }),
+    },
   });
 }

@@ -85,7 +85,9 @@ describe("withApi", () => {
     );
     const id = "0b0e9d0c-5f4c-4f1e-9a53-2f1d2b3c4d5e";
     const route = (p: string) => ({ params: Promise.resolve({ id: p }) });
-    const post = (url: string, body: string, p = id) => handler(req(url, { method: "POST", body }), route(p));
+    const json = { "content-type": "application/json" };
+    const post = (url: string, body: string, p = id) =>
+      handler(req(url, { method: "POST", body, headers: json }), route(p));
     expect(await (await post("/x?n=2", '{"s":"a"}')).json()).toEqual({ id, n: 2, s: "a" });
     expect((await post("/x?n=2", '{"s":"a"}', "nope")).status).toBe(404);
     expect((await (await post("/x?n=0", '{"s":"a"}')).json()).error.field).toBe("n");
@@ -97,5 +99,22 @@ describe("withApi", () => {
     const big = await post("/x?n=1", JSON.stringify({ s: "x".repeat(70_000) }));
     expect(big.status).toBe(400);
     expect((await big.json()).error.field).toBe("body");
+  });
+
+  it("answers a body that is not JSON with 415 in the error shape", async () => {
+    const handler = withApi({ body: z.object({ s: z.string() }) }, async ({ body }) => body);
+    const send = (body: string, headers: Record<string, string> = {}) =>
+      handler(req("/x", { method: "POST", body, headers }));
+    for (const res of [
+      await send('{"s":"a"}'), // fetch's default text/plain
+      await send("s=a", { "content-type": "application/x-www-form-urlencoded" }),
+      await send('{"s":"a"}', { "content-type": "text/json" }),
+    ]) {
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ error: { code: "unsupported_media_type" } });
+    }
+    const ok = await send('{"s":"a"}', { "content-type": "application/json; charset=utf-8" });
+    expect(await ok.json()).toEqual({ s: "a" });
+    expect((await send('{"s":"a"}', { "content-type": "application/merge-patch+json" })).status).toBe(200);
   });
 });

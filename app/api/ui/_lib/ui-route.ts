@@ -1,8 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { isSameOrigin } from "@/lib/auth/same-origin";
 import { getSessionCtx } from "@/lib/auth/session";
 import type { Ctx } from "@/lib/ctx";
-import { AppError, assertWellFormedQuery } from "@/lib/errors";
+import { assertWellFormedQuery } from "@/lib/errors";
+import { expectedError, retryHeaders } from "@/lib/http/unavailable";
 import { logger } from "@/lib/log";
 
 const NO_STORE = { "cache-control": "no-store, private" };
@@ -10,13 +12,23 @@ const NO_STORE = { "cache-control": "no-store, private" };
 function error(status: number, code: string, message: string, field?: string) {
   return Response.json(
     { error: { code, message, ...(field ? { field } : {}) } },
-    { status, headers: NO_STORE },
+    { status, headers: { ...NO_STORE, ...retryHeaders(code) } },
   );
+}
+
+/** AppError → its status; a lost database connection → 503 with Retry-After; anything else → logged 500. */
+function errorResponse(err: unknown, ctx: Ctx | null, what: string): Response {
+  const expected = expectedError(err);
+  if (expected) return error(expected.status, expected.code, expected.message, expected.field);
+  const errorId = randomUUID();
+  const actor = ctx?.actor.type === "system" ? undefined : ctx?.actor.userId;
+  logger.error({ errorId, orgId: ctx?.orgId, actor, err }, what);
+  return error(500, "internal", `Something went wrong (reference ${errorId})`);
 }
 
 /**
  * The portal's own JSON reads for react-query: session cookie, GET only (no state change, so no CSRF
- * exposure), one read verb inside. AppError → its status; anything else → logged 500 with an id.
+ * exposure), one read verb inside.
  */
 export function uiRoute<P extends Record<string, string>>(
   fn: (ctx: Ctx, args: { params: P; query: URLSearchParams }) => Promise<unknown>,
@@ -32,11 +44,27 @@ export function uiRoute<P extends Record<string, string>>(
       const data = await fn(ctx, { params, query });
       return Response.json(data, { headers: NO_STORE });
     } catch (err) {
-      if (err instanceof AppError) return error(err.status, err.code, err.message, err.field);
-      const errorId = randomUUID();
-      const actor = ctx?.actor.type === "system" ? undefined : ctx?.actor.userId;
-      logger.error({ errorId, orgId: ctx?.orgId, actor, err }, "ui read failed");
-      return error(500, "internal", `Something went wrong (reference ${errorId})`);
+      return errorResponse(err, ctx, "ui read failed");
+    }
+  };
+}
+
+/**
+ * The portal's few writes too large for a server action (whose body limit is kept to what a form needs):
+ * same-origin Origin (CSRF), then the session, before `fn` reads the body under its own limit.
+ */
+export function uiWriteRoute(fn: (ctx: Ctx, req: Request) => Promise<unknown>) {
+  return async (req: Request): Promise<Response> => {
+    let ctx: Ctx | null = null;
+    try {
+      if (!isSameOrigin(req)) return error(403, "forbidden", "Cross-origin request refused");
+      ctx = await getSessionCtx();
+      if (!ctx) return error(401, "unauthorized", "Sign in again");
+      assertWellFormedQuery(new URL(req.url).searchParams);
+      const data = await fn(ctx, req);
+      return Response.json(data, { headers: NO_STORE });
+    } catch (err) {
+      return errorResponse(err, ctx, "ui write failed");
     }
   };
 }

@@ -1,9 +1,16 @@
 import { listRequests, submitRequest } from "@/lib/access";
+import { AccessRequest, RequestPage } from "@/lib/http/api-responses";
 import { RequestsQuery, SubmitBody } from "@/lib/http/api-schemas";
-import { created, withApi } from "@/lib/http/with-api";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
+import { withApi } from "@/lib/http/with-api";
 
-export const POST = withApi({ permission: "requests.create", body: SubmitBody }, async ({ ctx, body }) =>
-  created(await submitRequest({ ctx, input: body })),
+export const POST = withApi(
+  { permission: "requests.create", body: SubmitBody, response: AccessRequest, status: 201 },
+  ({ ctx, body }) => submitRequest({ ctx, input: body }),
 );
 
-export const GET = withApi({ query: RequestsQuery }, ({ ctx, query }) => listRequests({ ctx, input: query }));
+export const GET = withApi({ query: RequestsQuery, response: RequestPage }, ({ ctx, query }) =>
+  listRequests({ ctx, input: query }),
+);
+
+export const { PUT, PATCH, DELETE } = methodNotAllowed("GET", "POST");

@@ -1,7 +1,11 @@
 import { getGrant } from "@/lib/access";
+import { Grant } from "@/lib/http/api-responses";
 import { IdParams } from "@/lib/http/api-schemas";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { withApi } from "@/lib/http/with-api";
 
-export const GET = withApi({ params: IdParams }, ({ ctx, params }) =>
+export const GET = withApi({ params: IdParams, response: Grant }, ({ ctx, params }) =>
   getGrant({ ctx, input: { grantId: params.id } }),
 );
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed("GET");

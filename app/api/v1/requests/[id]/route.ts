@@ -1,7 +1,11 @@
 import { getRequest } from "@/lib/access";
+import { AccessRequest } from "@/lib/http/api-responses";
 import { IdParams } from "@/lib/http/api-schemas";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { withApi } from "@/lib/http/with-api";
 
-export const GET = withApi({ params: IdParams }, ({ ctx, params }) =>
+export const GET = withApi({ params: IdParams, response: AccessRequest }, ({ ctx, params }) =>
   getRequest({ ctx, input: { requestId: params.id } }),
 );
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed("GET");

@@ -42,6 +42,19 @@ describe("/api/v1/targets", () => {
     const renamed = await call(update, "PATCH", admin, { name: "prod-aws-eu" }, id);
     expect(renamed).toMatchObject({ status: 200, json: { name: "prod-aws-eu" } });
 
+    // What the document marks required, the handler requires: settings on connect, something to change on PATCH.
+    const { settings: _omit, ...noSettings } = body({});
+    expect(await call(connect, "POST", admin, noSettings)).toMatchObject({
+      status: 400,
+      json: { error: { code: "validation", field: "settings" } },
+    });
+    for (const empty of [undefined, {}]) {
+      expect(await call(update, "PATCH", admin, empty, id)).toMatchObject({
+        status: 400,
+        json: { error: { code: "validation", field: "body" } },
+      });
+    }
+
     // The sandbox answers without credentials.
     const tested = await call(testConnection, "POST", admin, undefined, org.targets.aws.id);
     expect(tested).toMatchObject({ status: 200, json: { ok: true } });

@@ -1,8 +1,12 @@
 import { decideRequest } from "@/lib/access";
+import { AccessRequest } from "@/lib/http/api-responses";
 import { DecisionBody, IdParams } from "@/lib/http/api-schemas";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { withApi } from "@/lib/http/with-api";
 
 export const POST = withApi(
-  { permission: "requests.approve", params: IdParams, body: DecisionBody },
+  { permission: "requests.approve", params: IdParams, body: DecisionBody, response: AccessRequest },
   ({ ctx, params, body }) => decideRequest({ ctx, input: { ...body, requestId: params.id, channel: "api" } }),
 );
+
+export const { GET, PUT, PATCH, DELETE } = methodNotAllowed("POST");

@@ -1,0 +1,315 @@
+import { z } from "zod";
+import type { GrantDto, RequestDto } from "@/lib/access/dto";
+import { GRANT_STATUSES, REQUEST_STATUSES } from "@/lib/access/state";
+import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
+import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
+import type { SearchResultDto } from "@/lib/catalog/search-catalog";
+import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import type { ConnectionCheckDto, TargetDetailDto } from "@/lib/targets/dto";
+import type { DriftEventDto } from "@/lib/targets/list-drift";
+import type { SavedTemplateDto } from "@/lib/templates/create";
+import type { TemplateHistoryDto } from "@/lib/templates/history";
+import type { TemplatePreviewDto } from "@/lib/templates/preview";
+import type { TemplateVersionDto } from "@/lib/templates/queries";
+
+/**
+ * The public API's response shapes. Each one is checked below to be exactly the DTO type its verb
+ * returns; route handlers declare it (`withApi({ response })`, which types the handler's result by it
+ * and checks the value outside production) and the OpenAPI document is generated from it.
+ * Registered schemas become `#/components/schemas/<id>`.
+ */
+export const apiResponses = z.registry<{ id: string }>();
+const named = <S extends z.ZodType>(id: string, schema: S): S => {
+  apiResponses.add(schema, { id });
+  return schema;
+};
+
+const Cloud = z.enum(["aws", "gcp", "azure"]);
+const Risk = z.enum(["low", "medium", "high"]);
+const Iso = z.string().describe("ISO 8601 timestamp");
+const Strings = z.array(z.string());
+const CloudPermissions = z.object({ aws: Strings, gcp: Strings, azure: Strings });
+
+const UserRef = named(
+  "UserRef",
+  z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+);
+
+const Evidence = z.object({
+  requestIds: Strings,
+  inspected: z.unknown(),
+  at: z.string(),
+});
+const GrantEvidence = z.object({
+  provision: Evidence.extend({
+    bindingId: z.string(),
+    effective: z.unknown().optional(),
+    cloudCheck: z.unknown().optional(),
+  }).optional(),
+  removal: Evidence.optional(),
+  extensions: z.array(Evidence.extend({ from: z.string().nullable(), to: z.string() })).optional(),
+});
+
+export const Grant = named(
+  "Grant",
+  z.object({
+    id: z.string(),
+    requestId: z.string(),
+    status: z.enum(GRANT_STATUSES),
+    user: UserRef,
+    target: z.object({ id: z.string(), name: z.string(), cloud: Cloud }),
+    roleName: z.string(),
+    roleDocument: z.record(z.string(), z.unknown()),
+    permissions: Strings,
+    resource: z.string().nullable(),
+    durationMinutes: z.number(),
+    expiresAt: Iso.nullable(),
+    activatedAt: Iso.nullable(),
+    revokedAt: Iso.nullable(),
+    revokeReason: z.string().nullable(),
+    lastError: z.string().nullable(),
+    evidence: GrantEvidence,
+  }),
+);
+
+const Approval = z.object({
+  approverId: z.string(),
+  approverName: z.string(),
+  verdict: z.enum(["approve", "deny"]),
+  comment: z.string().nullable(),
+  channel: z.enum(["web", "slack", "api"]),
+  createdAt: Iso,
+});
+
+export const AccessRequest = named(
+  "AccessRequest",
+  z.object({
+    id: z.string(),
+    status: z.enum(REQUEST_STATUSES),
+    requester: UserRef,
+    target: z.object({ id: z.string(), name: z.string(), cloud: Cloud, externalId: z.string() }),
+    template: z
+      .object({ id: z.string(), key: z.string(), name: z.string(), risk: Risk, version: z.number() })
+      .nullable(),
+    permissions: Strings.nullable(),
+    risk: Risk,
+    resource: z.string().nullable(),
+    durationMinutes: z.number(),
+    justification: z.string(),
+    ticketUrl: z.string().nullable(),
+    approvalsRequired: z.number(),
+    approverGroup: z.string(),
+    approvals: z.array(Approval),
+    grants: z.array(Grant),
+    createdAt: Iso,
+    decidedAt: Iso.nullable(),
+  }),
+);
+
+const page = <S extends z.ZodType>(item: S) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const RequestPage = named("RequestPage", page(AccessRequest));
+export const GrantPage = named("GrantPage", page(Grant));
+
+const TargetSummary = named(
+  "TargetSummary",
+  z.object({ id: z.string(), name: z.string(), cloud: Cloud, externalId: z.string(), adapter: z.string() }),
+);
+export const TargetList = named("TargetList", z.object({ items: z.array(TargetSummary) }));
+
+export const Target = named(
+  "Target",
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    cloud: Cloud,
+    adapter: z.enum(["sandbox", "aws", "gcp", "azure"]),
+    externalId: z.string(),
+    createdAt: Iso,
+    settings: z.object({
+      endpoint: z.string().optional(),
+      region: z.string().optional(),
+      pim: z.boolean().optional(),
+      propagationDelayMs: z.number().optional(),
+      roleQuota: z.number().optional(),
+      caConfigured: z.boolean(),
+      credentials: z
+        .object({
+          type: z.string(),
+          accessKeyIdVar: z.string().optional(),
+          secretAccessKeyVar: z.string().optional(),
+          sessionTokenVar: z.string().optional(),
+          var: z.string().optional(),
+        })
+        .nullable(),
+    }),
+  }),
+);
+
+export const ConnectionCheck = named(
+  "ConnectionCheck",
+  z.object({ ok: z.boolean(), checkedAt: Iso, message: z.string(), requestIds: Strings }),
+);
+
+const CatalogVersion = z.object({
+  id: z.string(),
+  cloud: z.string(),
+  format: z.string(),
+  version: z.number(),
+  permissionCount: z.number(),
+  roleCount: z.number(),
+  added: z.number(),
+  removed: z.number(),
+  changes: z.object({ added: Strings, removed: Strings }),
+  createdAt: Iso,
+});
+export const CatalogSync = named(
+  "CatalogSync",
+  z.object({
+    targetId: z.string(),
+    cloud: Cloud,
+    versions: z.array(CatalogVersion),
+    added: z.number(),
+    removed: z.number(),
+    requestIds: Strings,
+  }),
+);
+
+const DriftEvent = z.object({
+  at: Iso,
+  outcome: z.enum(["removed", "failed"]),
+  targetId: z.string().nullable(),
+  targetName: z.string().nullable(),
+  bindingId: z.string(),
+  grantId: z.string().nullable(),
+  roleName: z.string().nullable(),
+  error: z.string().nullable(),
+  requestIds: Strings,
+  resolved: z.boolean(),
+});
+export const DriftList = named("DriftList", z.object({ items: z.array(DriftEvent) }));
+
+const TemplateFields = {
+  id: z.string(),
+  key: z.string(),
+  version: z.number(),
+  name: z.string(),
+  description: z.string(),
+  risk: Risk,
+  placeholders: Strings,
+  permissions: CloudPermissions,
+};
+const TemplateSummary = named("TemplateSummary", z.object(TemplateFields));
+export const TemplateList = named("TemplateList", z.object({ items: z.array(TemplateSummary) }));
+export const TemplateVersion = named("TemplateVersion", z.object({ ...TemplateFields, createdAt: Iso }));
+
+const Change = z.object({ added: Strings, removed: Strings });
+const TemplateDiff = z.object({
+  fields: z.array(
+    z.object({
+      field: z.enum(["name", "description", "risk", "placeholders"]),
+      from: z.unknown(),
+      to: z.unknown(),
+    }),
+  ),
+  permissions: z.object({ aws: Change, gcp: Change, azure: Change }),
+});
+const Expanded = z.array(z.object({ pattern: z.string(), matches: Strings }));
+const PerCloudExpanded = z.object({ aws: Expanded, gcp: Expanded, azure: Expanded });
+
+export const SavedTemplate = named(
+  "SavedTemplate",
+  TemplateVersion.extend({ diff: TemplateDiff, expanded: PerCloudExpanded }),
+);
+export const UpdatedTemplate = named("UpdatedTemplate", SavedTemplate.extend({ changed: z.boolean() }));
+export const TemplateHistory = named(
+  "TemplateHistory",
+  z.object({ key: z.string(), versions: z.array(TemplateVersion.extend({ diff: TemplateDiff })) }),
+);
+
+export const TemplatePreview = named(
+  "TemplatePreview",
+  z.object({
+    cloud: Cloud,
+    permissions: Strings,
+    resource: z.string().nullable(),
+    hash: z.string(),
+    roleName: z.string(),
+    document: z.record(z.string(), z.unknown()),
+    parts: z.array(z.record(z.string(), z.unknown())).optional(),
+    binding: z.object({
+      resourceCondition: z.string().optional(),
+      scope: z.string().optional(),
+      condition: z.object({ title: z.string(), expression: z.string() }).optional(),
+    }),
+    expanded: Expanded,
+    riskLevel: Risk.nullable(),
+    notes: Strings,
+    resourceKind: z
+      .enum(["instance", "bucket", "database", "cluster", "secret", "function", "log-group"])
+      .nullable(),
+    wide: z.array(z.object({ permissions: Strings, why: z.string() })),
+    accountId: z.string(),
+    expiresAt: Iso,
+    declaredRisk: Risk.nullable(),
+    template: z.object({ key: z.string(), version: z.number() }).nullable(),
+  }),
+);
+
+const SearchResult = z.object({
+  kind: z.enum(["permission", "template"]),
+  cloud: Cloud.nullable(),
+  service: z.string(),
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  accessLevel: z.enum(["list", "read", "write", "tagging", "permissions"]).nullable(),
+  risk: z.array(
+    z.enum([
+      "privesc:iam-write",
+      "privesc:pass-role",
+      "privesc:credentials",
+      "privesc:run-as",
+      "permissions-management",
+      "write",
+      "data-access",
+    ]),
+  ),
+  riskLevel: Risk,
+  score: z.number(),
+  template: z
+    .object({ key: z.string(), version: z.number(), permissions: CloudPermissions, placeholders: Strings })
+    .optional(),
+});
+export const CatalogSearch = named("CatalogSearch", z.object({ results: z.array(SearchResult) }));
+
+/** This document itself: described loosely (it is OpenAPI 3.1). */
+export const OpenApiDocument = named(
+  "OpenApiDocument",
+  z.looseObject({
+    openapi: z.string(),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  }),
+);
+
+// Each schema is exactly the type its verb returns: a field added to a DTO and not here fails typecheck.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const same = <A, B>(ok: Same<A, B>) => ok;
+same<z.output<typeof Grant>, GrantDto>(true);
+same<z.output<typeof AccessRequest>, RequestDto>(true);
+same<z.output<typeof RequestPage>, { items: RequestDto[]; nextCursor: string | null }>(true);
+same<z.output<typeof GrantPage>, { items: GrantDto[]; nextCursor: string | null }>(true);
+same<z.output<typeof TargetSummary>, TargetDto>(true);
+same<z.output<typeof Target>, TargetDetailDto>(true);
+same<z.output<typeof ConnectionCheck>, ConnectionCheckDto>(true);
+same<z.output<typeof CatalogVersion>, CatalogVersionDto>(true);
+same<z.output<typeof CatalogSync>, CatalogSyncDto>(true);
+same<z.output<typeof DriftEvent>, DriftEventDto>(true);
+same<z.output<typeof TemplateSummary>, TemplateDto>(true);
+same<z.output<typeof TemplateVersion>, TemplateVersionDto>(true);
+same<z.output<typeof SavedTemplate>, SavedTemplateDto>(true);
+same<z.output<typeof UpdatedTemplate>, SavedTemplateDto & { changed: boolean }>(true);
+same<z.output<typeof TemplateHistory>, TemplateHistoryDto>(true);
+same<z.output<typeof TemplatePreview>, TemplatePreviewDto>(true);
+same<z.output<typeof SearchResult>, SearchResultDto>(true);

@@ -1,0 +1,76 @@
+import { type Db, getDb } from "@/db/client";
+import { AppError, Unavailable } from "@/lib/errors";
+import { logger } from "@/lib/log";
+
+/** How long a client should wait before retrying a 503 `unavailable` (the Retry-After header, seconds). */
+export const RETRY_AFTER_SECONDS = 5;
+
+const MESSAGE = "The database is unavailable; try again shortly";
+
+/**
+ * Connection-level failures: the server or network refused, reset, timed out or ended the connection,
+ * or the driver's handle is closed. Node socket errors, postgres.js's own codes, the SQLSTATE classes a
+ * server uses while shutting down or refusing connections, and PGlite's closed handle.
+ */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01", // admin_shutdown (pg_terminate_backend, a restart)
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up, recovering)
+  "53300", // too_many_connections
+]);
+const CONNECTION_MESSAGES = [
+  /^PGlite is closed/i,
+  /^Connection terminated/i,
+  /^Client has encountered a connection error/i,
+];
+
+/** True when `err`, or any error in its `cause` chain (drizzle wraps driver errors), is connection-level. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 8 && e instanceof Error; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECTION_CODES.has(code) || code.startsWith("08"))) return true;
+    if (CONNECTION_MESSAGES.some((re) => re.test(e instanceof Error ? e.message : ""))) return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+/**
+ * The AppError a transport answers with: an AppError as it is; a lost database connection as 503
+ * `unavailable` (logged here, its detail never shown); anything else null (a logged 500).
+ */
+export function expectedError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (!isDatabaseUnavailable(err)) return null;
+  logger.error({ err }, "database unavailable");
+  return Unavailable(MESSAGE);
+}
+
+/** Headers for an error response: Retry-After on 503 `unavailable`. */
+export function retryHeaders(code: string): Record<string, string> {
+  return code === "unavailable" ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
+}
+
+/** The process database, or 503 `unavailable` when it cannot be opened (whatever the reason, logged). */
+export async function getDbOrUnavailable(): Promise<Db> {
+  try {
+    return await getDb();
+  } catch (err) {
+    logger.error({ err }, "database unavailable");
+    throw Unavailable(MESSAGE);
+  }
+}
