@@ -43,6 +43,12 @@ export default defineConfig({
       ELEVATE_RECONCILE_INTERVAL_MS: "2000",
       NEXTAUTH_URL: BASE_URL,
       NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
+      // Every test signs in from 127.0.0.1 (one "direct" bucket) and acts faster than a person: raise
+      // the write limits rather than turn the limiter off.
+      ELEVATE_RATE_LIMIT_SUBMIT_PER_MINUTE: "10000",
+      ELEVATE_RATE_LIMIT_DECIDE_PER_MINUTE: "10000",
+      ELEVATE_RATE_LIMIT_TOKENS_PER_HOUR: "10000",
+      ELEVATE_RATE_LIMIT_DEMO_SIGNIN_PER_MINUTE: "10000",
     },
   },
 });

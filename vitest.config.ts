@@ -20,6 +20,12 @@ export default defineConfig({
       // (and ACME_* in examples): the operator's allowances a test server needs (docs/security.md).
       ELEVATE_ENDPOINT_ALLOWLIST: "http://127.0.0.1:*,https://127.0.0.1:*",
       ELEVATE_CLOUD_CREDENTIAL_PREFIX: "ELEVATE_CLOUD_,ELEVATE_TEST_,ACME_",
+      // Suites submit, decide and sign in far faster than a person: raise the write limits (the limiter
+      // stays on; lib/ratelimit and the 429 tests set their own low limits).
+      ELEVATE_RATE_LIMIT_SUBMIT_PER_MINUTE: "100000",
+      ELEVATE_RATE_LIMIT_DECIDE_PER_MINUTE: "100000",
+      ELEVATE_RATE_LIMIT_TOKENS_PER_HOUR: "100000",
+      ELEVATE_RATE_LIMIT_DEMO_SIGNIN_PER_MINUTE: "100000",
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -58,6 +58,14 @@ const Env = z.object({
     .min(0, "must be a hop count: 0, 1, 2, …")
     .max(10)
     .optional(),
+  /**
+   * Rate limits on writes (lib/ratelimit/limits.ts, docs/security.md): hits per window. Defaults suit
+   * people; tests raise them so suites that submit many requests from one persona are not refused.
+   */
+  ELEVATE_RATE_LIMIT_SUBMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  ELEVATE_RATE_LIMIT_DECIDE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  ELEVATE_RATE_LIMIT_TOKENS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  ELEVATE_RATE_LIMIT_DEMO_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** Targets may name as credentials only variables starting with this prefix (comma-separate several). */
   ELEVATE_CLOUD_CREDENTIAL_PREFIX: z
     .string()

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "conflict"
   | "validation"
   | "limit_exceeded"
+  | "rate_limited"
   | "unavailable";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -16,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   validation: 400,
   limit_exceeded: 422,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -25,6 +27,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    /** For `rate_limited`: seconds until the window resets (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "AppError";
@@ -43,6 +47,16 @@ export const Validation = (field: string, message: string) =>
 export const LimitExceeded = (message: string, field?: string) =>
   new AppError("limit_exceeded", message, field);
 export const Unavailable = (message: string) => new AppError("unavailable", message);
+/** Over a rate limit (lib/ratelimit): 429 with Retry-After `retryAfterSeconds`. */
+export const RateLimited = (retryAfterSeconds: number) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new AppError(
+    "rate_limited",
+    `Too many requests; try again in ${seconds} second${seconds === 1 ? "" : "s"}`,
+    undefined,
+    seconds,
+  );
+};
 
 /** Turn a zod error into a Validation error naming the first offending field. */
 export function fromZod(error: { issues: { path: PropertyKey[]; message: string }[] }): AppError {

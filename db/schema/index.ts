@@ -5,6 +5,7 @@ export * from "./groups";
 export * from "./jobs";
 export * from "./organizations";
 export * from "./policies";
+export * from "./rate-limits";
 export * from "./requests";
 export * from "./sandbox";
 export * from "./targets";

@@ -5,6 +5,7 @@ import { appendAudit } from "@/lib/audit/append";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { Conflict, Forbidden, parseInput } from "@/lib/errors";
+import { enforceRateLimits, RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { getRequestInOrgOrThrow, isGroupMember, type RequestRow } from "./queries";
 import { scheduleGrants } from "./schedule-grants";
@@ -19,6 +20,7 @@ import { canSeeRequest, refuse } from "./visibility";
 export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInput }): Promise<RequestDto> {
   assertPermission(ctx, "requests.approve");
   const actor = requirePerson(ctx);
+  await enforceRateLimits(ctx.db, [RATE_LIMITS.decidePerUser(actor.userId)]);
   const { requestId, verdict, comment, channel } = parseInput(DecideInput, input);
 
   // Read (and, on a cache miss, build) the catalog before the transaction: no CPU work while it holds locks.

@@ -4,6 +4,7 @@ import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { enforceRateLimits, personRules, RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { expandExplicit } from "./explicit-permissions";
 import { getActivePolicy, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "./queries";
@@ -14,6 +15,8 @@ import { SubmitInput } from "./schemas";
 export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInput }): Promise<RequestDto> {
   assertPermission(ctx, "requests.create");
   const actor = requirePerson(ctx);
+  // Per user and, through an API token, per token too: every channel (API, portal, Slack) counts here.
+  await enforceRateLimits(ctx.db, personRules(actor, RATE_LIMITS.submitPerUser, RATE_LIMITS.submitPerToken));
   const data = parseInput(SubmitInput, input);
   const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
   const template = data.templateId ? await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId) : null;

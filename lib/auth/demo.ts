@@ -6,9 +6,11 @@ import { users } from "@/db/schema";
 import { PERSONAS, seedOrg } from "@/db/seed/org";
 import { env } from "@/lib/env";
 import { fromZod } from "@/lib/errors";
+import { consumeRateLimit } from "@/lib/ratelimit/consume";
+import { RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { elevateAdapter } from "./adapter";
 import { SESSION_MAX_AGE_SECONDS, secureCookies, sessionCookieName } from "./cookies";
-import { isSameOrigin } from "./same-origin";
+import { clientAddress, isSameOrigin } from "./same-origin";
 
 const PERSONA_KEYS = PERSONAS.map((p) => p.key) as [string, ...string[]];
 const DemoForm = z.object({ persona: z.enum(PERSONA_KEYS) });
@@ -38,6 +40,15 @@ export async function demoSignIn(
   const e = env();
   if (!e.demoMode) return json(404, "not_found", "Not found");
   if (!isSameOrigin(request)) return json(403, "forbidden", "Cross-origin sign-in refused");
+  const db = await deps.db();
+  // Per address (see clientAddress): each sign-in creates a session row, and on a fresh database seeds an org.
+  const limited = await consumeRateLimit(db, RATE_LIMITS.demoSignInPerAddress(clientAddress(request)));
+  if (!limited.ok) {
+    const seconds = limited.retryAfterSeconds;
+    const res = json(429, "rate_limited", `Too many sign-ins; try again in ${seconds} seconds`);
+    res.headers.set("retry-after", String(seconds));
+    return res;
+  }
   let form: Record<string, unknown>;
   try {
     form = Object.fromEntries(await request.formData());
@@ -49,7 +60,6 @@ export async function demoSignIn(
     const err = fromZod(parsed.error);
     return json(400, err.code, err.message, err.field);
   }
-  const db = await deps.db();
   const user = await personaUser(db, e.ELEVATE_ORG_SLUG, parsed.data.persona);
   if (!user || user.disabledAt) return json(403, "forbidden", "This user is disabled");
 

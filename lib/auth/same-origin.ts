@@ -17,12 +17,24 @@ function configFromEnv(): OriginConfig {
  * proxies the entry `hops` from the end is the first one a trusted proxy wrote; anything before it came
  * from the client and is ignored.
  */
-function forwarded(value: string | null, hops: number): string | undefined {
+export function forwarded(value: string | null, hops: number): string | undefined {
   const list = (value ?? "")
     .split(",")
     .map((v) => v.trim())
     .filter(Boolean);
   return list.length ? list[Math.max(0, list.length - hops)] : undefined;
+}
+
+/**
+ * The client's address for per-address rate limits: the X-Forwarded-For entry the outermost trusted
+ * proxy wrote, only when ELEVATE_TRUSTED_PROXY is set. Otherwise "direct": a route handler is not told
+ * the peer's socket address, and a client-sent X-Forwarded-For would let anyone pick their bucket (a fresh
+ * one per request, or a victim's), so every unproxied client shares one bucket.
+ */
+export function clientAddress(request: Request, config: OriginConfig = configFromEnv()): string {
+  const hops = config.trustedProxyHops;
+  const address = hops > 0 ? forwarded(request.headers.get("x-forwarded-for"), hops) : undefined;
+  return address?.toLowerCase() || "direct";
 }
 
 /**

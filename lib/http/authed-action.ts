@@ -8,7 +8,13 @@ import { type ErrorCode, parseInput, Unauthorized } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { expectedError } from "./unavailable";
 
-export type ActionError = { code: ErrorCode | "internal"; message: string; field?: string };
+export type ActionError = {
+  code: ErrorCode | "internal";
+  message: string;
+  field?: string;
+  /** With `rate_limited`: seconds before trying again. */
+  retryAfterSeconds?: number;
+};
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 /** A form's fields as an object; a repeated field becomes an array. Files are not accepted here. */
@@ -41,8 +47,16 @@ export async function runAction<S extends z.ZodType, T>(
     unstable_rethrow(err); // redirect() and notFound() are control flow, not failures
     const expected = expectedError(err); // an AppError, or a lost database connection as `unavailable`
     if (expected) {
-      const { code, message, field } = expected;
-      return { ok: false, error: { code, message, ...(field ? { field } : {}) } };
+      const { code, message, field, retryAfterSeconds } = expected;
+      return {
+        ok: false,
+        error: {
+          code,
+          message,
+          ...(field ? { field } : {}),
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        },
+      };
     }
     const errorId = randomUUID();
     const actor = ctx?.actor.type === "system" ? undefined : ctx?.actor.userId;

@@ -60,9 +60,13 @@ export function expectedError(err: unknown): AppError | null {
   return Unavailable(MESSAGE);
 }
 
-/** Headers for an error response: Retry-After on 503 `unavailable`. */
-export function retryHeaders(code: string): Record<string, string> {
-  return code === "unavailable" ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
+/** Headers for an error response: Retry-After on 503 `unavailable` and on 429 `rate_limited` (its own wait). */
+export function retryHeaders(code: string, retryAfterSeconds?: number): Record<string, string> {
+  if (code === "unavailable") return { "retry-after": String(RETRY_AFTER_SECONDS) };
+  if (code === "rate_limited") {
+    return { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds ?? 1))) };
+  }
+  return {};
 }
 
 /** The process database, or 503 `unavailable` when it cannot be opened (whatever the reason, logged). */

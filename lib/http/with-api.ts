@@ -37,10 +37,16 @@ export type ApiArgs<B, Q, P> = {
 const MAX_BODY_BYTES = 64 * 1024;
 const NO_STORE = { "cache-control": "no-store" };
 
-export function apiError(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+export function apiError(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  retryAfterSeconds?: number,
+) {
   return Response.json(
     { error: { code, message, ...extra } },
-    { status, headers: { ...NO_STORE, ...retryHeaders(code) } },
+    { status, headers: { ...NO_STORE, ...retryHeaders(code, retryAfterSeconds) } },
   );
 }
 
@@ -125,6 +131,7 @@ function toErrorResponse(err: unknown, req: Request, requestId: string, ctx: Ctx
       expected.code,
       expected.message,
       expected.field ? { field: expected.field } : {},
+      expected.retryAfterSeconds,
     );
   }
   const actor = ctx?.actor.type === "system" ? ctx.actor.job : ctx?.actor.userId;

@@ -3,6 +3,7 @@ import { apiTokens, users } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { Forbidden, NotFound, parseInput, Validation } from "@/lib/errors";
+import { enforceRateLimits, RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { CreateTokenInput, DEFAULT_TOKEN_DAYS } from "./schemas";
 import { generateToken } from "./secret";
 
@@ -23,6 +24,10 @@ export async function createApiToken({ ctx, input }: { ctx: Ctx; input: CreateTo
   }
   const ownerId = actor.type === "system" ? userId : actor.userId;
   if (!ownerId) throw Validation("userId", "required when a job creates a token");
+  // People are limited per user; a job (the CLI) is the operator and is not.
+  if (actor.type !== "system") {
+    await enforceRateLimits(ctx.db, [RATE_LIMITS.tokenCreatePerUser(actor.userId)]);
+  }
 
   const { token, prefix, secretHash } = generateToken();
   const expiresAt = new Date(Date.now() + (expiresInDays ?? DEFAULT_TOKEN_DAYS) * DAY_MS);

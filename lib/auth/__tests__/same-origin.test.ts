@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isSameOrigin } from "@/lib/auth/same-origin";
+import { clientAddress, isSameOrigin } from "@/lib/auth/same-origin";
 import { resetEnv } from "@/lib/env";
 
 const post = (headers: Record<string, string>) =>
@@ -65,5 +65,18 @@ describe("isSameOrigin", () => {
     process.env.ELEVATE_TRUSTED_PROXY = "yes";
     resetEnv();
     expect(() => isSameOrigin(post({ origin: "http://a", host: "a" }))).toThrow(/ELEVATE_TRUSTED_PROXY/);
+  });
+});
+
+describe("clientAddress (rate-limit bucket)", () => {
+  it("ignores X-Forwarded-For without a trusted proxy: one direct bucket", () => {
+    expect(clientAddress(post({ "x-forwarded-for": "203.0.113.7" }), none)).toBe("direct");
+    expect(clientAddress(post({}), oneProxy)).toBe("direct");
+  });
+  it("takes the entry the outermost trusted proxy wrote, not the client's", () => {
+    expect(clientAddress(post({ "x-forwarded-for": "1.2.3.4, 203.0.113.7" }), oneProxy)).toBe("203.0.113.7");
+    expect(
+      clientAddress(post({ "x-forwarded-for": "1.2.3.4, 203.0.113.7, 10.0.0.2" }), { trustedProxyHops: 2 }),
+    ).toBe("203.0.113.7");
   });
 });

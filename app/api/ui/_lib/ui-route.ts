@@ -9,17 +9,20 @@ import { logger } from "@/lib/log";
 
 const NO_STORE = { "cache-control": "no-store, private" };
 
-function error(status: number, code: string, message: string, field?: string) {
+function error(status: number, code: string, message: string, field?: string, retryAfterSeconds?: number) {
   return Response.json(
     { error: { code, message, ...(field ? { field } : {}) } },
-    { status, headers: { ...NO_STORE, ...retryHeaders(code) } },
+    { status, headers: { ...NO_STORE, ...retryHeaders(code, retryAfterSeconds) } },
   );
 }
 
 /** AppError → its status; a lost database connection → 503 with Retry-After; anything else → logged 500. */
 function errorResponse(err: unknown, ctx: Ctx | null, what: string): Response {
   const expected = expectedError(err);
-  if (expected) return error(expected.status, expected.code, expected.message, expected.field);
+  if (expected) {
+    const { status, code, message, field, retryAfterSeconds } = expected;
+    return error(status, code, message, field, retryAfterSeconds);
+  }
   const errorId = randomUUID();
   const actor = ctx?.actor.type === "system" ? undefined : ctx?.actor.userId;
   logger.error({ errorId, orgId: ctx?.orgId, actor, err }, what);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { env } from "@/lib/env";
+import { env, resetEnv } from "@/lib/env";
 import { apiTokenFor, callApi, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
 import { createApiToken, revokeApiToken } from "@/lib/tokens";
@@ -342,5 +342,44 @@ describe("catalog, OpenAPI and health", () => {
     const res = await health();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", db: env().dbKind, version: expect.any(String) });
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After and the error shape once a user submits over the limit", async () => {
+    const { tokens, submitBody } = await setup();
+    const before = process.env.ELEVATE_RATE_LIMIT_SUBMIT_PER_MINUTE;
+    process.env.ELEVATE_RATE_LIMIT_SUBMIT_PER_MINUTE = "2";
+    resetEnv();
+    try {
+      // A minute boundary may fall between hits (a fresh window): 2 × limit + 1 hits must still meet a 429.
+      const post = () =>
+        submit(
+          new Request("http://localhost/api/v1/requests", {
+            method: "POST",
+            headers: { authorization: `Bearer ${tokens.requester}`, "content-type": "application/json" },
+            body: JSON.stringify(submitBody),
+          }),
+        );
+      const statuses: number[] = [];
+      let limited: Response | undefined;
+      for (let i = 0; i < 5 && !limited; i++) {
+        const r = await post();
+        statuses.push(r.status);
+        if (r.status === 429) limited = r;
+      }
+      expect(statuses.slice(0, 2)).toEqual([201, 201]);
+      expect(limited?.status).toBe(429);
+      expect(await limited?.json()).toEqual({ error: { code: "rate_limited", message: expect.any(String) } });
+      const retryAfter = Number(limited?.headers.get("retry-after"));
+      expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+      // Another user's bucket is untouched.
+      const other = await call(submit, "POST", "/requests", { token: tokens.admin, body: submitBody });
+      expect(other.status).toBe(201);
+    } finally {
+      if (before === undefined) delete process.env.ELEVATE_RATE_LIMIT_SUBMIT_PER_MINUTE;
+      else process.env.ELEVATE_RATE_LIMIT_SUBMIT_PER_MINUTE = before;
+      resetEnv();
+    }
   });
 });
