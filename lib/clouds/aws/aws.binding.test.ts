@@ -1,18 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CloudError } from "@/lib/clouds/port";
-import { fakeAwsSetup } from "./testing";
+import { fakeAwsPerTest } from "./testing";
 
-type Setup = Awaited<ReturnType<typeof fakeAwsSetup>>;
-const open: Setup[] = [];
-async function setup(): Promise<Setup> {
-  const s = await fakeAwsSetup();
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.fake.stop()));
-});
+const { setup, stopAll } = fakeAwsPerTest();
+afterEach(stopAll);
 
 const rejection = (p: Promise<unknown>) =>
   p.then(

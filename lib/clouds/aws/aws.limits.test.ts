@@ -1,18 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { CloudError } from "@/lib/clouds/port";
-import { fakeAwsSetup } from "./testing";
+import { fakeAwsPerTest } from "./testing";
 
-type Setup = Awaited<ReturnType<typeof fakeAwsSetup>>;
-const open: Setup[] = [];
-async function setup(): Promise<Setup> {
-  const s = await fakeAwsSetup();
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.fake.stop()));
-});
+const { setup, stopAll } = fakeAwsPerTest();
+afterEach(stopAll);
 
 /** An identity policy with `count` distinct actions: about 30 characters each. */
 const bigPolicy = (count: number) => ({
@@ -33,7 +25,7 @@ const rejection = (p: Promise<unknown>) =>
   );
 
 describe("aws adapter: limits are checked before any call", () => {
-  const cases: [string, (s: Setup) => Promise<unknown>, RegExp][] = [
+  const cases: [string, (s: Awaited<ReturnType<typeof setup>>) => Promise<unknown>, RegExp][] = [
     [
       "a managed policy over 6,144 characters that the builder did not split",
       (s) => s.adapter.ensureRole(s.target, { ...s.spec(), document: bigPolicy(400) }),

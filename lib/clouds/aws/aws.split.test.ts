@@ -1,17 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { fakeAwsSetup } from "./testing";
+import { fakeAwsPerTest } from "./testing";
 
-type Setup = Awaited<ReturnType<typeof fakeAwsSetup>>;
-const open: Setup[] = [];
-async function setup(): Promise<Setup> {
-  const s = await fakeAwsSetup();
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.fake.stop()));
-});
+const { setup, stopAll } = fakeAwsPerTest();
+afterEach(stopAll);
 
 /** Real read-only actions, far more than one 6,144-character managed policy holds. */
 const MANY = ["ec2:Describe*", "ec2:Get*", "rds:Describe*", "s3:Get*", "s3:List*"];

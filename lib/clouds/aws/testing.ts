@@ -51,3 +51,24 @@ export async function fakeAwsSetup(config: Partial<AwsAdapterConfig> = {}) {
   const actionsSince = (from: number) => fake.state.calls.slice(from).map((c) => c.action);
   return { fake, adapter, target, spec, binding, actionsSince };
 }
+
+/**
+ * One fake per test, stopped after it: returns `setup()` for the test to call. Register the returned
+ * `stopAll` with vitest's afterEach.
+ */
+export function fakeAwsPerTest(): {
+  setup: () => ReturnType<typeof fakeAwsSetup>;
+  stopAll: () => Promise<void>;
+} {
+  const open: Awaited<ReturnType<typeof fakeAwsSetup>>[] = [];
+  return {
+    setup: async () => {
+      const s = await fakeAwsSetup();
+      open.push(s);
+      return s;
+    },
+    stopAll: async () => {
+      await Promise.all(open.splice(0).map((s) => s.fake.stop()));
+    },
+  };
+}
