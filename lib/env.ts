@@ -198,7 +198,7 @@ export function resetEnv(): void {
 export const VERSION = "0.1.0";
 
 /**
- * Where the test datasets live: ELEVATE_DATASETS_DIR (an upstream snapshot, e.g. ../shared/datasets), else
+ * Where the test datasets live: ELEVATE_DATASETS_DIR (a folder holding an upstream iam-dataset snapshot), else
  * the trimmed copies shipped in lib/catalog/data (licence and source in lib/catalog/data/iam-dataset/SOURCE.md).
  */
 export function datasetsDir(): string {

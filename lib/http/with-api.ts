@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { assertPermission, type Ctx } from "@/lib/ctx";
+import { env } from "@/lib/env";
 import { assertWellFormedQuery, NotFound, parseInput, Unauthorized, Validation } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { authenticateToken } from "@/lib/tokens/authenticate";
@@ -174,7 +175,7 @@ function unsupportedMediaType(): Response {
 
 /** Outside production a result that does not match its declared schema fails loudly (a 500), so drift shows in tests. */
 function checkResponse(schema: z.ZodType | undefined, result: unknown): void {
-  if (!schema || process.env.NODE_ENV === "production") return;
+  if (!schema || env().NODE_ENV === "production") return;
   const r = schema.safeParse(result);
   if (!r.success) {
     const issue = r.error.issues[0];

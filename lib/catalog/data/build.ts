@@ -1,11 +1,12 @@
 // Regenerates lib/catalog/data/iam-dataset/ from a snapshot of iann0036/iam-dataset (MIT):
-//   ELEVATE_DATASETS_DIR=../shared/datasets npx tsx lib/catalog/data/build.ts
+//   ELEVATE_DATASETS_DIR=<folder holding iam-dataset/> npx tsx lib/catalog/data/build.ts
 // The snapshot is read in the upstream layout (iam-dataset/gcp/roles/*.json, gcp/predefined_roles.json,
 // azure/built-in-roles-raw.json, LICENSE, NOTICE, SOURCE.md). Output is deterministic: same input, same bytes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { env } from "@/lib/env";
 import type { BundledCatalog } from "../bundled";
 import { parseImport } from "../importers";
 
@@ -171,7 +172,7 @@ operation list, so bundled permissions have no description; an org import of
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const dir = process.env.ELEVATE_DATASETS_DIR;
+  const dir = env().ELEVATE_DATASETS_DIR;
   if (!dir || !existsSync(path.join(dir, "iam-dataset", "gcp", "roles"))) {
     process.stderr.write(
       "Set ELEVATE_DATASETS_DIR to a directory holding an upstream iam-dataset snapshot (iam-dataset/gcp/roles/*.json …)\n",
