@@ -11,4 +11,5 @@ export * from "./sandbox";
 export * from "./targets";
 export * from "./templates";
 export * from "./tokens";
+export * from "./usage";
 export * from "./users";
