@@ -4,6 +4,7 @@ import { kindOfPlaceholder, type ResourceKind } from "@/lib/catalog/resources";
 import { maxRisk } from "@/lib/catalog/risk";
 import { type BuiltRoleSpec, buildRoleSpec } from "@/lib/catalog/role-builder";
 import { Validation } from "@/lib/errors";
+import { AwsRegions } from "@/lib/targets/settings";
 
 /** What a request asks for on one cloud: a template's list for that cloud, or its own expanded list. */
 export type RoleSource = {
@@ -41,10 +42,8 @@ export function roleSourceOf(
 
 /** AWS regions a target declares (`settings.regions`), written into its grants as a region condition. */
 export function targetRegions(target: TargetLike): string[] | undefined {
-  const r = target.settings?.regions;
-  return Array.isArray(r) && r.every((x) => typeof x === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(x))
-    ? (r as string[])
-    : undefined;
+  const r = AwsRegions.safeParse(target.settings?.regions);
+  return r.success ? r.data : undefined;
 }
 
 /**

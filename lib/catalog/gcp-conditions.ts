@@ -10,14 +10,35 @@ type GcpResource = Extract<ParsedResource, { cloud: "gcp" }>;
  */
 type Check = { on: "resource"; clause: string } | { on: "project"; why: string };
 
-const PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project";
+export const GCP_PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project";
 const PARENT_VERBS = new Set(["list", "create", "aggregatedList"]);
-/** Lists checked on the named resource itself, as the permission on that resource that stands for it. */
+/** Lists of a child collection, checked on its parent: the permission on the parent that stands for them. */
 const LISTED_ON: Record<string, string> = {
-  "storage.objects.list:bucket": "storage.buckets.get",
-  "cloudsql.databases.list:database": "cloudsql.instances.get",
-  "secretmanager.versions.list:secret": "secretmanager.secrets.get",
+  "storage.objects.list": "storage.buckets.get",
+  "cloudsql.databases.list": "cloudsql.instances.get",
+  "secretmanager.versions.list": "secretmanager.secrets.get",
 };
+
+/** The resource type IAM checks each collection's permissions on (the page above). */
+const CHECKED_ON: Record<string, string> = {
+  "compute.instances": "compute.googleapis.com/Instance",
+  "storage.buckets": "storage.googleapis.com/Bucket",
+  "storage.objects": "storage.googleapis.com/Object",
+  "cloudsql.instances": "sqladmin.googleapis.com/Instance",
+  "cloudsql.databases": "sqladmin.googleapis.com/Instance",
+  "container.clusters": "container.googleapis.com/Cluster",
+  "secretmanager.secrets": "secretmanager.googleapis.com/Secret",
+  "secretmanager.versions": "secretmanager.googleapis.com/SecretVersion",
+};
+
+/** The resource type IAM checks a permission on: its collection's type, its parent's for lists, else the project. */
+export function gcpCheckedOn(permission: string): string {
+  const listed = LISTED_ON[permission];
+  if (listed) return gcpCheckedOn(listed);
+  const [service, collection, verb] = permission.split(".");
+  if (PARENT_VERBS.has(verb ?? "")) return GCP_PROJECT_TYPE;
+  return CHECKED_ON[`${service}.${collection}`] ?? GCP_PROJECT_TYPE;
+}
 
 /** CEL string literal of a value already matched by a strict pattern (no quote or backslash can occur). */
 const lit = (s: string) => {
@@ -32,8 +53,9 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
   if (PARENT_VERBS.has(verb ?? "")) {
     // A child collection is listed on its parent: objects on their bucket, databases on their instance,
     // secret versions on their secret. Everything else lists or creates on the project.
-    const parent = LISTED_ON[`${permission}:${r.kind}`];
-    if (parent) return clauseFor(parent, r, project);
+    const parent = LISTED_ON[permission];
+    const onParent = parent ? clauseFor(parent, r, project) : null;
+    if (onParent?.on === "resource") return onParent;
     return { on: "project", why: "checked on the project (it lists or creates)" };
   }
   const key = `${service}.${collection}`;
@@ -43,7 +65,7 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
       return {
         on: "resource",
         clause: typed(
-          "compute.googleapis.com/Instance",
+          CHECKED_ON["compute.instances"],
           `resource.name == ${lit(`projects/${project}/zones/${r.location}/instances/${r.name}`)}`,
         ),
       };
@@ -52,7 +74,7 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
         return {
           on: "resource",
           clause: typed(
-            "storage.googleapis.com/Bucket",
+            CHECKED_ON["storage.buckets"],
             `resource.name == ${lit(`projects/_/buckets/${r.name}`)}`,
           ),
         };
@@ -60,7 +82,7 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
         return {
           on: "resource",
           clause: typed(
-            "storage.googleapis.com/Object",
+            CHECKED_ON["storage.objects"],
             `resource.name.startsWith(${lit(`projects/_/buckets/${r.name}/objects/`)})`,
           ),
         };
@@ -70,7 +92,7 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
       return {
         on: "resource",
         clause: typed(
-          "sqladmin.googleapis.com/Instance",
+          CHECKED_ON["cloudsql.instances"],
           `resource.name == ${lit(`projects/${project}/instances/${r.name}`)}`,
         ),
       };
@@ -79,7 +101,7 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
       return {
         on: "resource",
         clause: typed(
-          "container.googleapis.com/Cluster",
+          CHECKED_ON["container.clusters"],
           `resource.name == ${lit(`projects/${project}/locations/${r.location}/clusters/${r.name}`)}`,
         ),
       };
@@ -89,7 +111,7 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
         return {
           on: "resource",
           clause: typed(
-            "secretmanager.googleapis.com/Secret",
+            CHECKED_ON["secretmanager.secrets"],
             `resource.name.endsWith(${lit(`/secrets/${r.name}`)})`,
           ),
         };
@@ -97,7 +119,7 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
         return {
           on: "resource",
           clause: typed(
-            "secretmanager.googleapis.com/SecretVersion",
+            CHECKED_ON["secretmanager.versions"],
             `resource.name.extract('/secrets/{secret}/versions/') == ${lit(r.name)}`,
           ),
         };
@@ -153,7 +175,7 @@ export function gcpNarrowing(permissions: string[], r: GcpResource, project: str
       `GCP cannot narrow these to ${r.kind} ${r.name}: ${refused.join("; ")}. Ask for them without a resource (project-wide)`,
     );
   const all = [...clauses].sort();
-  if (wide.size) all.push(`resource.type == ${lit(PROJECT_TYPE)}`);
+  if (wide.size) all.push(`resource.type == ${lit(GCP_PROJECT_TYPE)}`);
   return {
     condition: all.join(" || "),
     wide: [...wide.entries()].map(([why, ps]) => ({ permissions: ps.sort(), why })),

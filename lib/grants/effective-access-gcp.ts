@@ -3,40 +3,10 @@
  * clauses), evaluated by lib/iam's CEL-based evaluator on a resource named from the matching clause.
  */
 import type { RoleSpec } from "@/db/schema";
-import { gcpBindingExpression } from "@/lib/catalog/gcp-conditions";
+import { GCP_PROJECT_TYPE, gcpBindingExpression, gcpCheckedOn } from "@/lib/catalog/gcp-conditions";
 import { evaluateGcp, type GcpResource } from "@/lib/iam/gcp-eval";
 import type { Probe } from "./effective-access-ids";
 import { siblingOf } from "./effective-access-ids";
-
-const PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project";
-
-/**
- * The resource type IAM checks a permission on (https://cloud.google.com/iam/docs/conditions-resource-attributes).
- * Lists of a child collection are checked on its parent; other lists and creates on the project.
- */
-const CHECKED_ON: Record<string, string> = {
-  "compute.instances": "compute.googleapis.com/Instance",
-  "storage.buckets": "storage.googleapis.com/Bucket",
-  "storage.objects": "storage.googleapis.com/Object",
-  "cloudsql.instances": "sqladmin.googleapis.com/Instance",
-  "cloudsql.databases": "sqladmin.googleapis.com/Instance",
-  "container.clusters": "container.googleapis.com/Cluster",
-  "secretmanager.secrets": "secretmanager.googleapis.com/Secret",
-  "secretmanager.versions": "secretmanager.googleapis.com/SecretVersion",
-};
-const LISTED_ON: Record<string, string> = {
-  "storage.objects.list": "storage.googleapis.com/Bucket",
-  "cloudsql.databases.list": "sqladmin.googleapis.com/Instance",
-  "secretmanager.versions.list": "secretmanager.googleapis.com/Secret",
-};
-const PARENT_VERBS = new Set(["list", "create", "aggregatedList"]);
-
-function checkedOn(permission: string): string {
-  const [service, collection, verb] = permission.split(".");
-  if (LISTED_ON[permission]) return LISTED_ON[permission];
-  if (PARENT_VERBS.has(verb ?? "")) return PROJECT_TYPE;
-  return CHECKED_ON[`${service}.${collection}`] ?? PROJECT_TYPE;
-}
 
 const CLAUSE = /^\(resource\.type == '([^']+)' && resource\.name(.+)\)$/;
 const fill = (s: string) => (s.endsWith("/") ? `${s}example` : s);
@@ -84,11 +54,11 @@ export function gcpPlanner(spec: RoleSpec, notAfter: Date) {
     condition: { title: "elevate", expression: gcpBindingExpression(notAfter, condition) },
   };
   const named = condition ? clauseResources(condition, project) : new Map<string, string>();
-  const projectResource: GcpResource = { type: PROJECT_TYPE, name: `projects/${project}` };
+  const projectResource: GcpResource = { type: GCP_PROJECT_TYPE, name: `projects/${project}` };
   const resourceName = spec.resource?.split("/").at(-1) ?? null;
   return (permission: string): Probe => {
-    const type = checkedOn(permission);
-    const name = type === PROJECT_TYPE ? undefined : named.get(type);
+    const type = gcpCheckedOn(permission);
+    const name = type === GCP_PROJECT_TYPE ? undefined : named.get(type);
     const resource = name ? { type, name } : projectResource;
     const sibling = name && resourceName ? siblingOf(name, resourceName) : null;
     return {

@@ -93,7 +93,11 @@ const Principals = z
  */
 const RoleQuota = z.number().int().min(1).max(100_000).optional();
 
-const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1");
+/** AWS region names: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html */
+export const AwsRegions = z.array(
+  z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
+);
+const Region = AwsRegions.element;
 
 export const AwsSettings = z
   .strictObject({
