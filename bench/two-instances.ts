@@ -62,14 +62,16 @@ export async function run(opts: TwoInstancesOptions = {}): Promise<Record<string
     }
     await Promise.all(servers.map((s, i) => waitUntilUp(`http://127.0.0.1:${ports[i]}/signin`, s)));
     const upAfterFirstExpiryMs = Date.now() - t0;
-    const deadline = t0 + windowS * 1000 + 2 * reconcileIntervalMs + 30_000;
+    // Generous: on a busy machine the servers fall behind; the check is about duplicates, not speed.
+    const deadline = t0 + windowS * 1000 + 5 * 60_000;
     while ((await openCount(db, org.org.id)) > 0 && Date.now() < deadline) await sleep(500);
     // Let a late duplicate, if there were one, reach the audit before counting.
     await sleep(2_000);
 
     const r = await report(db, org, reconcileIntervalMs);
     const by = await revokedByInstance(db, org.org.id);
-    const exactlyOnce = r.revokedEventsPerGrant.grants === n && r.revokedEventsPerGrant.events === n;
+    const allRevoked = r.revokedEventsPerGrant.grants === n;
+    const noDuplicate = r.revokedEventsPerGrant.events === r.revokedEventsPerGrant.grants;
     const both = instances.every((id) => (by.instance[id] ?? 0) > 0);
     const pass = (ok: boolean) => (ok ? "pass" : "fail");
     return {
@@ -79,7 +81,8 @@ export async function run(opts: TwoInstancesOptions = {}): Promise<Record<string
       serversUpAfterFirstExpiryMs: upAfterFirstExpiryMs,
       provisionSeconds: round(provisionSeconds),
       checks: {
-        revokedExactlyOnce: pass(exactlyOnce),
+        allRevoked: pass(allRevoked),
+        noGrantRevokedTwice: pass(noDuplicate),
         noBindingLeft: pass(r.bindingsLeft === 0),
         bothInstancesRevoked: pass(both),
         auditChainVerifies: pass(r.audit.ok),
