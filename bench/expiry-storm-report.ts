@@ -97,3 +97,22 @@ export async function report(db: Db, org: SeededOrg, reconcileIntervalMs: number
     audit: { ok: chain.ok, rows: chain.checked, verifySeconds: round((performance.now() - a0) / 1000, 2) },
   };
 }
+
+/** grant.revoked events per instance (the audit's `instance`) and per system job (lane, reconciler, workflow). */
+export async function revokedByInstance(db: Db, orgId: string) {
+  const rows = await db
+    .select({
+      actorId: auditEvents.actorId,
+      instance: sql<string | null>`${auditEvents.data} ->> 'instance'`,
+    })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.action, "grant.revoked")));
+  const instance: Record<string, number> = {};
+  const job: Record<string, number> = {};
+  for (const r of rows) {
+    const i = r.instance ?? "(none)";
+    instance[i] = (instance[i] ?? 0) + 1;
+    job[r.actorId] = (job[r.actorId] ?? 0) + 1;
+  }
+  return { instance, job };
+}

@@ -1,7 +1,6 @@
 import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { sql } from "drizzle-orm";
 import { openDb } from "@/db/client";
 import { seedOrg } from "@/db/seed/org";
 import { env } from "@/lib/env";
@@ -9,6 +8,7 @@ import { logger } from "@/lib/log";
 import { createInlineDriver } from "@/lib/workflows/inline";
 import { countByStatus, openCount, report, round, TARGETS } from "./expiry-storm-report";
 import { seedApproved } from "./expiry-storm-seed";
+import { moveExpiries, provisionAll } from "./storm-setup";
 
 export type ExpiryStormOptions = {
   grants?: number;
@@ -21,7 +21,6 @@ export type ExpiryStormOptions = {
   concurrency?: number;
 };
 
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -48,38 +47,13 @@ export async function run(opts: ExpiryStormOptions = {}): Promise<Record<string,
     const driver = createInlineDriver({ db, reconcileIntervalMs, concurrency, reconcile: { orgId } });
 
     // Provisioning: one request.approved per request, `concurrency` in flight, yielding between events.
-    const p0 = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < seeded.length) {
-        const r = seeded[next++];
-        await nextTick();
-        await driver.dispatch([
-          { name: "request.approved", orgId, requestId: r.requestId, grantIds: [r.grantId] },
-        ]);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const provisionSeconds = (performance.now() - p0) / 1000;
+    const provisionSeconds = await provisionAll(db, orgId, seeded, concurrency);
     const active = await countByStatus(db, orgId);
 
     // The storm: every expiry inside [lead, lead + window) seconds from now, uniformly, in a random order.
     const t0 = Date.now() + leadS * 1000;
-    const moved = await db.execute(sql`
-      with ranked as (
-        select id, row_number() over (order by random()) - 1 as k from grants
-        where org_id = ${orgId}::uuid and status = 'active')
-      update grants g
-      set expires_at = ${new Date(t0).toISOString()}::timestamptz
-        + (ranked.k * ${(windowS * 1000) / n}::float8) * interval '1 millisecond', updated_at = now()
-      from ranked where g.id = ranked.id
-      returning g.id, g.expires_at`);
-    await db.execute(sql`
-      update sandbox_bindings b set not_after = g.expires_at
-      from grants g where g.org_id = ${orgId}::uuid and g.status = 'active'
-        and b.target_id = g.target_id and b.binding_id = g.binding_id`);
-    const rows = (moved as unknown as { rows?: { id: string; expires_at: string | Date }[] }).rows ?? moved;
-    for (const r of rows as unknown as { id: string; expires_at: string | Date }[]) {
+    const rows = await moveExpiries(db, orgId, t0, windowS);
+    for (const r of rows) {
       await driver.dispatch([
         { name: "grant.extended", orgId, grantId: r.id, expiresAt: new Date(r.expires_at).toISOString() },
       ]);

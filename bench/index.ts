@@ -7,6 +7,8 @@ import { logger } from "@/lib/log";
 const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "lifecycle", run: async () => (await import("./lifecycle")).lifecycleBench() },
   { name: "expiry-storm", run: async () => (await import("./expiry-storm")).run() },
+  { name: "expiry-storm-server", run: async () => (await import("./expiry-storm-server")).run() },
+  { name: "two-instances", run: async () => (await import("./two-instances")).run() },
   { name: "catalog-search", run: async () => (await import("./catalog-search")).run() },
   { name: "preview", run: async () => (await import("./preview")).run() },
   { name: "pages", run: async () => (await import("./pages")).run() },

@@ -9,6 +9,13 @@ const Env = z.object({
   ELEVATE_ORG_SLUG: z.string().default("acme"),
   ELEVATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(15_000),
   ELEVATE_RECONCILER: z.enum(["on", "off"]).default("on"),
+  /**
+   * On Postgres, expiry revocations run on their own worker thread with their own connections, so page
+   * rendering and provisioning on the main thread cannot delay them ("off": the main thread's lane).
+   */
+  ELEVATE_REVOCATION_THREAD: z.enum(["on", "off"]).default("on"),
+  /** This process's name in the audit of what it revoked (default host:pid); several instances differ. */
+  ELEVATE_INSTANCE_ID: z.string().min(1).max(100).optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),

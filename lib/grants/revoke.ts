@@ -8,6 +8,7 @@ import { bindingIdFor } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
+import { instanceId } from "@/lib/workflows/instance";
 import { LEASE_MS } from "./backoff";
 import { asCloudError } from "./provision-failure";
 import {
@@ -60,7 +61,7 @@ export async function executeRevocation({
   } catch (e) {
     return onRevokeError(ctx, g, asCloudError(e));
   }
-  return finish(ctx, g, removal);
+  return finishRevocation(ctx, g, removal);
 }
 
 /** active (due or asked) → revoking, audited; or renew the lease of a revocation already under way. */
@@ -83,18 +84,26 @@ async function begin(ctx: Ctx, grantId: string, reason: string | undefined, asOf
       .set({ status: next.to, revokeReason: why, attempts: 0, lastError: null, ...lease })
       .where(and(eq(grants.id, g.id), eq(grants.orgId, ctx.orgId), eq(grants.status, g.status)))
       .returning();
-    await appendAudit(tx, ctx, {
-      action: "grant.revoking",
-      subjectType: "grant",
-      subjectId: g.id,
-      data: { reason: why, from: g.status, expiresAt: g.expiresAt?.toISOString() ?? null },
-    });
+    await appendAudit(tx, ctx, revokingEvent(g, why));
     return row;
   });
 }
 
-/** revoking|revoke_stuck → revoked, once: the guarded update lets exactly one concurrent run through. */
-async function finish(ctx: Ctx, g: GrantRow, removal: Removal): Promise<GrantOutcome> {
+/** The `grant.revoking` audit event of a grant leaving `g.status` for `why`. */
+export function revokingEvent(g: GrantRow, why: string) {
+  return {
+    action: "grant.revoking",
+    subjectType: "grant",
+    subjectId: g.id,
+    data: { reason: why, from: g.status, expiresAt: g.expiresAt?.toISOString() ?? null },
+  };
+}
+
+/**
+ * revoking|revoke_stuck → revoked, once: the guarded update lets exactly one concurrent run through. The
+ * audit names the instance (process) that did it, so several instances' shares can be told apart.
+ */
+export async function finishRevocation(ctx: Ctx, g: GrantRow, removal: Removal): Promise<GrantOutcome> {
   const next = grantTransition("revoking", { type: "revoked" });
   if (!next.ok) throw new Error(next.reason);
   const done = await ctx.db.transaction(async (tx) => {
@@ -121,7 +130,13 @@ async function finish(ctx: Ctx, g: GrantRow, removal: Removal): Promise<GrantOut
       action: "grant.revoked",
       subjectType: "grant",
       subjectId: g.id,
-      data: { reason: row.revokeReason, requestIds: removal.requestIds, attempts: row.attempts, lateMs },
+      data: {
+        reason: row.revokeReason,
+        requestIds: removal.requestIds,
+        attempts: row.attempts,
+        lateMs,
+        instance: instanceId(),
+      },
     });
     await completeRequestIfDone(tx, ctx, g.requestId);
     return row;

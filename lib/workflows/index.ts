@@ -28,6 +28,9 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
     const driver = createInlineDriver({
       db: await getDb(),
       reconcileIntervalMs: e.ELEVATE_RECONCILE_INTERVAL_MS,
+      // PGlite is one connection owned by this thread: there the lane stays in-thread, ahead in the pump.
+      revocationThread:
+        e.DATABASE_URL && e.ELEVATE_REVOCATION_THREAD === "on" ? { url: e.DATABASE_URL } : undefined,
     });
     if (e.ELEVATE_RECONCILER === "on") driver.start();
     return driver;

@@ -1,14 +1,14 @@
-import { and, eq, lte } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { grants } from "@/db/schema";
 import { applyExtension } from "@/lib/grants/apply-extension";
 import { provisionGrant } from "@/lib/grants/provision";
 import { type ReconcileOptions, reconcileOnce } from "@/lib/grants/reconcile";
 import { executeRevocation } from "@/lib/grants/revoke";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver, WorkflowEvent } from "./port";
+import { createPriorityPump } from "./priority-pump";
+import { createRevocationLane, defaultHorizonMs, type RevocationLane } from "./revocation-lane";
+import { startRevocationThread } from "./revocation-thread";
 import { systemCtx } from "./system-ctx";
-import { createTimerQueue } from "./timer-queue";
 
 export type InlineDriver = WorkflowDriver & { start(): void; stop(): Promise<void>; idle(): Promise<void> };
 
@@ -17,25 +17,28 @@ export type InlineDriverOptions = {
   reconcileIntervalMs: number;
   /** Expiries closer than this get an in-process timer; later ones are armed by a later scan. */
   timerHorizonMs?: number;
-  /** Revocations run at once when many grants expire together. */
+  /** Work in flight at once (revocations first, then provisioning), and cloud calls per expiry batch. */
   concurrency?: number;
   /** Passed to every reconcile pass (e.g. roleGraceMs). */
   reconcile?: Omit<ReconcileOptions, "db" | "now" | "workflows">;
+  /**
+   * Run expiries on a worker thread with its own pool on this Postgres database. Without it (and always on
+   * PGlite, which one thread owns) the lane runs in this thread, ahead of provisioning in the pump.
+   */
+  revocationThread?: { url: string };
 };
 
 /**
- * The embedded workflow engine: work runs in this process right after the verb commits. Expiries sit in one
- * timer queue (a heap and a single setTimeout, however many grants); the reconciler loop, never overlapping
- * itself, catches whatever a crash or a full queue missed, so lateness is bounded by its interval.
+ * The embedded workflow engine: work runs in this process right after the verb commits. Expiries sit in the
+ * revocation lane (its own thread on Postgres), which revokes them in batches when they fall due; manual
+ * revocations and provisioning share a pump where revocations go first. The reconciler loop, never
+ * overlapping itself, catches whatever a crash or a full queue missed, so lateness is bounded by its interval.
  */
 export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
   const { db, reconcileIntervalMs } = opts;
-  const horizonMs = opts.timerHorizonMs ?? Math.max(6 * 3600_000, reconcileIntervalMs * 2);
+  const horizonMs = opts.timerHorizonMs ?? defaultHorizonMs(reconcileIntervalMs);
   const concurrency = opts.concurrency ?? 8;
   const inflight = new Set<Promise<unknown>>();
-  const orgOf = new Map<string, string>();
-  const waiting: string[] = [];
-  let running = 0;
   let started = false;
   let loopTimer: ReturnType<typeof setTimeout> | null = null;
   let reconciling: Promise<void> | null = null;
@@ -45,38 +48,27 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
     void p.finally(() => inflight.delete(p)).catch(() => {});
     return p;
   };
-  const queue = createTimerQueue((keys) => {
-    waiting.push(...keys);
-    pump();
-  });
-
-  function pump() {
-    while (running < concurrency && waiting.length > 0) {
-      const grantId = waiting.shift()!;
-      const orgId = orgOf.get(grantId);
-      if (!orgId) continue;
-      running += 1;
-      track(
-        revoke(orgId, grantId).finally(() => {
-          running -= 1;
-          pump();
-        }),
-      );
-    }
-  }
-
-  function arm(orgId: string, grantId: string, expiresAt: string | Date | null) {
-    if (!expiresAt) return;
-    const at = new Date(expiresAt).getTime();
-    if (at - Date.now() > horizonMs) return;
-    orgOf.set(grantId, orgId);
-    queue.arm(grantId, at);
-  }
+  const pump = createPriorityPump({ concurrency, throttled: () => lane.busy() });
+  const laneOptions = {
+    db,
+    scanIntervalMs: reconcileIntervalMs,
+    horizonMs,
+    concurrency,
+    orgId: opts.reconcile?.orgId,
+    onBusy: () => pump.kick(),
+  };
+  const lane: RevocationLane = opts.revocationThread
+    ? startRevocationThread({
+        ...laneOptions,
+        url: opts.revocationThread.url,
+        fallback: () => createRevocationLane(laneOptions),
+      })
+    : createRevocationLane(laneOptions);
 
   async function provision(orgId: string, grantId: string) {
     try {
       const out = await provisionGrant({ ctx: systemCtx(db, orgId, "workflow", driver), input: { grantId } });
-      if (out.status === "active") arm(orgId, grantId, out.expiresAt);
+      if (out.status === "active") lane.arm(orgId, grantId, out.expiresAt);
     } catch (err) {
       logger.error({ orgId, grantId, err }, "provisioning failed; the reconciler will retry");
     }
@@ -89,8 +81,7 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
         input: { grantId },
       });
       // Fired early, or extended meanwhile: wait for the expiry the database holds now.
-      if (out.status === "active") arm(orgId, grantId, out.expiresAt);
-      else orgOf.delete(grantId);
+      if (out.status === "active") lane.arm(orgId, grantId, out.expiresAt);
     } catch (err) {
       logger.error({ orgId, grantId, err }, "revocation failed; the reconciler will retry");
     }
@@ -105,25 +96,9 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
     }
   }
 
-  async function armFromDb() {
-    const horizon = new Date(Date.now() + horizonMs);
-    const rows = await db
-      .select({ id: grants.id, orgId: grants.orgId, expiresAt: grants.expiresAt })
-      .from(grants)
-      .where(
-        and(
-          eq(grants.status, "active"),
-          lte(grants.expiresAt, horizon),
-          opts.reconcile?.orgId ? eq(grants.orgId, opts.reconcile.orgId) : undefined,
-        ),
-      );
-    for (const r of rows) if (!queue.has(r.id)) arm(r.orgId, r.id, r.expiresAt);
-  }
-
   async function pass() {
     try {
       await reconcileOnce({ db, workflows: driver, ...opts.reconcile });
-      await armFromDb();
     } catch (err) {
       logger.error({ job: "reconciler", err }, "reconcile pass failed");
     }
@@ -144,13 +119,15 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
     async dispatch(events: WorkflowEvent[]) {
       for (const e of events) {
         if (e.name === "request.approved") {
-          await Promise.all(e.grantIds.map((id) => track(provision(e.orgId, id))));
+          await Promise.all(
+            e.grantIds.map((id) => track(pump.run("provisioning", () => provision(e.orgId, id)))),
+          );
         } else if (e.name === "grant.revoke.requested") {
-          queue.disarm(e.grantId);
-          await track(revoke(e.orgId, e.grantId));
+          lane.disarm(e.grantId);
+          await track(pump.run("revocation", () => revoke(e.orgId, e.grantId)));
         } else if (e.name === "grant.extended") {
-          await track(extend(e.orgId, e.grantId));
-          arm(e.orgId, e.grantId, e.expiresAt);
+          await track(pump.run("provisioning", () => extend(e.orgId, e.grantId)));
+          lane.arm(e.orgId, e.grantId, e.expiresAt);
         }
       }
     },
@@ -158,6 +135,7 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
       if (started) return;
       started = true;
       // Catch up at once (timers lost with the last process, expiries missed while down), then every interval.
+      lane.start();
       reconciling = pass();
       void reconciling.then(() => {
         reconciling = null;
@@ -168,12 +146,14 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
       started = false;
       if (loopTimer) clearTimeout(loopTimer);
       loopTimer = null;
-      queue.clear();
-      waiting.length = 0;
+      pump.clear();
       await reconciling;
+      await lane.stop();
       await driver.idle();
     },
     async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      await lane.idle();
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
   };

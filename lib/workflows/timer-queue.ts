@@ -8,6 +8,8 @@ export type TimerQueue = {
   arm(key: string, at: number): void;
   disarm(key: string): void;
   has(key: string): boolean;
+  /** When `key` fires (ms since epoch), if armed. */
+  at(key: string): number | undefined;
   readonly size: number;
   clear(): void;
 };
@@ -96,6 +98,7 @@ export function createTimerQueue(
       schedule();
     },
     has: (key) => current.has(key),
+    at: (key) => current.get(key),
     get size() {
       return current.size;
     },

@@ -19,9 +19,16 @@ export const PERMISSIONS = ["s3:GetObject", "s3:ListBucket"];
 export async function scheduledGrant(
   db: Db,
   org: SeededOrg,
-  opts: { durationSeconds?: number; user?: "requester" | "approver"; requestStatus?: RequestStatus } = {},
+  opts: {
+    durationSeconds?: number;
+    user?: "requester" | "approver";
+    requestStatus?: RequestStatus;
+    /** Another cloud's target, with the "logs.read" template's permissions there (default AWS, S3 reads). */
+    cloud?: "aws" | "gcp" | "azure";
+  } = {},
 ) {
-  const target = org.targets.aws;
+  const cloud = opts.cloud ?? "aws";
+  const target = org.targets[cloud];
   const user = org.users[opts.user ?? "requester"];
   const [policy] = await db.select().from(policies).where(eq(policies.orgId, org.org.id));
   const [request] = await db
@@ -40,8 +47,8 @@ export async function scheduledGrant(
     })
     .returning();
   const roleSpec = testRoleSpec({
-    cloud: "aws",
-    permissions: PERMISSIONS,
+    cloud,
+    permissions: cloud === "aws" ? PERMISSIONS : (org.template("logs.read").permissions[cloud] ?? []),
     resource: null,
     accountId: target.externalId,
   });
