@@ -12,6 +12,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "catalog-search", run: async () => (await import("./catalog-search")).run() },
   { name: "preview", run: async () => (await import("./preview")).run() },
   { name: "pages", run: async () => (await import("./pages")).run() },
+  { name: "fuzz-concurrency", run: async () => (await import("./fuzz-concurrency")).run() },
 ];
 
 async function main(): Promise<number> {

@@ -47,11 +47,17 @@ export async function openStore(slug: string): Promise<Store> {
 /**
  * The server as operators start it (package.json's start script, with its Node flags), on loopback. The
  * reconciler and revocation lane are off unless `extra` turns them on (ELEVATE_RECONCILER=on).
+ * `logs: "pipe"` hands its stdout (pino's JSON lines) and stderr to the caller instead of dropping them.
  */
-export function startNext(root: string, port: number, extra: Record<string, string>): ChildProcess {
+export function startNext(
+  root: string,
+  port: number,
+  extra: Record<string, string>,
+  opts: { logs?: "pipe" } = {},
+): ChildProcess {
   return spawn("npm", ["run", "--silent", "start", "--", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", opts.logs === "pipe" ? "pipe" : "ignore", opts.logs === "pipe" ? "pipe" : "inherit"],
     detached: true, // its own process group: its CPU is measured, and stopping it stops npm's children too
     env: {
       ...process.env,

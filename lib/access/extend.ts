@@ -44,12 +44,14 @@ export async function extendGrant({ ctx, input }: { ctx: Ctx; input: ExtendGrant
   const from = seen.expiresAt;
   if (currentExpiresAt && Date.parse(currentExpiresAt) !== from.getTime()) throw extendedMeanwhile();
   const activatedAt = seen.activatedAt;
-  const to = new Date(from.getTime() + minutes * 60_000);
+  // Compared as milliseconds: past year 275760 a Date is Invalid, and NaN would pass the limit check below.
+  const toMs = from.getTime() + minutes * 60_000;
+  const to = new Date(toMs);
 
   const dto = await ctx.db.transaction(async (tx) => {
     const maxSeconds = await maxDurationSeconds(tx, ctx.orgId, seen.requestId);
     // Total length counts from activation: extensions cannot add up past what one request may ask for.
-    if (to.getTime() - activatedAt.getTime() > maxSeconds * 1000) {
+    if (toMs - activatedAt.getTime() > maxSeconds * 1000) {
       const usedMs = from.getTime() - activatedAt.getTime();
       const left = Math.max(0, Math.floor((maxSeconds * 1000 - usedMs) / 60_000));
       throw LimitExceeded(

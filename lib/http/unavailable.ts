@@ -1,5 +1,5 @@
 import { type Db, getDb } from "@/db/client";
-import { AppError, Unavailable } from "@/lib/errors";
+import { AppError, Conflict, Unavailable } from "@/lib/errors";
 import { logger } from "@/lib/log";
 
 /** How long a client should wait before retrying a 503 `unavailable` (the Retry-After header, seconds). */
@@ -50,11 +50,33 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 /**
+ * SQLSTATEs of a lost race rather than a bug: the database refused one of two concurrent changes
+ * (deadlock_detected, serialization_failure, lock_not_available, unique_violation). A retry sees the winner.
+ */
+const CONFLICT_CODES = new Set(["40P01", "40001", "55P03", "23505"]);
+
+/** True when `err` or an error in its `cause` chain is a concurrent-change conflict (CONFLICT_CODES). */
+export function isConcurrentConflict(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 8 && e instanceof Error; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && CONFLICT_CODES.has(code)) return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+/**
  * The AppError a transport answers with: an AppError as it is; a lost database connection as 503
- * `unavailable` (logged here, its detail never shown); anything else null (a logged 500).
+ * `unavailable` (logged here, its detail never shown); a concurrent-change conflict as 409 `conflict`
+ * (logged as a warning: each one is a race some verb could avoid); anything else null (a logged 500).
  */
 export function expectedError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  if (isConcurrentConflict(err)) {
+    logger.warn({ err }, "concurrent change refused by the database");
+    return Conflict("This changed at the same moment as another change; reload and try again");
+  }
   if (!isDatabaseUnavailable(err)) return null;
   logger.error({ err }, "database unavailable");
   return Unavailable(MESSAGE);

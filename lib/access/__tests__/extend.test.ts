@@ -117,6 +117,24 @@ describe("extendGrant", () => {
     await extendGrant({ ctx: owner, input: { grantId: s.grant.id, minutes: 60, reason: "more" } });
   });
 
+  // Found by the concurrency fuzz (bench/fuzz-concurrency.ts): the expiry overflowed into an Invalid Date,
+  // NaN passed the limit check, and the update threw a RangeError (a 500, `internal` in the server action).
+  it("refuses minutes no date can hold with LimitExceeded, never a crash", async () => {
+    const org = await createTestOrg(h.db);
+    const s = await activeGrant(org);
+    const owner = await userCtx(h.db, org.users.requester);
+    for (const minutes of [Number.MAX_SAFE_INTEGER, 2 ** 40, 1e12]) {
+      await expectAppError(
+        extendGrant({ ctx: owner, input: { grantId: s.grant.id, minutes, reason: "forever" } }),
+        "limit_exceeded",
+        "minutes",
+      );
+    }
+    const row = await grantRow(h.db, s.grant.id);
+    expect(row.expiresAt?.toISOString()).toBe(s.grant.expiresAt?.toISOString());
+    expect(owner.workflows.events).toEqual([]);
+  });
+
   it("judges by the request's policy version, not a newer one", async () => {
     const org = await createTestOrg(h.db);
     const s = await activeGrant(org, 3600);
