@@ -13,6 +13,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "preview", run: async () => (await import("./preview")).run() },
   { name: "pages", run: async () => (await import("./pages")).run() },
   { name: "fuzz-concurrency", run: async () => (await import("./fuzz-concurrency")).run() },
+  { name: "audit-append", run: async () => (await import("./audit-append")).run() },
 ];
 
 async function main(): Promise<number> {

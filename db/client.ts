@@ -16,13 +16,20 @@ export function migrationsFolder(): string {
   return path.join(process.cwd(), "db", "migrations");
 }
 
-/** Opens a database and applies pending migrations. `url` undefined → PGlite in `dataDir` (or memory). */
-export async function openDb(opts: { url?: string; dataDir?: string | null }): Promise<DbHandle> {
+/**
+ * Opens a database and applies pending migrations. `url` undefined → PGlite in `dataDir` (or memory).
+ * `poolSize` (Postgres only, default 10) is for benches that drive more clients than that at once.
+ */
+export async function openDb(opts: {
+  url?: string;
+  dataDir?: string | null;
+  poolSize?: number;
+}): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     await migratePostgres(opts.url);
-    const sql = postgres(opts.url, { max: 10, onnotice: () => {} });
+    const sql = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {} });
     return {
       db: drizzle(preparingStatements(sql), { schema }) as unknown as Db,
       kind: "postgres",

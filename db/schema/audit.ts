@@ -29,3 +29,25 @@ export const auditEvents = pgTable(
     index("audit_subject_idx").on(t.orgId, t.subjectType, t.subjectId),
   ],
 );
+
+/**
+ * An audited transaction's events wait here until its COMMIT: a deferred constraint trigger then takes the
+ * org's chain lock, links each one to the head of `audit_events`, inserts it there and deletes it here
+ * (see the custom part of migration 0008). A committed row here means that trigger was bypassed.
+ * `hashPrefix` and `hashSuffix` are the event's canonical JSON before and after its not yet known seq.
+ */
+export const auditPending = pgTable("audit_pending", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  orgId: uuid("org_id")
+    .notNull()
+    .references(() => organizations.id),
+  actorType: text("actor_type").notNull(),
+  actorId: text("actor_id").notNull(),
+  action: text("action").notNull(),
+  subjectType: text("subject_type").notNull(),
+  subjectId: text("subject_id").notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  hashPrefix: text("hash_prefix").notNull(),
+  hashSuffix: text("hash_suffix").notNull(),
+});

@@ -1,8 +1,7 @@
-import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { auditEvents } from "@/db/schema";
+import { auditPending } from "@/db/schema";
 import { type Actor, actorRef } from "@/lib/ctx";
-import { eventHash, GENESIS_HASH } from "./canonical";
+import { canonicalAroundSeq } from "./canonical";
 
 export type AuditInput = {
   action: string;
@@ -12,20 +11,18 @@ export type AuditInput = {
 };
 
 /**
- * Appends one audit event inside the caller's transaction (fail closed: if this throws, the change rolls
- * back). A per-org advisory lock serialises writers so the chain has no forks.
+ * Records one audit event inside the caller's transaction (fail closed: if this throws, or the commit
+ * fails, the change rolls back with it). No lock is taken here: at COMMIT a deferred trigger links the
+ * event to the org's chain under the per-org lock (migration 0008), so the chain is linear in commit order
+ * and the lock is held only for the commit, not for the rest of the caller's transaction.
  */
-export async function appendAudit(tx: Db, ctx: { actor: Actor; orgId: string }, input: AuditInput) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${ctx.orgId}`}))`);
-  const [last] = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .where(eq(auditEvents.orgId, ctx.orgId))
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  const row = {
+export async function appendAudit(
+  tx: Db,
+  ctx: { actor: Actor; orgId: string },
+  input: AuditInput,
+): Promise<void> {
+  const event = {
     orgId: ctx.orgId,
-    seq: (last?.seq ?? 0) + 1,
     ...actorRef(ctx.actor),
     action: input.action,
     subjectType: input.subjectType,
@@ -33,8 +30,6 @@ export async function appendAudit(tx: Db, ctx: { actor: Actor; orgId: string }, 
     data: input.data ?? {},
     createdAt: new Date(),
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = eventHash(prevHash, row);
-  await tx.insert(auditEvents).values({ ...row, prevHash, hash });
-  return { seq: row.seq, hash };
+  const { prefix, suffix } = canonicalAroundSeq(event);
+  await tx.insert(auditPending).values({ ...event, hashPrefix: prefix, hashSuffix: suffix });
 }

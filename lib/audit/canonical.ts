@@ -30,3 +30,18 @@ export function eventHash(prevHash: string, row: HashedFields): string {
   const body = canonicalJson({ ...row, createdAt: row.createdAt.toISOString() });
   return createHash("sha256").update(prevHash).update(body).digest("hex");
 }
+
+/**
+ * The event's canonical JSON cut where its seq goes: canonicalJson({ ...row, seq }) === prefix + seq + suffix.
+ * The database chains the event at commit, once it knows the seq, and hashes exactly what eventHash does.
+ */
+export function canonicalAroundSeq(row: Omit<HashedFields, "seq">): { prefix: string; suffix: string } {
+  const body: Record<string, unknown> = { ...row, createdAt: row.createdAt.toISOString() };
+  const keys = Object.keys(body)
+    .filter((k) => body[k] !== undefined)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const pair = (k: string) => `${JSON.stringify(k)}:${canonicalJson(body[k])}`;
+  const before = keys.filter((k) => k < "seq").map(pair);
+  const after = keys.filter((k) => k > "seq").map(pair);
+  return { prefix: `{${[...before, '"seq":'].join(",")}`, suffix: `${after.map((p) => `,${p}`).join("")}}` };
+}

@@ -1,13 +1,13 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { auditEvents } from "@/db/schema";
+import { auditEvents, auditPending } from "@/db/schema";
 import { eventHash, GENESIS_HASH } from "./canonical";
 
 export type AuditBreak = {
   orgId: string;
   seq: number;
   id: number;
-  reason: "hash mismatch" | "broken link" | "sequence gap";
+  reason: "hash mismatch" | "broken link" | "sequence gap" | "unchained event";
 };
 export type AuditVerification = { ok: boolean; orgs: number; checked: number; firstBad?: AuditBreak };
 
@@ -17,6 +17,8 @@ const PAGE = 5_000;
  * Recomputes every event's hash in seq order per org, streaming pages so memory stays flat.
  * Edited rows fail their hash, deleted rows leave a gap, relinked or reordered rows break the chain.
  * Stops at the first break. Deleting the newest rows is not visible here: signed checkpoints cover that.
+ * A committed event still waiting in audit_pending means the chaining trigger was bypassed or disabled:
+ * it is reported (at the seq it should have taken, with its audit_pending id), never silently skipped.
  */
 export async function verifyAuditChain(
   db: Db,
@@ -34,11 +36,9 @@ export async function verifyAuditChain(
 }
 
 async function listAuditedOrgs(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ orgId: auditEvents.orgId })
-    .from(auditEvents)
-    .orderBy(asc(auditEvents.orgId));
-  return rows.map((r) => r.orgId);
+  const chained = await db.selectDistinct({ orgId: auditEvents.orgId }).from(auditEvents);
+  const pending = await db.selectDistinct({ orgId: auditPending.orgId }).from(auditPending);
+  return [...new Set([...chained, ...pending].map((r) => r.orgId))].sort();
 }
 
 async function verifyOrg(
@@ -79,6 +79,15 @@ async function verifyOrg(
       prevHash = row.hash;
       lastSeq = row.seq;
     }
-    if (page.length < pageSize) return { checked };
+    if (page.length < pageSize) break;
   }
+  const [pending] = await db
+    .select({ id: auditPending.id })
+    .from(auditPending)
+    .where(eq(auditPending.orgId, orgId))
+    .orderBy(asc(auditPending.id))
+    .limit(1);
+  if (pending)
+    return { checked, firstBad: { orgId, seq: lastSeq + 1, id: pending.id, reason: "unchained event" } };
+  return { checked };
 }

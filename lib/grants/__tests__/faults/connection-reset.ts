@@ -1,16 +1,17 @@
 import { expect } from "vitest";
 import { type Db, type DbHandle, openDb } from "@/db/client";
+import { auditPending } from "@/db/schema";
 import { env } from "@/lib/env";
 
 /** "pg_terminate_backend" on Postgres (DATABASE_URL), "simulated" on PGlite: for test names. */
 export const resetKind = env().DATABASE_URL ? "pg_terminate_backend" : "simulated";
 
 /**
- * Runs `verb` and kills its database connection inside its transaction, after the verb's first write and
- * while it waits for the audit lock (appendAudit). On Postgres a second connection holds the org's audit
- * advisory lock, waits until the verb's backend queues behind it and terminates that backend. PGlite has a
- * single in-process connection, so there the transaction's first `execute` (the audit lock) throws as a
- * dropped connection would. Returns the verb's rejection.
+ * Runs `verb` and kills its database connection inside its transaction, after the verb's writes. On
+ * Postgres a second connection holds the org's audit advisory lock, waits until the verb's backend queues
+ * behind it (the chaining trigger, at COMMIT) and terminates that backend. PGlite has a single in-process
+ * connection, so there the transaction's audit write (appendAudit's insert) throws as a dropped connection
+ * would. Returns the verb's rejection.
  */
 export async function resetMidTransaction(
   h: DbHandle,
@@ -34,9 +35,10 @@ export async function resetMidTransaction(
     (tx) =>
       new Proxy(tx, {
         get(t, p) {
-          if (p === "execute" && !fired) {
-            fired = true;
-            return async () => {
+          if (p === "insert" && !fired) {
+            return (table: unknown) => {
+              if (table !== auditPending) return t.insert(table as typeof auditPending);
+              fired = true;
               throw new Error("Connection terminated unexpectedly");
             };
           }
