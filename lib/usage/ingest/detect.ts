@@ -40,7 +40,8 @@ export function mapRecord(value: Json | unknown[], catalog: CatalogLookup, reaso
       return malformed("aws: EventBridge event not from CloudTrail");
     r = r.detail;
   }
-  if (r.eventSource !== undefined || r.eventName !== undefined || r.eventID !== undefined) {
+  // Azure events carry an `eventName` object too: CloudTrail's is a string beside eventSource or eventID.
+  if (r.eventSource !== undefined || r.eventID !== undefined || (typeof r.eventName === "string" && !r.operationName)) {
     return mapCloudTrail(r, catalog, reasons);
   }
   if (r.protoPayload !== undefined || (r.insertId !== undefined && r.logName !== undefined)) {

@@ -31,7 +31,8 @@ export function iamActionOf(eventSource: string, eventName: string): { action: s
 export function mapCloudTrail(r: Json, catalog: CatalogLookup, reasons: ReasonNames): Outcome {
   const eventId = str(r.eventID);
   if (!eventId) return malformed("aws: no eventID");
-  const occurredAt = parseTime(r.eventTime);
+  // Logstash/Elastic exports move eventTime to "@timestamp" (the OTRF samples are such an export).
+  const occurredAt = parseTime(r.eventTime) ?? parseTime(r["@timestamp"]);
   if (!occurredAt) return malformed("aws: no valid eventTime");
   const eventSource = str(r.eventSource);
   const eventName = str(r.eventName);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { clip, isObject, type Json, malformed, type Outcome, parseTime, str, unmappable } from "../types";
 import type { CatalogLookup, ReasonNames } from "./catalog-lookup";
 
-const SUBSCRIPTION = /^\/subscriptions\/([0-9a-fA-F-]{36})(\/|$)/;
+const SUBSCRIPTION = /^\/subscriptions\/([0-9a-f-]{36})(\/|$)/i;
 const UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
 const OBJECT_ID = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 /** Intermediate states of one operation; its final event (Succeeded/Failed) is the one counted. */
