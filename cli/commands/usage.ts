@@ -30,8 +30,18 @@ export function registerUsage(program: Command): void {
           input: { source: "cli", name: p, target: opts.target ?? null },
           inputs: filesOf(p),
         });
-        const { importId, records, parsed, mapped, attributed, unmappable, duplicates, malformed, seconds, reasons } =
-          summary;
+        const {
+          importId,
+          records,
+          parsed,
+          mapped,
+          attributed,
+          unmappable,
+          duplicates,
+          malformed,
+          seconds,
+          reasons,
+        } = summary;
         process.stderr.write(`import ${importId}\n`);
         process.stdout.write(
           `${JSON.stringify({ records, parsed, mapped, attributed, unmappable, duplicates, malformed, seconds, reasons })}\n`,

@@ -45,7 +45,10 @@ describe("mapping to permissions", () => {
   it("reads LookupEvents output, EventBridge events and CloudTrail Lake rows", () => {
     const lookup = own("aws-lookup-events.json").Events[0];
     expect(summary(map(lookup))).toEqual({ permission: "ec2:StartInstances", allowed: true });
-    expect(summary(map(own("aws-eventbridge.json")))).toEqual({ permission: "ec2:StopInstances", allowed: true });
+    expect(summary(map(own("aws-eventbridge.json")))).toEqual({
+      permission: "ec2:StopInstances",
+      allowed: true,
+    });
     const [json, columns] = own("aws-lake-query-results.json").QueryResultRows;
     expect(summary(map(json))).toEqual({ permission: "ec2:RebootInstances", allowed: true });
     expect(summary(map(columns))).toEqual({ permission: "ec2:DescribeInstances", allowed: true });
@@ -54,20 +57,32 @@ describe("mapping to permissions", () => {
   it("takes the assumed-role session and role name from the ARN", () => {
     const [c] = own("aws-cases.json") as Case[];
     const grantId = "6b1f8a52-3c1e-4a8e-9a40-0d9a0f0c1d2e";
-    const r = { ...c.record, userIdentity: { type: "AssumedRole", arn: `arn:aws:sts::111122223333:assumed-role/elevate-${grantId}/${grantId}` } };
+    const r = {
+      ...c.record,
+      userIdentity: {
+        type: "AssumedRole",
+        arn: `arn:aws:sts::111122223333:assumed-role/elevate-${grantId}/${grantId}`,
+      },
+    };
     const out = map(r);
     expect(out.kind).toBe("mapped");
-    if (out.kind === "mapped") expect(out.event).toMatchObject({ sessionName: grantId, roleName: `elevate-${grantId}` });
+    if (out.kind === "mapped")
+      expect(out.event).toMatchObject({ sessionName: grantId, roleName: `elevate-${grantId}` });
   });
 
   it.each(own("gcp-cases.json") as Case[])("GCP $record.protoPayload.methodName ($doc)", (c) => {
     expect(c.doc).toMatch(/^https:\/\/cloud\.google\.com\//);
-    expect(summary(map(c.record))).toMatchObject(c.expect.unmappable ? { unmappable: c.expect.unmappable } : c.expect);
+    expect(summary(map(c.record))).toMatchObject(
+      c.expect.unmappable ? { unmappable: c.expect.unmappable } : c.expect,
+    );
   });
 
   it("GCP: the samples' authorizationInfo, the principal and the project", () => {
     const entry = JSON.parse(
-      readFileSync(path.join(__dirname, "../__fixtures__/google/LogEntryData-pubsubCreateTopic.json"), "utf8"),
+      readFileSync(
+        path.join(__dirname, "../__fixtures__/google/LogEntryData-pubsubCreateTopic.json"),
+        "utf8",
+      ),
     );
     const out = map(entry);
     expect(out.kind).toBe("mapped");
@@ -83,11 +98,21 @@ describe("mapping to permissions", () => {
   });
 
   it("Azure: az activity-log list output (final states only) and a diagnostic export", () => {
-    const got = (own("azure-activity-log-list.json") as Record<string, unknown>[]).map((e) => summary(map(e)));
+    const got = (own("azure-activity-log-list.json") as Record<string, unknown>[]).map((e) =>
+      summary(map(e)),
+    );
     expect(got).toEqual([
       { unmappable: "azure: intermediate status (the final event is counted)" },
-      { permission: "Microsoft.Compute/virtualMachines/restart/action", allowed: true, resource: expect.any(String) },
-      { permission: "Microsoft.Compute/virtualMachines/delete", allowed: false, resource: expect.any(String) },
+      {
+        permission: "Microsoft.Compute/virtualMachines/restart/action",
+        allowed: true,
+        resource: expect.any(String),
+      },
+      {
+        permission: "Microsoft.Compute/virtualMachines/delete",
+        allowed: false,
+        resource: expect.any(String),
+      },
       { permission: "Microsoft.Compute/virtualMachines/write", allowed: true, resource: expect.any(String) },
       { unmappable: "azure operation not in catalog: Microsoft.Nothing/things/write" },
     ]);
@@ -98,16 +123,27 @@ describe("mapping to permissions", () => {
       roleAssignmentId: "0123456789abcdef0123456789abcdef",
       checks: [{ permission: "Microsoft.Storage/storageAccounts/listKeys/action", allowed: true }],
     });
-    expect(summary(denied)).toMatchObject({ permission: "Microsoft.Storage/storageAccounts/write", allowed: false });
+    expect(summary(denied)).toMatchObject({
+      permission: "Microsoft.Storage/storageAccounts/write",
+      allowed: false,
+    });
   });
 
   it("counts malformed records with their reason", () => {
-    expect(summary(map({ eventSource: "s3.amazonaws.com", eventName: "GetObject" }))).toEqual({ malformed: "aws: no eventID" });
-    expect(summary(map({ eventID: "x", eventTime: 42, eventSource: "s3.amazonaws.com", eventName: 7 }))).toEqual({
+    expect(summary(map({ eventSource: "s3.amazonaws.com", eventName: "GetObject" }))).toEqual({
+      malformed: "aws: no eventID",
+    });
+    expect(
+      summary(map({ eventID: "x", eventTime: 42, eventSource: "s3.amazonaws.com", eventName: 7 })),
+    ).toEqual({
       malformed: "aws: no eventSource or eventName",
     });
-    expect(summary(map({ CloudTrailEvent: "{not json" }))).toEqual({ malformed: "aws: embedded CloudTrailEvent is not JSON" });
-    expect(summary(map({ hello: "world" }))).toEqual({ malformed: "not a CloudTrail, Cloud Audit Logs or Activity Log record" });
+    expect(summary(map({ CloudTrailEvent: "{not json" }))).toEqual({
+      malformed: "aws: embedded CloudTrailEvent is not JSON",
+    });
+    expect(summary(map({ hello: "world" }))).toEqual({
+      malformed: "not a CloudTrail, Cloud Audit Logs or Activity Log record",
+    });
     expect(summary(map([1, 2]))).toEqual({ malformed: "not an object" });
   });
 });

@@ -41,7 +41,11 @@ export function mapRecord(value: Json | unknown[], catalog: CatalogLookup, reaso
     r = r.detail;
   }
   // Azure events carry an `eventName` object too: CloudTrail's is a string beside eventSource or eventID.
-  if (r.eventSource !== undefined || r.eventID !== undefined || (typeof r.eventName === "string" && !r.operationName)) {
+  if (
+    r.eventSource !== undefined ||
+    r.eventID !== undefined ||
+    (typeof r.eventName === "string" && !r.operationName)
+  ) {
     return mapCloudTrail(r, catalog, reasons);
   }
   if (r.protoPayload !== undefined || (r.insertId !== undefined && r.logName !== undefined)) {

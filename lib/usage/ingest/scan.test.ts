@@ -20,7 +20,13 @@ async function read(input: string | Buffer, cut: number[] = []): Promise<Parsed[
 
 const record = fc.dictionary(
   fc.string({ maxLength: 8 }),
-  fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 })),
+  fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 }),
+  ),
   { maxKeys: 5 },
 );
 
@@ -47,9 +53,17 @@ describe("readRecords", () => {
   });
 
   it("reads gzip by its magic bytes and counts what it cannot read", async () => {
-    expect(await read(gzipSync('{"records":[{"a":1},{"b":2}]}'), [3])).toEqual([{ value: { a: 1 } }, { value: { b: 2 } }]);
-    expect(await read(gzipSync('{"records":[{"a":1},{"b":2}]}').subarray(0, 20))).toEqual([{ malformed: "truncated record" }]);
-    expect(await read('{"Records":[{"a":1},{"b":')).toEqual([{ value: { a: 1 } }, { malformed: "truncated record" }]);
+    expect(await read(gzipSync('{"records":[{"a":1},{"b":2}]}'), [3])).toEqual([
+      { value: { a: 1 } },
+      { value: { b: 2 } },
+    ]);
+    expect(await read(gzipSync('{"records":[{"a":1},{"b":2}]}').subarray(0, 20))).toEqual([
+      { malformed: "truncated record" },
+    ]);
+    expect(await read('{"Records":[{"a":1},{"b":')).toEqual([
+      { value: { a: 1 } },
+      { malformed: "truncated record" },
+    ]);
     expect(await read('{"Records":[{"a":1},3,"s",null,{"c":"}"}]}')).toEqual([
       { value: { a: 1 } },
       { malformed: "not an object" },
@@ -63,10 +77,20 @@ describe("readRecords", () => {
       { value: { c: 3 } },
       { malformed: "invalid JSON" },
     ]);
-    const nonUtf8 = Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"},{"b":1}]')]);
+    const nonUtf8 = Buffer.concat([
+      Buffer.from('[{"a":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"},{"b":1}]'),
+    ]);
     expect(await read(nonUtf8)).toEqual([{ malformed: "not UTF-8" }, { value: { b: 1 } }]);
-    expect(await read('[{"a":"\u0000"},{"b":1}]')).toEqual([{ malformed: "invalid JSON" }, { value: { b: 1 } }]);
+    expect(await read('[{"a":"\u0000"},{"b":1}]')).toEqual([
+      { malformed: "invalid JSON" },
+      { value: { b: 1 } },
+    ]);
     const huge = `[{"a":"${"x".repeat(2 * 1024 * 1024)}"},{"b":1}]`;
-    expect(await read(huge, [100, 1_000_000])).toEqual([{ malformed: "record too large" }, { value: { b: 1 } }]);
+    expect(await read(huge, [100, 1_000_000])).toEqual([
+      { malformed: "record too large" },
+      { value: { b: 1 } },
+    ]);
   });
 });
