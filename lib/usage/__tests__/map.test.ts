@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { baseCatalog } from "@/lib/testing/role-spec";
 import { mapRecord } from "../ingest/detect";
 import { iamActionOf } from "../map/aws";
-import { S3_ACTIONS, SERVICE_PREFIX } from "../map/aws-exceptions";
+import { EVENT_ACTIONS, S3_ACTIONS, SERVICE_PREFIX } from "../map/aws-exceptions";
 import { ReasonNames } from "../map/catalog-lookup";
 import { LEGACY_METHODS } from "../map/gcp-methods";
 import type { Outcome } from "../types";
@@ -37,6 +37,8 @@ describe("mapping to permissions", () => {
       expect(found).toEqual({ action: `s3:${action}` });
       expect(baseCatalog.get("aws", `s3:${action}`), `s3:${api} → s3:${action}`).toBeDefined();
     }
+    for (const action of Object.values(EVENT_ACTIONS))
+      expect(baseCatalog.get("aws", action), action).toBeDefined();
     for (const [method, perm] of Object.entries(LEGACY_METHODS)) {
       expect(baseCatalog.get("gcp", perm), `${method} → ${perm}`).toBeDefined();
     }

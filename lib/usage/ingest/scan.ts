@@ -60,6 +60,30 @@ export class RecordScanner {
         if (b === NEWLINE) this.garbage = false;
         continue;
       }
+      if (this.inString && !this.escaped && !this.key) {
+        // Fast path: most bytes are inside strings; jump to the next quote natively.
+        const q = chunk.indexOf(QUOTE, i);
+        const stop = q === -1 ? n : q;
+        if (this.lines && this.depth > 0) {
+          const nl = chunk.indexOf(NEWLINE, i);
+          if (nl !== -1 && nl < stop) {
+            i = nl;
+            this.cutOff(emit);
+            continue;
+          }
+        }
+        let k = 0;
+        while (stop - 1 - k >= i && chunk[stop - 1 - k] === BACKSLASH) k++;
+        if (q === -1) {
+          this.escaped = k % 2 === 1;
+          i = n;
+          break;
+        }
+        i = q;
+        if (k % 2 === 1) continue; // an escaped quote: still inside the string
+        this.endString(emit);
+        continue;
+      }
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (b === BACKSLASH) this.escaped = true;

@@ -65,6 +65,15 @@ export const S3_ACTIONS: Record<string, string> = {
 };
 
 /**
+ * Event names that differ from their action in services other than S3. Lambda logs its `Invoke` data event
+ * under the API name; the action is `lambda:InvokeFunction`
+ * (docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html#cloudtrail-data-events).
+ */
+export const EVENT_ACTIONS: Record<string, string> = {
+  "lambda:Invoke": "lambda:InvokeFunction",
+};
+
+/**
  * Events that exercise no IAM action: counted unmappable under these reasons, never guessed.
  * - signin.amazonaws.com (ConsoleLogin, CheckMfa, SwitchRole…): console sign-in is authenticated, not
  *   authorised by an IAM action (docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_signin-tempcreds).

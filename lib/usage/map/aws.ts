@@ -2,6 +2,7 @@ import { clip, isObject, type Json, malformed, type Outcome, parseTime, str, unm
 import {
   APIGATEWAY_VERBS,
   DENIED_ERRORS,
+  EVENT_ACTIONS,
   NOT_AN_ACTION,
   S3_ACTIONS,
   SERVICE_PREFIX,
@@ -24,7 +25,8 @@ export function iamActionOf(eventSource: string, eventName: string): { action: s
     const verb = APIGATEWAY_VERBS.find(([p]) => name.startsWith(p))?.[1];
     return verb ? { action: `apigateway:${verb}` } : { none: "API Gateway call with no HTTP verb" };
   }
-  return { action: `${service}:${name}` };
+  const action = `${service}:${name}`;
+  return { action: EVENT_ACTIONS[action] ?? action };
 }
 
 /** A CloudTrail record (S3 delivery, LookupEvents' CloudTrailEvent, Lake, EventBridge detail) mapped. */
