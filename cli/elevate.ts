@@ -4,6 +4,7 @@ import { registerAudit } from "./commands/audit";
 import { registerDb } from "./commands/db";
 import { registerReconcile } from "./commands/reconcile";
 import { registerTokens } from "./commands/tokens";
+import { registerUsage } from "./commands/usage";
 
 /** Operator CLI: `npx elevate <command>` (bin/elevate.mjs runs this file under tsx). */
 const program = new Command()
@@ -16,5 +17,6 @@ registerDb(program);
 registerTokens(program);
 registerReconcile(program);
 registerAudit(program);
+registerUsage(program);
 
 await program.parseAsync(process.argv);

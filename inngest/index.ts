@@ -5,6 +5,7 @@ import { createGrantRevoke } from "./functions/grant-revoke";
 import { createReconcile } from "./functions/reconcile";
 import { createRoleGc } from "./functions/role-gc";
 import { createScheduleGrants } from "./functions/schedule-grants";
+import { createUsagePull } from "./functions/usage-pull";
 
 export { getInngest } from "./client";
 export type { FunctionDeps } from "./deps";
@@ -18,6 +19,7 @@ export function createFunctions(deps: FunctionDeps) {
     createGrantExtend(deps),
     createReconcile(deps),
     createRoleGc(deps),
+    createUsagePull(deps),
   ] as const;
 }
 

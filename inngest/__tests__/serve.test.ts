@@ -25,6 +25,7 @@ const EXPECTED = [
   "grant-extend",
   "reconcile",
   "role-gc",
+  "usage-pull",
 ];
 
 describe("serve endpoint /api/inngest", () => {
@@ -65,6 +66,7 @@ describe("serve endpoint /api/inngest", () => {
     expect(byId.get("grant-revoke")!.triggers).toEqual([{ event: "elevate/grant.revoke.requested" }]);
     expect(byId.get("reconcile")!.triggers).toEqual([{ cron: "* * * * *" }]);
     expect(byId.get("role-gc")!.triggers).toEqual([{ cron: "*/15 * * * *" }]);
+    expect(byId.get("usage-pull")!.triggers).toEqual([{ cron: "*/15 * * * *" }]);
     expect(byId.get("grant-lifecycle-failure")!.triggers[0]).toMatchObject({
       event: "inngest/function.failed",
     });

@@ -32,7 +32,12 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
       revocationThread:
         e.DATABASE_URL && e.ELEVATE_REVOCATION_THREAD === "on" ? { url: e.DATABASE_URL } : undefined,
     });
-    if (e.ELEVATE_RECONCILER === "on") driver.start();
+    if (e.ELEVATE_RECONCILER === "on") {
+      driver.start();
+      // The usage pull's schedule in embedded mode (Inngest's `usage-pull` cron does it there).
+      const { startUsagePullTimer } = await import("@/lib/usage/pull");
+      startUsagePullTimer({ db: await getDb() });
+    }
     return driver;
   })();
   g[KEY] = opening;

@@ -1,0 +1,27 @@
+import { cron } from "inngest";
+import { pullAll } from "@/lib/usage/pull";
+import { getInngest } from "../client";
+import type { FunctionDeps } from "../deps";
+import { onJobFailure } from "../failure";
+
+export const USAGE_PULL_ID = "usage-pull";
+
+/**
+ * Every 15 minutes: each AWS target's CloudTrail since its checkpoint, into usage events (lib/usage/pull).
+ * One pass at a time; a target that fails is logged and retried on the next tick from its checkpoint.
+ */
+export function createUsagePull(deps: FunctionDeps) {
+  return getInngest().createFunction(
+    {
+      id: USAGE_PULL_ID,
+      name: "Pull cloud audit logs into usage",
+      triggers: [cron("*/15 * * * *")],
+      concurrency: [{ limit: 1 }],
+      retries: 1,
+      onFailure: ({ event, error, step }) => onJobFailure(step, USAGE_PULL_ID, event, error),
+    },
+    // Tests scope the pass to their org through the reconcile options, as for the reconciler.
+    async ({ step }) =>
+      step.run("pull-all", async () => pullAll({ db: await deps.db(), orgId: deps.reconcile?.orgId })),
+  );
+}

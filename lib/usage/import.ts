@@ -1,0 +1,87 @@
+import type { Readable } from "node:stream";
+import { and, eq, or } from "drizzle-orm";
+import { targets, type UsageImportCounts, type UsageSource, usageImports } from "@/db/schema";
+import { appendAudit } from "@/lib/audit/append";
+import { loadOrgCatalog } from "@/lib/catalog";
+import { assertPermission, type Ctx, isPerson } from "@/lib/ctx";
+import { NotFound } from "@/lib/errors";
+import { GrantIndex } from "./attribute";
+import { Ingest } from "./ingest/pipeline";
+
+export type UsageInput = { name: string; stream: Readable | AsyncIterable<Buffer | Uint8Array | string> };
+export type ImportUsageInput = { source: UsageSource; name: string; target?: string | null };
+export type UsageImportSummary = UsageImportCounts & { importId: string; seconds: number };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The target named on import, by id or by name, in the caller's org. */
+export async function resolveTarget(ctx: Ctx, ref: string): Promise<string> {
+  const byId = UUID.test(ref) ? eq(targets.id, ref) : undefined;
+  const [t] = await ctx.db
+    .select({ id: targets.id })
+    .from(targets)
+    .where(and(eq(targets.orgId, ctx.orgId), byId ? or(byId, eq(targets.name, ref)) : eq(targets.name, ref)));
+  if (!t) throw NotFound(`Target "${ref.slice(0, 80)}"`);
+  return t.id;
+}
+
+/**
+ * Imports audit logs (CloudTrail, Cloud Audit Logs, Activity Log; plain or gzip, any mix) into the org's
+ * usage events. Not one transaction: a multi-GB import commits batch by batch, and re-running it is safe
+ * (events are deduplicated by their own id). The import row and its audit event record the final counts.
+ */
+export async function importUsage({
+  ctx,
+  input,
+  inputs,
+}: {
+  ctx: Ctx;
+  input: ImportUsageInput;
+  inputs: AsyncIterable<UsageInput> | Iterable<UsageInput>;
+}): Promise<UsageImportSummary> {
+  assertPermission(ctx, "targets.manage");
+  const started = performance.now();
+  const targetId = input.target ? await resolveTarget(ctx, input.target) : null;
+  const [row] = await ctx.db
+    .insert(usageImports)
+    .values({
+      orgId: ctx.orgId,
+      source: input.source,
+      name: input.name.slice(0, 300),
+      targetId,
+      startedBy: isPerson(ctx.actor) ? ctx.actor.userId : null,
+    })
+    .returning({ id: usageImports.id });
+  const [catalog, index] = await Promise.all([
+    loadOrgCatalog(ctx.db, ctx.orgId),
+    GrantIndex.load(ctx.db, ctx.orgId),
+  ]);
+  const ingest = new Ingest({ db: ctx.db, orgId: ctx.orgId, importId: row.id, catalog, index, targetId });
+  for await (const file of inputs) await ingest.readStream(file.stream);
+  await ingest.flush();
+  return finishImport(ctx, row.id, ingest.counts, started);
+}
+
+/** Records the counts on the import row and in the audit trail, in one transaction. */
+export async function finishImport(
+  ctx: Ctx,
+  importId: string,
+  counts: UsageImportCounts,
+  started: number,
+): Promise<UsageImportSummary> {
+  const seconds = Math.round((performance.now() - started) / 10) / 100;
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(usageImports)
+      .set({ counts, finishedAt: new Date() })
+      .where(eq(usageImports.id, importId));
+    const { reasons: _, ...totals } = counts;
+    await appendAudit(tx, ctx, {
+      action: "usage.imported",
+      subjectType: "usage_import",
+      subjectId: importId,
+      data: totals,
+    });
+  });
+  return { importId, ...counts, seconds };
+}

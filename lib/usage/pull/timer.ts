@@ -1,0 +1,39 @@
+import type { Db } from "@/db/client";
+import { logger } from "@/lib/log";
+import { pullAll } from "./pull-target";
+
+/** Every 15 minutes: LookupEvents lists events minutes late anyway, and a pass with nothing new is cheap. */
+export const USAGE_PULL_INTERVAL_MS = 15 * 60_000;
+
+/**
+ * The embedded mode's schedule for the pull (Inngest's cron does it in production): passes never overlap,
+ * a failed pass is logged and the next one runs. Returns a stop function. The timer does not keep the
+ * process alive.
+ */
+export function startUsagePullTimer({
+  db,
+  intervalMs = USAGE_PULL_INTERVAL_MS,
+}: {
+  db: Db;
+  intervalMs?: number;
+}) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const loop = () => {
+    timer = setTimeout(async () => {
+      try {
+        const out = await pullAll({ db });
+        if (out.targets > 0) logger.info({ job: "usage-pull", ...out }, "usage pull pass");
+      } catch (err) {
+        logger.error({ job: "usage-pull", err }, "usage pull pass failed");
+      }
+      if (!stopped) loop();
+    }, intervalMs);
+    timer.unref?.();
+  };
+  loop();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
