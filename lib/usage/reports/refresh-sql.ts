@@ -24,7 +24,9 @@ export function rollupStatements({ orgId, day, start, end }: Range): SQL[] {
     left join task_templates t on t.id = r.template_id
     cross join lateral ${groupsOf(orgId, sql`gx.user_id`)}`;
   const dims = sql`tg.id, coalesce(t.key, ''), tg.cloud, g.grp`;
-  const inDay = (col: SQL) => sql`${col} >= ${start} and ${col} < ${end}`;
+  // ISO strings, cast: postgres.js takes no Date in a raw statement's parameters.
+  const inDay = (col: SQL) =>
+    sql`${col} >= ${start.toISOString()}::timestamptz and ${col} < ${end.toISOString()}::timestamptz`;
   return [
     sql`${INSERT} select ${orgId}, ${day}::date, 'requests', ${dims}, r.status, count(*), 0, null
       ${reqFrom} where r.org_id = ${orgId} and ${inDay(sql`r.created_at`)}

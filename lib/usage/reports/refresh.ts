@@ -1,6 +1,7 @@
 import { and, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { grants, reportDaily, usageEvents } from "@/db/schema";
+import { assertPermission, type Ctx } from "@/lib/ctx";
 import { rollupStatements } from "./refresh-sql";
 
 const DAY_MS = 86_400_000;
@@ -67,4 +68,10 @@ export async function refreshRecentRollups({
 }) {
   const days = Array.from({ length: RECENT_DAYS }, (_, i) => utcDay(new Date(now.getTime() - i * DAY_MS)));
   return refreshRollups({ db, orgId, days });
+}
+
+/** "Refresh now" on the dashboards: the periodic pass for this org, for anyone who may read them. */
+export async function refreshReportRollups({ ctx }: { ctx: Ctx }) {
+  assertPermission(ctx, "audit.read");
+  return refreshRecentRollups({ db: ctx.db, orgId: ctx.orgId });
 }

@@ -77,7 +77,7 @@ export function standingRecommendations(ev: Evidence, checks: Checks): Draft[] {
     ].sort();
     if (used.length === 0 || !checks.builds(cloud, used, [])) continue;
     const days = Math.max(...rows.map((r) => r.days));
-    const last = rows.reduce((m, r) => (r.last > m ? r.last : m), rows[0].last);
+    const last = new Date(Math.max(...rows.map((r) => r.last.getTime())));
     const covering = coveringTemplate(ev.templates, cloud, used);
     out.push({
       kind: "cover-standing",
