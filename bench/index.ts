@@ -10,6 +10,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "catalog-search", run: async () => (await import("./catalog-search")).run() },
   { name: "preview", run: async () => (await import("./preview")).run() },
   { name: "pages", run: async () => (await import("./pages")).run() },
+  { name: "usage-reports", run: async () => (await import("./usage-reports")).run() },
 ];
 
 async function main(): Promise<number> {
