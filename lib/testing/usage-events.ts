@@ -1,12 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { type UsageCloud, usageEvents } from "@/db/schema";
-import type { SeededOrg } from "@/db/seed/org";
-import { decideRequest } from "@/lib/access/decide";
-import type { SubmitInput } from "@/lib/access/schemas";
-import { submitRequest } from "@/lib/access/submit";
-import { provisionGrant } from "@/lib/grants/provision";
-import { systemCtx, userCtx } from "./ctx";
 
 /**
  * Test fixture for observed usage: writes usage_events rows as the ingestion would, without parsing a log.
@@ -45,35 +39,4 @@ export async function insertUsageEvents(db: Db, orgId: string, events: FixtureEv
   );
   for (let i = 0; i < rows.length; i += 1000) await db.insert(usageEvents).values(rows.slice(i, i + 1000));
   return rows.length;
-}
-
-type Person = "requester" | "approver" | "approver2" | "admin";
-
-/**
- * An active grant made through the product's verbs: `who` submits, an approver who is not them approves,
- * the system provisions it in the sandbox cloud.
- */
-export async function activeGrantFor(
-  db: Db,
-  org: SeededOrg,
-  who: Person,
-  input: Partial<SubmitInput> & Pick<SubmitInput, "targetId">,
-) {
-  const request = await submitRequest({
-    ctx: await userCtx(db, org.users[who]),
-    input: {
-      durationMinutes: 60,
-      justification: "Usage fixture",
-      ticketUrl: "https://tickets.example/USAGE-1",
-      ...input,
-    },
-  });
-  const approver = who === "approver" ? org.users.approver2 : org.users.approver;
-  const decided = await decideRequest({
-    ctx: await userCtx(db, approver),
-    input: { requestId: request.id, verdict: "approve" },
-  });
-  const grantId = decided.grants[0].id;
-  await provisionGrant({ ctx: systemCtx(db, org.org.id), input: { grantId } });
-  return { requestId: request.id, grantId };
 }

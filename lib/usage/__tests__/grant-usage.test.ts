@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
 import { expectAppError } from "@/lib/access/__tests__/helpers";
+import { activeGrantFor } from "@/lib/testing/active-grant";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { activeGrantFor, insertUsageEvents } from "@/lib/testing/usage-events";
+import { insertUsageEvents } from "@/lib/testing/usage-events";
 import { getGrantUsage } from "../grant-usage";
 
 let h: DbHandle;

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
+import { activeGrantFor } from "@/lib/testing/active-grant";
 import { apiTokenFor, callApi, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
-import { activeGrantFor, insertUsageEvents } from "@/lib/testing/usage-events";
+import { insertUsageEvents } from "@/lib/testing/usage-events";
 import { GET as grantUsage } from "../grants/[id]/usage/route";
 
 const apiDb = setupApiDatabase();

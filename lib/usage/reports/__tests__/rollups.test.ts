@@ -6,9 +6,10 @@ import type { SeededOrg } from "@/db/seed/org";
 import { expectAppError } from "@/lib/access/__tests__/helpers";
 import { decideRequest } from "@/lib/access/decide";
 import { submitRequest } from "@/lib/access/submit";
+import { activeGrantFor } from "@/lib/testing/active-grant";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { activeGrantFor, insertUsageEvents } from "@/lib/testing/usage-events";
+import { insertUsageEvents } from "@/lib/testing/usage-events";
 import { getUsageDashboard } from "../dashboard";
 import { refreshRollups, utcDay } from "../refresh";
 

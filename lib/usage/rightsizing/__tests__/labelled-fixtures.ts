@@ -1,8 +1,9 @@
 import type { Db } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
 import { createTemplate } from "@/lib/templates/create";
+import { activeGrantFor } from "@/lib/testing/active-grant";
 import { userCtx } from "@/lib/testing/ctx";
-import { activeGrantFor, insertUsageEvents } from "@/lib/testing/usage-events";
+import { insertUsageEvents } from "@/lib/testing/usage-events";
 
 /**
  * Labelled fixtures: grants whose used and never-used permissions are known in advance, so a test can
