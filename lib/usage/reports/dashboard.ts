@@ -64,42 +64,69 @@ export async function getUsageDashboard({
   const total = sql<number>`sum(${r.total})::float8`;
   const db = ctx.db;
 
-  const [requests, approve, access, decisions, grantRows, perms, denied, lateness, refreshed, options] =
-    await Promise.all([
-      db.select({ day: r.day, key: r.key, n }).from(r).where(where("requests")).groupBy(r.day, r.key),
-      db.select({ day: r.day, samples: r.samples }).from(r).where(where("approve_seconds")),
-      db.select({ day: r.day, samples: r.samples }).from(r).where(where("access_seconds")),
-      db
-        .select({ key: r.key, n, total })
-        .from(r)
-        .where(where("decisions"))
-        .groupBy(r.key)
-        .orderBy(sql`2 desc`, r.key),
-      db
-        .select({ targetId: r.targetId, templateKey: r.templateKey, cloud: r.cloud, n })
-        .from(r)
-        .where(where("grants"))
-        .groupBy(r.targetId, r.templateKey, r.cloud),
-      db
-        .select({ templateKey: r.templateKey, key: r.key, cloud: r.cloud, n, total })
-        .from(r)
-        .where(where("perm_grants"))
-        .groupBy(r.templateKey, r.key, r.cloud),
-      db
-        .select({ day: r.day, key: r.key, cloud: r.cloud, total })
-        .from(r)
-        .where(where("calls"))
-        .groupBy(r.day, r.key, r.cloud),
-      db
-        .select({ day: r.day, samples: r.samples, total: r.total })
-        .from(r)
-        .where(where("revocation_lateness")),
-      db
-        .select({ at: max(r.refreshedAt) })
-        .from(r)
-        .where(eq(r.orgId, ctx.orgId)),
-      filterOptions(ctx),
-    ]);
+  const [
+    requests,
+    approve,
+    access,
+    decisions,
+    grantRows,
+    perms,
+    unused,
+    deniedDays,
+    denied,
+    lateness,
+    refreshed,
+    options,
+  ] = await Promise.all([
+    db.select({ day: r.day, key: r.key, n }).from(r).where(where("requests")).groupBy(r.day, r.key),
+    db.select({ day: r.day, samples: r.samples }).from(r).where(where("approve_seconds")),
+    db.select({ day: r.day, samples: r.samples }).from(r).where(where("access_seconds")),
+    db
+      .select({ key: r.key, n, total })
+      .from(r)
+      .where(where("decisions"))
+      .groupBy(r.key)
+      .orderBy(sql`2 desc`, r.key),
+    db
+      .select({ targetId: r.targetId, templateKey: r.templateKey, cloud: r.cloud, n })
+      .from(r)
+      .where(where("grants"))
+      .groupBy(r.targetId, r.templateKey, r.cloud),
+    // Aggregated in SQL, to a handful of rows: the page's cost must not grow with the data.
+    db
+      .select({ templateKey: r.templateKey, n, total })
+      .from(r)
+      .where(where("perm_grants"))
+      .groupBy(r.templateKey),
+    db
+      .select({ key: r.key, cloud: r.cloud, n, total })
+      .from(r)
+      .where(where("perm_grants"))
+      .groupBy(r.key, r.cloud)
+      .having(sql`sum(${r.n}) > sum(${r.total})`)
+      .orderBy(sql`sum(${r.n}) - sum(${r.total}) desc`, r.key)
+      .limit(TOP),
+    db
+      .select({ day: r.day, total })
+      .from(r)
+      .where(where("calls"))
+      .groupBy(r.day)
+      .having(sql`sum(${r.total}) > 0`),
+    db
+      .select({ key: r.key, cloud: r.cloud, total })
+      .from(r)
+      .where(where("calls"))
+      .groupBy(r.key, r.cloud)
+      .having(sql`sum(${r.total}) > 0`)
+      .orderBy(sql`sum(${r.total}) desc`, r.key)
+      .limit(TOP),
+    db.select({ day: r.day, samples: r.samples, total: r.total }).from(r).where(where("revocation_lateness")),
+    db
+      .select({ at: max(r.refreshedAt) })
+      .from(r)
+      .where(eq(r.orgId, ctx.orgId)),
+    filterOptions(ctx),
+  ]);
 
   const days = daysBetween(from, to);
   const byDay = new Map(days.map((d) => [d, Object.fromEntries(REQUEST_STATUSES.map((s) => [s, 0]))]));
@@ -118,22 +145,9 @@ export async function getUsageDashboard({
   const templateLabel = (k: string) => (k === "" ? "custom permissions" : k);
 
   const ratio = new Map<string, { granted: number; used: number }>();
-  for (const p of perms) {
-    const e = ratio.get(p.templateKey) ?? { granted: 0, used: 0 };
-    e.granted += p.n;
-    e.used += p.total;
-    ratio.set(p.templateKey, e);
-  }
+  for (const p of perms) ratio.set(p.templateKey, { granted: p.n, used: p.total });
   const deniedDay = new Map(days.map((d) => [d, 0]));
-  const deniedPerm = new Map<string, { permission: string; cloud: string; denied: number }>();
-  for (const c of denied) {
-    if (!c.total) continue;
-    deniedDay.set(c.day, (deniedDay.get(c.day) ?? 0) + c.total);
-    const k = `${c.cloud} ${c.key}`;
-    const e = deniedPerm.get(k) ?? { permission: c.key, cloud: c.cloud, denied: 0 };
-    e.denied += c.total;
-    deniedPerm.set(k, e);
-  }
+  for (const c of deniedDays) deniedDay.set(c.day, c.total);
   const lateWeeks = weeklyPercentiles(lateness);
   const lateCount = new Map<string, number>();
   for (const l of lateness) {
@@ -171,31 +185,17 @@ export async function getUsageDashboard({
         ratio: e.granted ? Math.round((e.used / e.granted) * 100) / 100 : 0,
       }))
       .sort((a, b) => a.ratio - b.ratio || a.template.localeCompare(b.template)),
-    mostUnused: mostUnused(perms),
+    mostUnused: unused.map((u) => ({
+      permission: u.key,
+      cloud: u.cloud,
+      granted: u.n,
+      used: u.total,
+      unused: u.n - u.total,
+    })),
     deniedByDay: [...deniedDay.entries()].map(([day, d]) => ({ day, denied: d })),
-    topDenied: [...deniedPerm.values()]
-      .sort((a, b) => b.denied - a.denied || a.permission.localeCompare(b.permission))
-      .slice(0, TOP),
+    topDenied: denied.map((c) => ({ permission: c.key, cloud: c.cloud, denied: c.total })),
     revocationLateness: lateWeeks.map((w) => ({ ...w, late: lateCount.get(w.week) ?? 0 })),
   };
-}
-
-type Unused = UsageDashboardDto["mostUnused"][number];
-/** Permissions granted most often without being used, across the filtered grants. */
-function mostUnused(perms: { key: string; cloud: string; n: number; total: number }[]): Unused[] {
-  const m = new Map<string, Unused>();
-  for (const p of perms) {
-    const k = `${p.cloud} ${p.key}`;
-    const e = m.get(k) ?? { permission: p.key, cloud: p.cloud, granted: 0, used: 0, unused: 0 };
-    e.granted += p.n;
-    e.used += p.total;
-    e.unused = e.granted - e.used;
-    m.set(k, e);
-  }
-  return [...m.values()]
-    .filter((e) => e.unused > 0)
-    .sort((a, b) => b.unused - a.unused || a.permission.localeCompare(b.permission))
-    .slice(0, TOP);
 }
 
 async function filterOptions(ctx: Ctx) {
