@@ -40,6 +40,8 @@ export default defineConfig({
     env: {
       ELEVATE_DEMO: "1",
       ELEVATE_DATA_DIR: DATA_DIR,
+      // The server on Postgres instead of embedded PGlite, so a spec can seed rows beside it (e2e/usage.spec.ts).
+      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
       ELEVATE_RECONCILE_INTERVAL_MS: "2000",
       NEXTAUTH_URL: BASE_URL,
       NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",

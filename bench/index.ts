@@ -15,6 +15,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "fuzz-concurrency", run: async () => (await import("./fuzz-concurrency")).run() },
   { name: "audit-append", run: async () => (await import("./audit-append")).run() },
   { name: "usage-ingest", run: async () => (await import("./usage-ingest")).run() },
+  { name: "usage-reports", run: async () => (await import("./usage-reports")).run() },
 ];
 
 async function main(): Promise<number> {

@@ -46,6 +46,11 @@ export function AppHeader({ actor }: { actor: PersonActor }) {
                   <NavLink href="/audit">Audit</NavLink>
                 </li>
               ) : null}
+              {can("audit.read") ? (
+                <li>
+                  <NavLink href="/reports/usage">Reports</NavLink>
+                </li>
+              ) : null}
             </ul>
           </nav>
         </div>

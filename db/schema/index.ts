@@ -6,6 +6,7 @@ export * from "./jobs";
 export * from "./organizations";
 export * from "./policies";
 export * from "./rate-limits";
+export * from "./reports";
 export * from "./requests";
 export * from "./sandbox";
 export * from "./targets";

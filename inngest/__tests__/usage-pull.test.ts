@@ -59,6 +59,9 @@ describe("usage-pull cron (@inngest/test runs the tick; the real SDK against the
     }).execute();
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ targets: 1, pulled: 1, failed: 0, records: 1 });
+    // The same tick refreshes this org's recent report days (lib/usage/reports).
+    expect((result as { rollups: { orgs: number; days: number } }).rollups.orgs).toBe(1);
+    expect((result as { rollups: { orgs: number; days: number } }).rollups.days).toBeGreaterThanOrEqual(8);
     const [cp] = await h.db
       .select()
       .from(usageCheckpoints)

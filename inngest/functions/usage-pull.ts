@@ -1,5 +1,6 @@
 import { cron } from "inngest";
 import { pullAll } from "@/lib/usage/pull";
+import { refreshAllRecentRollups } from "@/lib/usage/reports";
 import { getInngest } from "../client";
 import type { FunctionDeps } from "../deps";
 import { onJobFailure } from "../failure";
@@ -7,7 +8,8 @@ import { onJobFailure } from "../failure";
 export const USAGE_PULL_ID = "usage-pull";
 
 /**
- * Every 15 minutes: each AWS target's CloudTrail since its checkpoint, into usage events (lib/usage/pull).
+ * Every 15 minutes: each AWS target's CloudTrail since its checkpoint, into usage events (lib/usage/pull),
+ * then the report roll-ups of the last days (lib/usage/reports).
  * One pass at a time; a target that fails is logged and retried on the next tick from its checkpoint.
  */
 export function createUsagePull(deps: FunctionDeps) {
@@ -21,7 +23,15 @@ export function createUsagePull(deps: FunctionDeps) {
       onFailure: ({ event, error, step }) => onJobFailure(step, USAGE_PULL_ID, event, error),
     },
     // Tests scope the pass to their org through the reconcile options, as for the reconciler.
-    async ({ step }) =>
-      step.run("pull-all", async () => pullAll({ db: await deps.db(), orgId: deps.reconcile?.orgId })),
+    async ({ step }) => {
+      const pulled = await step.run("pull-all", async () =>
+        pullAll({ db: await deps.db(), orgId: deps.reconcile?.orgId }),
+      );
+      // Then the dashboards' recent days (requests decided, grants made live or removed since the last tick).
+      const rollups = await step.run("refresh-report-rollups", async () =>
+        refreshAllRecentRollups({ db: await deps.db(), orgId: deps.reconcile?.orgId }),
+      );
+      return { ...pulled, rollups };
+    },
   );
 }

@@ -11,6 +11,7 @@ import type { SavedTemplateDto } from "@/lib/templates/create";
 import type { TemplateHistoryDto } from "@/lib/templates/history";
 import type { TemplatePreviewDto } from "@/lib/templates/preview";
 import type { TemplateVersionDto } from "@/lib/templates/queries";
+import type { GrantUsageDto } from "@/lib/usage/grant-usage";
 
 /**
  * The public API's response shapes. Each one is checked below to be exactly the DTO type its verb
@@ -69,6 +70,30 @@ export const Grant = named(
     revokeReason: z.string().nullable(),
     lastError: z.string().nullable(),
     evidence: GrantEvidence,
+  }),
+);
+
+export const GrantUsage = named(
+  "GrantUsage",
+  z.object({
+    grantId: z.string(),
+    cloud: Cloud,
+    grantedCount: z.number().describe("permissions in the grant's role"),
+    usedCount: z.number().describe("granted permissions allowed at least once"),
+    allowedCalls: z.number(),
+    deniedCalls: z.number(),
+    firstUse: Iso.nullable(),
+    lastUse: Iso.nullable(),
+    permissions: z.array(
+      z.object({
+        permission: z.string(),
+        granted: z.boolean(),
+        allowed: z.number(),
+        denied: z.number(),
+        firstSeen: Iso.nullable(),
+        lastSeen: Iso.nullable(),
+      }),
+    ),
   }),
 );
 
@@ -297,6 +322,7 @@ export const OpenApiDocument = named(
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <A, B>(ok: Same<A, B>) => ok;
 same<z.output<typeof Grant>, GrantDto>(true);
+same<z.output<typeof GrantUsage>, GrantUsageDto>(true);
 same<z.output<typeof AccessRequest>, RequestDto>(true);
 same<z.output<typeof RequestPage>, { items: RequestDto[]; nextCursor: string | null }>(true);
 same<z.output<typeof GrantPage>, { items: GrantDto[]; nextCursor: string | null }>(true);

@@ -60,6 +60,12 @@ export const API_OPERATIONS: Operation[] = [
   { method: "get", path: "/grants", summary: "List grants", query: GrantsQuery, response: R.GrantPage },
   { method: "get", path: "/grants/{id}", summary: "Get one grant", response: R.Grant },
   {
+    method: "get",
+    path: "/grants/{id}/usage",
+    summary: "Observed usage of one grant: used versus granted per permission, denied attempts",
+    response: R.GrantUsage,
+  },
+  {
     method: "post",
     path: "/grants/{id}/revoke",
     summary: "Revoke a grant now (or give back your own)",

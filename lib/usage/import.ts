@@ -7,6 +7,7 @@ import { assertPermission, type Ctx, isPerson } from "@/lib/ctx";
 import { NotFound } from "@/lib/errors";
 import { GrantIndex } from "./attribute";
 import { Ingest } from "./ingest/pipeline";
+import { refreshRollups } from "./reports/refresh";
 
 export type UsageInput = { name: string; stream: Readable | AsyncIterable<Buffer | Uint8Array | string> };
 export type ImportUsageInput = { source: UsageSource; name: string; target?: string | null };
@@ -59,15 +60,19 @@ export async function importUsage({
   const ingest = new Ingest({ db: ctx.db, orgId: ctx.orgId, importId: row.id, catalog, index, targetId });
   for await (const file of inputs) await ingest.readStream(file.stream);
   await ingest.flush();
-  return finishImport(ctx, row.id, ingest.counts, started);
+  return finishImport(ctx, row.id, ingest.counts, started, ingest.days);
 }
 
-/** Records the counts on the import row and in the audit trail, in one transaction. */
+/**
+ * Records the counts on the import row and in the audit trail, in one transaction, then refreshes the
+ * report roll-ups of the days the import's events fell on (lib/usage/reports).
+ */
 export async function finishImport(
   ctx: Ctx,
   importId: string,
   counts: UsageImportCounts,
   started: number,
+  days: Iterable<string>,
 ): Promise<UsageImportSummary> {
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   await ctx.db.transaction(async (tx) => {
@@ -83,5 +88,6 @@ export async function finishImport(
       data: totals,
     });
   });
+  await refreshRollups({ db: ctx.db, orgId: ctx.orgId, days: [...days] });
   return { importId, ...counts, seconds };
 }

@@ -1,15 +1,21 @@
 import { notFound } from "next/navigation";
+import { GrantUsageCard } from "@/components/reports/grant-usage";
 import { RequestDetail } from "@/components/requests/request-detail";
 import { getRequestView, type RequestViewDto } from "@/lib/access/request-view";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { listGrantUsage } from "@/lib/usage/request-usage";
 
 export const metadata = { title: "Request" };
 
-async function load(id: string): Promise<RequestViewDto> {
+async function load(id: string) {
   const ctx = await requireSessionCtx();
   try {
-    return await getRequestView({ ctx, input: { requestId: id } });
+    const view: RequestViewDto = await getRequestView({ ctx, input: { requestId: id } });
+    // Only grants that were ever live can have been used.
+    const live = view.request.grants.filter((g) => g.activatedAt !== null).map((g) => g.id);
+    const usage = await listGrantUsage({ ctx, grantIds: live });
+    return { view, usage };
   } catch (err) {
     // Another org's id, a malformed id, or one this person may not see: all read as "not found".
     if (err instanceof AppError && (err.code === "not_found" || err.code === "validation")) notFound();
@@ -19,5 +25,18 @@ async function load(id: string): Promise<RequestViewDto> {
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return <RequestDetail initial={await load(id)} />;
+  const { view, usage } = await load(id);
+  const targetOf = new Map(view.request.grants.map((g) => [g.id, g.target.name]));
+  return (
+    <div className="space-y-6">
+      <RequestDetail initial={view} />
+      {usage.length ? (
+        <div className="max-w-3xl space-y-6" data-testid="grant-usage">
+          {usage.map((u) => (
+            <GrantUsageCard key={u.grantId} usage={u} targetName={targetOf.get(u.grantId) ?? ""} />
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
 }

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { auditEvents, usageImports } from "@/db/schema";
+import { auditEvents, reportDaily, usageImports } from "@/db/schema";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { importUsage } from "../import";
@@ -65,6 +65,13 @@ describe("importUsage", () => {
     });
     // The seeded AWS target is account 111122223333: none of the samples' accounts, so no target.
     expect(stored.every((e) => e.targetId === null)).toBe(true);
+    // The import refreshed the dashboards' roll-ups of the days its events fell on: the calls are counted.
+    const days = new Set(stored.map((e) => e.occurredAt.toISOString().slice(0, 10)));
+    const calls = await h.db
+      .select({ day: reportDaily.day })
+      .from(reportDaily)
+      .where(and(eq(reportDaily.orgId, org.org.id), eq(reportDaily.kind, "calls")));
+    expect(new Set(calls.map((c) => c.day))).toEqual(days);
 
     const again = await importFiles(h.db, org, files);
     expect(again).toMatchObject({ records: 74, mapped: 72, duplicates: 72, attributed: 0 });

@@ -38,6 +38,8 @@ type Pending = { primary: string; attributed: boolean };
  */
 export class Ingest {
   readonly counts: UsageImportCounts = emptyCounts();
+  /** The UTC days (YYYY-MM-DD) the mapped events fell on: the report roll-ups to refresh after the import. */
+  readonly days = new Set<string>();
   private readonly reasonNames = new ReasonNames();
   private rows: EventRow[] = [];
   private pending: Pending[] = [];
@@ -105,6 +107,7 @@ export class Ingest {
 
   private addObserved(ev: Observed): void {
     const at = ev.occurredAt.toISOString();
+    this.days.add(at.slice(0, 10));
     let attributed = false;
     ev.checks.forEach((check, i) => {
       const a = this.opts.index.attribute(ev, check, this.opts.targetId);

@@ -124,7 +124,7 @@ export async function pullTarget({
         updatedAt: new Date(),
       },
     });
-  const summary = await finishImport(ctx, row.id, ingest.counts, started);
+  const summary = await finishImport(ctx, row.id, ingest.counts, started, ingest.days);
   return { ...summary, window: { start: start.toISOString(), end: end.toISOString() }, throttled };
 }
 

@@ -1,12 +1,13 @@
 import type { Db } from "@/db/client";
 import { logger } from "@/lib/log";
+import { refreshAllRecentRollups } from "../reports/refresh";
 import { pullAll } from "./pull-target";
 
 /** Every 15 minutes: LookupEvents lists events minutes late anyway, and a pass with nothing new is cheap. */
 export const USAGE_PULL_INTERVAL_MS = 15 * 60_000;
 
 /**
- * The embedded mode's schedule for the pull (Inngest's cron does it in production): passes never overlap,
+ * The embedded mode's schedule for the pull and the report roll-ups' recent days (Inngest's cron does it in production): passes never overlap,
  * a failed pass is logged and the next one runs. Returns a stop function. The timer does not keep the
  * process alive.
  */
@@ -26,6 +27,12 @@ export function startUsagePullTimer({
         if (out.targets > 0) logger.info({ job: "usage-pull", ...out }, "usage pull pass");
       } catch (err) {
         logger.error({ job: "usage-pull", err }, "usage pull pass failed");
+      }
+      // The dashboards' recent days (requests decided, grants made live or removed since the last pass).
+      try {
+        await refreshAllRecentRollups({ db });
+      } catch (err) {
+        logger.error({ job: "report-rollups", err }, "report roll-up refresh failed");
       }
       if (!stopped) loop();
     }, intervalMs);

@@ -14,6 +14,7 @@ import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
 import * as catalog from "../catalog/route";
 import * as revoke from "../grants/[id]/revoke/route";
 import * as grant from "../grants/[id]/route";
+import * as grantUsage from "../grants/[id]/usage/route";
 import * as grants from "../grants/route";
 import * as openapi from "../openapi.json/route";
 import * as cancel from "../requests/[id]/cancel/route";
@@ -40,6 +41,7 @@ type RouteModule = Partial<Record<string, RouteHandler | undefined>>;
 const ROUTES: Record<string, RouteModule> = {
   "/catalog": catalog,
   "/grants/{id}/revoke": revoke,
+  "/grants/{id}/usage": grantUsage,
   "/grants/{id}": grant,
   "/grants": grants,
   "/openapi.json": openapi,

@@ -1,0 +1,31 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { FormState } from "@/app/requests/actions";
+import { authedAction } from "@/lib/http/authed-action";
+import { refreshReportRollups } from "@/lib/usage/reports";
+import { ApplyRecommendationInput, applyRecommendation } from "@/lib/usage/rightsizing";
+
+const apply = authedAction(ApplyRecommendationInput, (ctx, input) => applyRecommendation({ ctx, input }));
+
+/** Apply one right-sizing recommendation, then show the template's new version. */
+export async function applyRecommendationAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const result = await apply({
+    id: String(form.get("id") ?? ""),
+    windowDays: Number(form.get("windowDays")),
+  });
+  if (!result.ok) return result;
+  revalidatePath("/reports/rightsizing");
+  redirect(`/admin/templates/${encodeURIComponent(result.data.key)}?saved=1`);
+}
+
+const refresh = authedAction(z.object({}), (ctx) => refreshReportRollups({ ctx }));
+
+/** Recompute the recent days' roll-ups now (the periodic job does the same). */
+export async function refreshRollupsAction(_prev: FormState, _form: FormData): Promise<FormState> {
+  const result = await refresh({});
+  if (result.ok) revalidatePath("/reports/usage");
+  return result;
+}
