@@ -104,11 +104,11 @@ export class GrantIndex {
 
   private grantFor(ev: Observed, check: Check, targetId: string | null): GrantInfo | null {
     if (ev.cloud === "aws") {
-      // The trust policy admits only the grant id as session name; the role is named elevate-<grantId>.
-      const id = [ev.sessionName, ev.roleName?.startsWith("elevate-") ? ev.roleName.slice(8) : null].find(
-        (s) => s && UUID.test(s),
-      );
-      const g = id ? this.byId.get(id.toLowerCase()) : undefined;
+      // Only the role counts: Elevate names it elevate-<grantId> and creates it for that grant alone (its
+      // trust policy admits only the grant id as session name). A session name alone proves nothing: anyone
+      // may name a session of their own role after a grant, to pass standing use off as granted.
+      const id = ev.roleName?.startsWith("elevate-") ? ev.roleName.slice(8) : null;
+      const g = id && UUID.test(id) ? this.byId.get(id.toLowerCase()) : undefined;
       return g && (!targetId || g.targetId === targetId) ? g : null;
     }
     if (!targetId) return null;

@@ -72,9 +72,11 @@ describe("attribution", () => {
       cloudTrail(session, "PutObject", at(0), "AccessDenied"),
       cloudTrail(`arn:aws:sts::${ACCOUNT}:assumed-role/Admin/alice`, "GetObject", at(0)),
       cloudTrail(`arn:aws:iam::${ACCOUNT}:user/ci`, "ListObjects", at(0)),
+      // Someone's own role with a session named after the grant: standing use passed off as granted.
+      cloudTrail(`arn:aws:sts::${ACCOUNT}:assumed-role/Admin/${grantId}`, "DeleteObject", at(0)),
     ];
     const s = await importFiles(h.db, org, { "ct.json": JSON.stringify({ Records: records }) });
-    expect(s).toMatchObject({ records: 4, mapped: 4, attributed: 2 });
+    expect(s).toMatchObject({ records: 5, mapped: 5, attributed: 2 });
     const rows = await eventsOf(h.db, org);
     expect(addsUp(s, rows.length)).toBe(true);
     const byId = new Map(rows.map((r) => [r.eventId, r]));
@@ -99,6 +101,12 @@ describe("attribution", () => {
     expect(byId.get(records[3].eventID)).toMatchObject({
       attribution: "standing",
       permission: "s3:ListBucket",
+    });
+    expect(byId.get(records[4].eventID)).toMatchObject({
+      attribution: "standing",
+      grantId: null,
+      sessionName: grantId,
+      permission: "s3:DeleteObject",
     });
 
     // Another org cannot claim the grant: the same session in its logs is standing access there.
