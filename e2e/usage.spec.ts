@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { openDb } from "@/db/client";
-import { insertUsageEvents } from "@/lib/testing/usage-events";
 import {
   bearer,
   decideInInbox,
@@ -14,7 +12,6 @@ import {
 } from "./fixtures";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
-const DATABASE_URL = process.env.E2E_DATABASE_URL;
 const PERMISSIONS = [
   "ec2:DescribeInstances",
   "ec2:StartInstances",
@@ -24,12 +21,7 @@ const PERMISSIONS = [
   "ec2:GetConsoleOutput",
 ];
 
-// Observed usage is written beside the server with the test fixture (lib/testing/usage-events.ts), which
-// needs the server's database: run with E2E_DATABASE_URL (the server then uses that Postgres). The log
-// upload in the portal replaces this fixture once it exists.
-test.skip(!DATABASE_URL, "needs E2E_DATABASE_URL: usage events are seeded into the server's Postgres");
-
-test("fixture-seeded usage: used/granted on the request, a recommendation on the report, applied as a new template version", async ({
+test("uploaded CloudTrail log: used/granted on the request, a recommendation on the report, applied as a new template version", async ({
   as,
   request,
 }) => {
@@ -65,18 +57,40 @@ test("fixture-seeded usage: used/granted on the request, a recommendation on the
   const grantId = ((await cardTitle.getAttribute("id")) ?? "").match(UUID)?.[0] as string;
   expect(grantId).toMatch(UUID);
 
-  // Two of the six permissions used, one call denied.
-  const handle = await openDb({ url: DATABASE_URL });
-  try {
-    const [row] = await handle.db.query.grants.findMany({ where: (g, { eq }) => eq(g.id, grantId) });
-    await insertUsageEvents(handle.db, row.orgId, [
-      { grantId, permission: "ec2:DescribeInstances", times: 3 },
-      { grantId, permission: "ec2:RebootInstances" },
-      { grantId, permission: "ec2:TerminateInstances", allowed: false },
-    ]);
-  } finally {
-    await handle.close();
-  }
+  // Two of the six permissions used, one call denied: a CloudTrail delivery file (the S3 `{"Records":[…]}`
+  // shape, https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)
+  // of the grant's own role session, uploaded by the admin in the portal.
+  const session = `arn:aws:sts::111122223333:assumed-role/elevate-${grantId}/${grantId}`;
+  const call = (eventName: string, errorCode?: string) => ({
+    eventVersion: "1.08",
+    userIdentity: { type: "AssumedRole", arn: session, accountId: "111122223333" },
+    eventTime: new Date().toISOString(),
+    eventSource: "ec2.amazonaws.com",
+    eventName,
+    awsRegion: "eu-west-1",
+    eventID: randomUUID(),
+    recipientAccountId: "111122223333",
+    ...(errorCode ? { errorCode, errorMessage: "You are not authorized to perform this operation." } : {}),
+  });
+  const records = [
+    call("DescribeInstances"),
+    call("DescribeInstances"),
+    call("DescribeInstances"),
+    call("RebootInstances"),
+    call("TerminateInstances", "Client.UnauthorizedOperation"),
+  ];
+  await admin.goto("/admin/usage");
+  await admin.getByLabel(/Log file/).setInputFiles({
+    name: `cloudtrail-${suffix}.json`,
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify({ Records: records })),
+  });
+  await admin.getByRole("button", { name: "Import" }).click();
+  const result = admin.getByTestId("usage-import-result");
+  await expect(result).toContainText("Imported");
+  await expect(result).toContainText('"records":5');
+  await expect(result).toContainText('"attributed":5');
+  await expectAccessible(admin, "usage upload");
 
   await requester.goto(`/requests/${requestId}`);
   await expect(requester.getByTestId("grant-usage-summary")).toContainText("Used 2 of 6 permissions");
