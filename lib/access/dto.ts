@@ -5,6 +5,7 @@ import {
   accessRequests,
   approvals,
   type Cloud,
+  type DecisionChannel,
   type GrantEvidence,
   type GrantStatus,
   grants,
@@ -13,6 +14,7 @@ import {
   targets,
   taskTemplates,
   users,
+  type Verdict,
 } from "@/db/schema";
 import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
@@ -44,9 +46,9 @@ export type GrantDto = {
 export type ApprovalDto = {
   approverId: string;
   approverName: string;
-  verdict: "approve" | "deny";
+  verdict: Verdict;
   comment: string | null;
-  channel: "web" | "slack" | "api";
+  channel: DecisionChannel;
   createdAt: string;
 };
 

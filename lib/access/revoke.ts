@@ -6,11 +6,11 @@ import { Conflict, parseInput } from "@/lib/errors";
 import { type GrantDto, loadGrantDto } from "./dto";
 import { getGrantInOrgOrThrow } from "./queries";
 import { RevokeGrantInput } from "./schemas";
-import { grantTransition } from "./state";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "./state";
 import { canSeeGrant, refuse } from "./visibility";
 
 // Revocation already asked for (or done): asking again is success and records nothing new.
-const ALREADY_REVOKING: ReadonlySet<GrantStatus> = new Set(["revoking", "revoke_stuck", "revoked"]);
+const ALREADY_REVOKING: ReadonlySet<GrantStatus> = new Set([...REVOKING_GRANT_STATUSES, "revoked"]);
 
 /**
  * "Revoke now" by someone holding `grants.revoke`, or "give back early" by the grant's own user. Marks the

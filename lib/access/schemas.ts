@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DECISION_CHANNELS, VERDICTS } from "@/db/schema/enums";
 import { RESOURCE_KINDS } from "@/lib/catalog/resources";
 import { RESOURCE_PATTERN } from "@/lib/catalog/role-builder";
 import { GRANT_STATUSES, REQUEST_STATUSES } from "./state";
@@ -82,9 +83,9 @@ export type SubmitInput = z.input<typeof SubmitInput>;
 
 export const DecideInput = z.object({
   requestId: z.uuid(),
-  verdict: z.enum(["approve", "deny"]),
+  verdict: z.enum(VERDICTS),
   comment: z.string().trim().max(2000).optional(),
-  channel: z.enum(["web", "api", "slack"]).default("web"),
+  channel: z.enum(DECISION_CHANNELS).default("web"),
 });
 export type DecideInput = z.input<typeof DecideInput>;
 

@@ -1,4 +1,7 @@
-import type { GrantStatus, RequestStatus } from "@/db/schema";
+import { GRANT_STATUSES, type GrantStatus, REQUEST_STATUSES, type RequestStatus } from "@/db/schema/enums";
+
+/** Every status, in lifecycle order (declared once in db/schema/enums, where the CHECK constraints come from). */
+export { GRANT_STATUSES, REQUEST_STATUSES };
 
 /** Everything that can happen to a request. `approve` carries the quorum state after counting it. */
 export type RequestEvent =
@@ -65,26 +68,6 @@ export function grantTransition(from: GrantStatus, event: GrantEvent): Transitio
   return to ? { ok: true, to } : { ok: false, reason: `grant is ${from}; cannot ${event.type}` };
 }
 
-/** Every status, in lifecycle order: for input enums and exhaustive tests. */
-export const REQUEST_STATUSES = [
-  "pending",
-  "approved",
-  "denied",
-  "cancelled",
-  "lapsed",
-  "completed",
-] as const satisfies readonly RequestStatus[];
-
-export const GRANT_STATUSES = [
-  "scheduled",
-  "provisioning",
-  "active",
-  "revoking",
-  "revoked",
-  "failed",
-  "revoke_stuck",
-] as const satisfies readonly GrantStatus[];
-
 /** Grants that may still hold (or soon hold) access in a cloud: what "live" means in lists. */
 export const LIVE_GRANT_STATUSES = [
   "scheduled",
@@ -93,3 +76,12 @@ export const LIVE_GRANT_STATUSES = [
   "revoking",
   "revoke_stuck",
 ] as const satisfies readonly GrantStatus[];
+
+/** Grants on their way to active: the reconciler restarts these when their lease runs out. */
+export const STARTING_GRANT_STATUSES = [
+  "scheduled",
+  "provisioning",
+] as const satisfies readonly GrantStatus[];
+
+/** Grants whose revocation has begun and is not yet confirmed. */
+export const REVOKING_GRANT_STATUSES = ["revoking", "revoke_stuck"] as const satisfies readonly GrantStatus[];

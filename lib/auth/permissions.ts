@@ -1,4 +1,4 @@
-import type { AppRole } from "@/db/schema";
+import { APP_ROLES, type AppRole } from "@/db/schema/enums";
 
 export const PERMISSIONS = [
   "requests.create",
@@ -26,7 +26,7 @@ export const ROLE_PERMISSIONS: Record<AppRole, readonly Permission[]> = {
   admin: PERMISSIONS,
 };
 
-export const APP_ROLES = Object.keys(ROLE_PERMISSIONS) as AppRole[];
+export { APP_ROLES };
 
 export function permissionsFor(roles: Iterable<AppRole>): Set<Permission> {
   const out = new Set<Permission>();

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { grants } from "@/db/schema";
-import { grantTransition } from "@/lib/access/state";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import type { CloudError } from "@/lib/clouds/port";
 import type { Ctx } from "@/lib/ctx";
@@ -21,7 +21,7 @@ export async function onRevokeError(ctx: Ctx, g: GrantRow, err: CloudError): Pro
         and(
           eq(grants.id, g.id),
           eq(grants.orgId, ctx.orgId),
-          inArray(grants.status, ["revoking", "revoke_stuck"]),
+          inArray(grants.status, [...REVOKING_GRANT_STATUSES]),
         ),
       )
       .for("update");

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { grants } from "@/db/schema";
 import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
-import { grantTransition } from "@/lib/access/state";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { bindingIdFor } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
@@ -28,8 +28,6 @@ export const ExecuteRevocationInput = z.object({
   reason: z.string().trim().min(1).max(500).optional(),
 });
 export type ExecuteRevocationInput = z.input<typeof ExecuteRevocationInput>;
-
-const IN_REVOCATION = ["revoking", "revoke_stuck"] as const;
 
 /**
  * Takes a grant's access away in the cloud and proves it: unbind, read back "gone", then `revoked` with the
@@ -111,7 +109,11 @@ async function finish(ctx: Ctx, g: GrantRow, removal: Removal): Promise<GrantOut
         evidence: sql`${grants.evidence} || ${JSON.stringify({ removal })}::jsonb`,
       })
       .where(
-        and(eq(grants.id, g.id), eq(grants.orgId, ctx.orgId), inArray(grants.status, [...IN_REVOCATION])),
+        and(
+          eq(grants.id, g.id),
+          eq(grants.orgId, ctx.orgId),
+          inArray(grants.status, [...REVOKING_GRANT_STATUSES]),
+        ),
       )
       .returning();
     if (!row) return null;

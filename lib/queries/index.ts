@@ -3,6 +3,7 @@ import type { HomeDto } from "@/lib/access/home";
 import type { RequestPreviewDto } from "@/lib/access/preview";
 import type { RequestViewDto } from "@/lib/access/request-view";
 import type { InboxCard } from "@/lib/access/requester-history";
+import { GRANT_TERMINAL, REQUEST_TERMINAL } from "@/lib/access/state";
 import { fetchJson } from "./fetch-json";
 
 /**
@@ -27,9 +28,6 @@ export const inboxQuery = (limit: number) =>
     refetchInterval: POLL_MS,
   });
 
-const SETTLED = new Set(["denied", "cancelled", "lapsed", "completed"]);
-const GRANT_SETTLED = new Set(["revoked", "failed"]);
-
 /** Polls while something may still change on its own (a decision, provisioning, expiry). */
 export const requestQuery = (id: string) =>
   queryOptions({
@@ -38,7 +36,7 @@ export const requestQuery = (id: string) =>
     refetchInterval: (q) => {
       const r = q.state.data?.request;
       if (!r) return POLL_MS;
-      const moving = !SETTLED.has(r.status) || r.grants.some((g) => !GRANT_SETTLED.has(g.status));
+      const moving = !REQUEST_TERMINAL.has(r.status) || r.grants.some((g) => !GRANT_TERMINAL.has(g.status));
       return moving ? 3_000 : false;
     },
   });
