@@ -10,7 +10,7 @@ import { loadRequestDto, type RequestDto } from "./dto";
 import { getRequestInOrgOrThrow, isGroupMember, type RequestRow } from "./queries";
 import { scheduleGrants } from "./schedule-grants";
 import { DecideInput } from "./schemas";
-import { requestTransition } from "./state";
+import { requestAccepts, requestTransition } from "./state";
 import { canSeeRequest, refuse } from "./visibility";
 
 /**
@@ -37,7 +37,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
         `Only members of the "${request.approverGroup}" group can decide this request`,
       );
     }
-    if (request.status !== "pending") throw Conflict(`This request is already ${request.status}`);
+    if (!requestAccepts(request.status, verdict)) throw Conflict(`This request is already ${request.status}`);
 
     const inserted = await tx
       .insert(approvals)

@@ -7,8 +7,10 @@ import {
   type GrantEvent,
   grantTransition,
   REQUEST_STATUSES,
+  REQUEST_TABLE,
   REQUEST_TERMINAL,
   type RequestEvent,
+  requestAccepts,
   requestTransition,
 } from "./state";
 
@@ -38,7 +40,7 @@ const REQUEST_EVENTS: Record<string, RequestEvent> = {
 
 const x = null; // refused
 /** Expected next status (or null = refused) for every status × event, written out by hand. */
-const REQUEST_TABLE: Record<RequestStatus, Record<keyof typeof REQUEST_EVENTS, RequestStatus | null>> = {
+const REQUEST_EXPECTED: Record<RequestStatus, Record<keyof typeof REQUEST_EVENTS, RequestStatus | null>> = {
   pending: {
     "approve 0/1": "pending",
     "approve 1/1": "approved",
@@ -114,6 +116,9 @@ const GRANT_TABLE: Record<GrantStatus, Record<GrantEvent["type"], GrantStatus | 
   failed: { start: x, activated: x, provision_failed: x, revoke: x, revoked: x, revoke_failed: x },
 };
 
+const REQUEST_TABLE_EXPECTED = (from: RequestStatus, event: keyof typeof REQUEST_EVENTS) =>
+  REQUEST_EXPECTED[from][event] ?? null;
+
 function outcome<S>(t: { ok: true; to: S } | { ok: false; reason: string }): S | null {
   if (!t.ok) expect(t.reason.length).toBeGreaterThan(0);
   return t.ok ? t.to : null;
@@ -129,7 +134,7 @@ describe("requestTransition table", () => {
       from,
       name,
       event,
-      expected: REQUEST_TABLE[from][name],
+      expected: REQUEST_EXPECTED[from][name],
     })),
   );
   it.each(cases)("$from + $name → $expected", ({ from, event, expected }) => {
@@ -137,6 +142,56 @@ describe("requestTransition table", () => {
   });
   it("marks exactly denied, cancelled, lapsed and completed terminal", () => {
     expect([...REQUEST_TERMINAL].sort()).toEqual(["cancelled", "completed", "denied", "lapsed"]);
+  });
+});
+
+describe("REQUEST_TABLE", () => {
+  const eventTypes = Object.keys(REQUEST_TABLE) as RequestEvent["type"][];
+  /** The hand-written table above, read at the decisive (quorum met) case of each event. */
+  const decisive: Record<RequestEvent["type"], keyof typeof REQUEST_EVENTS> = {
+    approve: "approve 1/1",
+    deny: "deny",
+    cancel: "cancel",
+    lapse: "lapse",
+    complete: "complete",
+  };
+
+  it.each(REQUEST_STATUSES.flatMap((from) => eventTypes.map((type) => ({ from, type }))))(
+    "$from accepts $type exactly where the hand-written table moves it",
+    ({ from, type }) => {
+      expect(requestAccepts(from, type)).toBe(REQUEST_TABLE_EXPECTED(from, decisive[type]) !== null);
+      expect(REQUEST_TABLE[type][from] ?? null).toBe(REQUEST_TABLE_EXPECTED(from, decisive[type]));
+    },
+  );
+
+  it("makes terminal exactly the statuses with no way out", () => {
+    const withExit = new Set(eventTypes.flatMap((type) => Object.keys(REQUEST_TABLE[type])));
+    expect(REQUEST_STATUSES.filter((s) => !withExit.has(s))).toEqual([...REQUEST_TERMINAL]);
+  });
+
+  it("moves only where the table allows, to the table's status or (below quorum) nowhere", () => {
+    const eventArb: fc.Arbitrary<RequestEvent> = fc.oneof(
+      fc.record({
+        type: fc.constant("approve" as const),
+        approvals: fc.integer({ min: 0, max: 6 }),
+        required: fc.integer({ min: 1, max: 6 }),
+      }),
+      fc.constantFrom<RequestEvent>(
+        { type: "deny" },
+        { type: "cancel" },
+        { type: "lapse" },
+        { type: "complete" },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...REQUEST_STATUSES), eventArb, (from, event) => {
+        const t = requestTransition(from, event);
+        expect(t.ok).toBe(requestAccepts(from, event.type));
+        if (t.ok) expect([REQUEST_TABLE[event.type][from], from]).toContain(t.to);
+        if (t.ok && t.to === from)
+          expect(event.type === "approve" && event.approvals < event.required).toBe(true);
+      }),
+    );
   });
 });
 
