@@ -16,6 +16,10 @@ export type ActionError = {
   retryAfterSeconds?: number;
 };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+/** What a form action holds under useActionState: nothing yet, or its last result. */
+export type ActionState<T> = ActionResult<T> | null;
+/** A server action bound to a form (useActionState): the previous state and the form's fields. */
+export type FormAction<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 
 /** A form's fields as an object; a repeated field becomes an array. Files are not accepted here. */
 export function formDataToObject(form: FormData): Record<string, unknown> {
