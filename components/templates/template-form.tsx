@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import type { ActionState, FormAction } from "@/lib/http/authed-action";
-import type { SavedTemplateDto, TemplatePreviewDto, TemplatePreviews } from "@/lib/templates";
+import type { SavedTemplateDto, TemplatePreviews } from "@/lib/templates";
 import { RolePreview } from "./role-preview";
 
 type PreviewState = ActionState<TemplatePreviews>;

@@ -4,7 +4,6 @@ import type { Permission } from "@/lib/auth/permissions";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { env } from "@/lib/env";
 import { assertWellFormedQuery, NotFound, parseInput, Unauthorized, Validation } from "@/lib/errors";
-import { logger } from "@/lib/log";
 import { authenticateToken } from "@/lib/tokens/authenticate";
 import { getWorkflowDriver } from "@/lib/workflows";
 import { type ErrorBody, errorResponse, jsonError } from "./error-response";
