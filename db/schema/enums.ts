@@ -25,7 +25,6 @@ export const GRANT_STATUSES = [
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 export const CLOUD_ROLE_STATUSES = ["active", "deleted"] as const;
-export type CloudRoleStatus = (typeof CLOUD_ROLE_STATUSES)[number];
 
 export const VERDICTS = ["approve", "deny"] as const;
 export type Verdict = (typeof VERDICTS)[number];

@@ -5,7 +5,7 @@ import { Validation } from "@/lib/errors";
  * Opaque keyset cursor over (created_at, id) descending. The timestamp travels as Postgres text, not a
  * JS Date: Dates keep milliseconds, Postgres keeps microseconds, and rounding would skip rows.
  */
-export type Keyset = { createdAt: string; id: string };
+type Keyset = { createdAt: string; id: string };
 
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

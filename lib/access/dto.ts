@@ -109,7 +109,7 @@ type GrantJson = Omit<GrantJoinRow, "g"> & {
 type ApprovalJson = Omit<ApprovalDto, "approverName"> & { approver: UserRef };
 
 /** The grant DTO of a grant with its user and target; also used for the grants the request query aggregates. */
-export function toGrantDto({ g, user, target }: GrantJoinRow): GrantDto {
+function toGrantDto({ g, user, target }: GrantJoinRow): GrantDto {
   return {
     id: g.id,
     requestId: g.requestId,
@@ -234,7 +234,7 @@ export function selectRequestRows<E extends SelectedFields>(db: Db, extra: E) {
 }
 
 /** A row of selectRequestRows without extras: what toRequestDtos reads. */
-export type RequestJoinRow = Awaited<ReturnType<typeof selectRequestRows<Record<never, never>>>>[number];
+type RequestJoinRow = Awaited<ReturnType<typeof selectRequestRows<Record<never, never>>>>[number];
 
 /**
  * DTOs of selectRequestRows rows, in row order. The catalog is read only when a row lists its own permissions

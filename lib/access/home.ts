@@ -6,7 +6,7 @@ import { listRequests } from "./list-requests";
 import { type RequestListItem, requestListItem } from "./request-label";
 
 /** A grant as the home page lists it (its detail page has the role document and evidence). */
-export type HomeGrant = {
+type HomeGrant = {
   id: string;
   requestId: string;
   status: GrantStatus;

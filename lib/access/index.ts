@@ -1,59 +1,14 @@
-// The access-request domain's public face: verbs, input schemas, DTOs and the helpers other domains reuse.
+// The access-request domain's public face: the verbs and DTOs the app, the API and the CLI call.
 export { cancelRequest } from "./cancel";
-export { decodeCursor, encodeCursor, type Keyset } from "./cursor";
+export { encodeCursor } from "./cursor";
 export { decideRequest } from "./decide";
-export {
-  type ApprovalDto,
-  type GrantDto,
-  loadGrantDto,
-  loadGrantDtos,
-  loadRequestDto,
-  loadRequestDtos,
-  type RequestDto,
-  toGrantDto,
-  type UserRef,
-} from "./dto";
-export { ExtendGrantInput, extendGrant } from "./extend";
+export { type GrantDto, loadGrantDto, loadGrantDtos, type RequestDto } from "./dto";
+export { extendGrant } from "./extend";
 export { getGrant } from "./get-grant";
 export { getRequest } from "./get-request";
 export { listGrants } from "./list-grants";
-export { type InboxItem, listInbox } from "./list-inbox";
 export { listRequests } from "./list-requests";
-export {
-  type GrantRow,
-  getActivePolicy,
-  getGrantInOrgOrThrow,
-  getRequestInOrgOrThrow,
-  getTargetInOrgOrThrow,
-  getTemplateInOrgOrThrow,
-  isGroupMember,
-  type PolicyRow,
-  type RequestRow,
-  type TargetRow,
-  type TemplateRow,
-} from "./queries";
+export { getActivePolicy } from "./queries";
 export { revokeGrant } from "./revoke";
-export {
-  CancelInput,
-  DecideInput,
-  GetGrantInput,
-  GetRequestInput,
-  ListGrantsInput,
-  ListInboxInput,
-  ListRequestsInput,
-  RevokeGrantInput,
-  SubmitInput,
-} from "./schemas";
-export {
-  GRANT_STATUSES,
-  GRANT_TERMINAL,
-  type GrantEvent,
-  grantTransition,
-  LIVE_GRANT_STATUSES,
-  REQUEST_STATUSES,
-  REQUEST_TERMINAL,
-  type RequestEvent,
-  requestTransition,
-  type Transition,
-} from "./state";
+export { GRANT_STATUSES, REQUEST_STATUSES } from "./state";
 export { submitRequest } from "./submit";

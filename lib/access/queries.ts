@@ -21,7 +21,6 @@ export type RequestRow = typeof accessRequests.$inferSelect;
 export type GrantRow = typeof grants.$inferSelect;
 export type TargetRow = typeof targets.$inferSelect;
 export type TemplateRow = typeof taskTemplates.$inferSelect;
-export type PolicyRow = typeof policies.$inferSelect;
 
 /** The request, in this org only. `lock` takes the row lock so concurrent decisions serialise. */
 export async function getRequestInOrgOrThrow(tx: Db, orgId: string, id: string, opts: Lock = {}) {

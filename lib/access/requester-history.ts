@@ -22,7 +22,7 @@ import { roleWithRisk } from "./role-preview";
 import { requestRisk, roleSourceOf } from "./role-source";
 import type { ListInboxInput } from "./schemas";
 
-export type HistoryEntry = {
+type HistoryEntry = {
   id: string;
   status: RequestStatus;
   templateName: string;

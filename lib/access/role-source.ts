@@ -40,7 +40,7 @@ export function roleSourceOf(
 }
 
 /** AWS regions a target declares (`settings.regions`), written into its grants as a region condition. */
-export function targetRegions(target: TargetLike): string[] | undefined {
+function targetRegions(target: TargetLike): string[] | undefined {
   const r = target.settings?.regions;
   return Array.isArray(r) && r.every((x) => typeof x === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(x))
     ? (r as string[])

@@ -49,7 +49,7 @@ export async function applyExtension({
 }
 
 /** The notAfter the cloud was last given by an extension (null: only the provisioning bind). */
-export function lastBoundExpiry(g: GrantRow): string | null {
+function lastBoundExpiry(g: GrantRow): string | null {
   return g.evidence.extensions?.at(-1)?.to ?? null;
 }
 

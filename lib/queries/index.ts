@@ -10,7 +10,7 @@ import { fetchJson } from "./fetch-json";
  * One queryOptions per resource. Server pages call the same read verb the route calls and hand the result
  * to the client as initialData under the same key, so the first paint needs no round trip.
  */
-export const POLL_MS = 5_000;
+const POLL_MS = 5_000;
 
 export const homeQuery = () =>
   queryOptions({
