@@ -5,8 +5,8 @@ import { type Ctx, requirePerson } from "@/lib/ctx";
 import { Conflict, parseInput } from "@/lib/errors";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { getRequestInOrgOrThrow } from "./queries";
+import { requestTransition } from "./request-state";
 import { CancelInput } from "./schemas";
-import { requestTransition } from "./state";
 import { canSeeRequest, refuse } from "./visibility";
 
 /** The requester withdraws their own request while it is still pending. Cancelling twice is a no-op. */

@@ -8,9 +8,9 @@ import { Conflict, Forbidden, parseInput } from "@/lib/errors";
 import { enforceRateLimits, RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { getRequestInOrgOrThrow, isGroupMember, type RequestRow } from "./queries";
+import { requestAccepts, requestTransition } from "./request-state";
 import { scheduleGrants } from "./schedule-grants";
 import { DecideInput } from "./schemas";
-import { requestAccepts, requestTransition } from "./state";
 import { canSeeRequest, refuse } from "./visibility";
 
 /**

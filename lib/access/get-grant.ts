@@ -1,8 +1,8 @@
 import type { Ctx } from "@/lib/ctx";
 import { NotFound, parseInput } from "@/lib/errors";
 import { type GrantDto, loadGrantDto } from "./dto";
+import { GetGrantInput } from "./grant-schemas";
 import { getGrantInOrgOrThrow } from "./queries";
-import { GetGrantInput } from "./schemas";
 import { canSeeGrant } from "./visibility";
 
 /** One grant: visible to its own user and to holders of `grants.read.all`; NotFound for anyone else. */

@@ -6,9 +6,10 @@ export { type GrantDto, loadGrantDto, loadGrantDtos, type RequestDto } from "./d
 export { extendGrant } from "./extend";
 export { getGrant } from "./get-grant";
 export { getRequest } from "./get-request";
+export { GRANT_STATUSES } from "./grant-state";
 export { listGrants } from "./list-grants";
 export { listRequests } from "./list-requests";
 export { getActivePolicy } from "./queries";
+export { REQUEST_STATUSES } from "./request-state";
 export { revokeGrant } from "./revoke";
-export { GRANT_STATUSES, REQUEST_STATUSES } from "./state";
 export { submitRequest } from "./submit";

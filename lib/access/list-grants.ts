@@ -4,8 +4,8 @@ import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { afterCursor, decodeCursor, keysetText, page } from "./cursor";
 import { type GrantDto, loadGrantDtos } from "./dto";
-import { ListGrantsInput } from "./schemas";
-import { LIVE_GRANT_STATUSES } from "./state";
+import { ListGrantsInput } from "./grant-schemas";
+import { LIVE_GRANT_STATUSES } from "./grant-state";
 
 /** Grants, newest first, one keyset page at a time. "all" needs `grants.read.all`; "live" = may hold access. */
 export async function listGrants({

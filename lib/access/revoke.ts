@@ -4,9 +4,9 @@ import { appendAudit } from "@/lib/audit/append";
 import { type Ctx, hasPermission, isPerson } from "@/lib/ctx";
 import { Conflict, parseInput } from "@/lib/errors";
 import { type GrantDto, loadGrantDto } from "./dto";
+import { RevokeGrantInput } from "./grant-schemas";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "./grant-state";
 import { getGrantInOrgOrThrow } from "./queries";
-import { RevokeGrantInput } from "./schemas";
-import { grantTransition, REVOKING_GRANT_STATUSES } from "./state";
 import { canSeeGrant, refuse } from "./visibility";
 
 // Revocation already asked for (or done): asking again is success and records nothing new.

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DECISION_CHANNELS, VERDICTS } from "@/db/schema/enums";
 import { RESOURCE_KINDS } from "@/lib/catalog/resources";
 import { RESOURCE_PATTERN } from "@/lib/catalog/role-builder";
-import { GRANT_STATUSES, REQUEST_STATUSES } from "./state";
+import { REQUEST_STATUSES } from "./request-state";
 
 /** Forms send "" for an empty optional field; treat it as absent. */
 const emptyToNull = (v: string | null | undefined) => (v ? v : null);
@@ -92,18 +92,12 @@ export type DecideInput = z.input<typeof DecideInput>;
 export const CancelInput = z.object({ requestId: z.uuid() });
 export type CancelInput = z.input<typeof CancelInput>;
 
-export const RevokeGrantInput = z.object({ grantId: z.uuid(), reason: z.string().trim().min(1).max(500) });
-export type RevokeGrantInput = z.input<typeof RevokeGrantInput>;
-
 export const GetRequestInput = z.object({ requestId: z.uuid() });
 export type GetRequestInput = z.input<typeof GetRequestInput>;
 
-export const GetGrantInput = z.object({ grantId: z.uuid() });
-export type GetGrantInput = z.input<typeof GetGrantInput>;
-
 // Coerced so the same schema serves query strings (`?limit=20`).
-const Limit = z.coerce.number().int().min(1).max(200).default(50);
-const Cursor = z.string().max(200).optional();
+export const Limit = z.coerce.number().int().min(1).max(200).default(50);
+export const Cursor = z.string().max(200).optional();
 
 export const ListRequestsInput = z.object({
   scope: z.enum(["mine", "all"]),
@@ -113,14 +107,6 @@ export const ListRequestsInput = z.object({
   cursor: Cursor,
 });
 export type ListRequestsInput = z.input<typeof ListRequestsInput>;
-
-export const ListGrantsInput = z.object({
-  scope: z.enum(["mine", "all"]),
-  status: z.enum([...GRANT_STATUSES, "live"]).optional(),
-  limit: Limit,
-  cursor: Cursor,
-});
-export type ListGrantsInput = z.input<typeof ListGrantsInput>;
 
 export const ListInboxInput = z.object({ limit: Limit });
 export type ListInboxInput = z.input<typeof ListInboxInput>;

@@ -10,7 +10,7 @@ import {
   users,
 } from "@/db/schema";
 import { afterCursorPlaceholders, cursorParams, keysetText, page } from "@/lib/access/cursor";
-import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
+import { LIVE_GRANT_STATUSES } from "@/lib/access/grant-state";
 import { findUserByEmail } from "@/lib/auth/org";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput, Validation } from "@/lib/errors";

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { grants } from "@/db/schema";
-import { grantTransition } from "@/lib/access/state";
+import { grantTransition } from "@/lib/access/grant-state";
 import { appendAudit } from "@/lib/audit/append";
 import { bindingIdFor, type CloudAdapter, CloudError, type TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";

@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { grants } from "@/db/schema";
+import { grantTransition } from "@/lib/access/grant-state";
 import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
-import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { reserveRoleWithin } from "@/lib/capacity/room";
 import { type BindingSpec, bindingIdFor, CloudError, type InspectResult } from "@/lib/clouds/port";

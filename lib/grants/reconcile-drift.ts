@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEvents, grants, targets } from "@/db/schema";
-import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
+import { LIVE_GRANT_STATUSES } from "@/lib/access/grant-state";
 import { appendAudit } from "@/lib/audit/append";
 import { CloudError, type TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type GrantStatus, grants } from "@/db/schema";
-import { REVOKING_GRANT_STATUSES, STARTING_GRANT_STATUSES } from "@/lib/access/state";
+import { REVOKING_GRANT_STATUSES, STARTING_GRANT_STATUSES } from "@/lib/access/grant-state";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver } from "@/lib/workflows/port";
 import { systemCtx } from "@/lib/workflows/system-ctx";

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessRequests, policies } from "@/db/schema";
-import { requestTransition } from "@/lib/access/state";
+import { requestTransition } from "@/lib/access/request-state";
 import { appendAudit } from "@/lib/audit/append";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { grants } from "@/db/schema";
-import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/state";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/grant-state";
 import { appendAudit } from "@/lib/audit/append";
 import type { CloudError } from "@/lib/clouds/port";
 import type { Ctx } from "@/lib/ctx";

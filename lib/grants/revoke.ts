@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { grants } from "@/db/schema";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/grant-state";
 import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
-import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { bindingIdFor } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";

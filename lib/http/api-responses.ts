@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ADAPTER_KINDS, CLOUDS, DECISION_CHANNELS, RISKS, VERDICTS } from "@/db/schema/enums";
 import type { GrantDto, RequestDto } from "@/lib/access/dto";
-import { GRANT_STATUSES, REQUEST_STATUSES } from "@/lib/access/state";
+import { GRANT_STATUSES } from "@/lib/access/grant-state";
+import { REQUEST_STATUSES } from "@/lib/access/request-state";
 import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";

@@ -1,9 +1,10 @@
 import { queryOptions } from "@tanstack/react-query";
+import { GRANT_TERMINAL } from "@/lib/access/grant-state";
 import type { HomeDto } from "@/lib/access/home";
 import type { RequestPreviewDto } from "@/lib/access/preview";
+import { REQUEST_TERMINAL } from "@/lib/access/request-state";
 import type { RequestViewDto } from "@/lib/access/request-view";
 import type { InboxCard } from "@/lib/access/requester-history";
-import { GRANT_TERMINAL, REQUEST_TERMINAL } from "@/lib/access/state";
 import { fetchJson } from "./fetch-json";
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "@/db/client";
 import { auditEvents, cloudRoles, grants, sandboxBindings, sandboxRoles, targets } from "@/db/schema";
-import { GRANT_TERMINAL, LIVE_GRANT_STATUSES } from "@/lib/access/state";
+import { GRANT_TERMINAL, LIVE_GRANT_STATUSES } from "@/lib/access/grant-state";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { isAllowed } from "@/lib/clouds/sandbox";
 import { createTestOrg } from "@/lib/testing/db";

@@ -1,27 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { GrantStatus, RequestStatus } from "@/db/schema";
+import type { RequestStatus } from "@/db/schema";
 import {
-  GRANT_STATUSES,
-  GRANT_TERMINAL,
-  type GrantEvent,
-  grantTransition,
   REQUEST_STATUSES,
   REQUEST_TABLE,
   REQUEST_TERMINAL,
   type RequestEvent,
   requestAccepts,
   requestTransition,
-} from "./state";
+} from "./request-state";
 
-// Compile-time proof that the status lists are complete: a missing status makes these `true` fail.
+// Compile-time proof that the status list is complete: a missing status makes this `true` fail.
 const requestStatusesComplete: [Exclude<RequestStatus, (typeof REQUEST_STATUSES)[number]>] extends [never]
   ? true
   : false = true;
-const grantStatusesComplete: [Exclude<GrantStatus, (typeof GRANT_STATUSES)[number]>] extends [never]
-  ? true
-  : false = true;
 
+const x = null; // refused
 /** Request events by name, including the quorum cases of `approve`. */
 const REQUEST_EVENTS: Record<string, RequestEvent> = {
   "approve 0/1": { type: "approve", approvals: 0, required: 1 },
@@ -38,7 +32,6 @@ const REQUEST_EVENTS: Record<string, RequestEvent> = {
   complete: { type: "complete" },
 };
 
-const x = null; // refused
 /** Expected next status (or null = refused) for every status × event, written out by hand. */
 const REQUEST_EXPECTED: Record<RequestStatus, Record<keyof typeof REQUEST_EVENTS, RequestStatus | null>> = {
   pending: {
@@ -68,54 +61,6 @@ function allRefused(
   return Object.fromEntries(Object.keys(REQUEST_EVENTS).map((k) => [k, except[k] ?? x]));
 }
 
-const GRANT_EVENTS: GrantEvent["type"][] = [
-  "start",
-  "activated",
-  "provision_failed",
-  "revoke",
-  "revoked",
-  "revoke_failed",
-];
-
-const GRANT_TABLE: Record<GrantStatus, Record<GrantEvent["type"], GrantStatus | null>> = {
-  //             start            activated  provision_failed revoke       revoked    revoke_failed
-  scheduled: {
-    start: "provisioning",
-    activated: x,
-    provision_failed: "failed",
-    revoke: "revoking",
-    revoked: x,
-    revoke_failed: x,
-  },
-  provisioning: {
-    start: x,
-    activated: "active",
-    provision_failed: "failed",
-    revoke: "revoking",
-    revoked: x,
-    revoke_failed: x,
-  },
-  active: { start: x, activated: x, provision_failed: x, revoke: "revoking", revoked: x, revoke_failed: x },
-  revoking: {
-    start: x,
-    activated: x,
-    provision_failed: x,
-    revoke: x,
-    revoked: "revoked",
-    revoke_failed: "revoke_stuck",
-  },
-  revoke_stuck: {
-    start: x,
-    activated: x,
-    provision_failed: x,
-    revoke: x,
-    revoked: "revoked",
-    revoke_failed: x,
-  },
-  revoked: { start: x, activated: x, provision_failed: x, revoke: x, revoked: x, revoke_failed: x },
-  failed: { start: x, activated: x, provision_failed: x, revoke: x, revoked: x, revoke_failed: x },
-};
-
 const REQUEST_TABLE_EXPECTED = (from: RequestStatus, event: keyof typeof REQUEST_EVENTS) =>
   REQUEST_EXPECTED[from][event] ?? null;
 
@@ -126,7 +71,7 @@ function outcome<S>(t: { ok: true; to: S } | { ok: false; reason: string }): S |
 
 describe("requestTransition table", () => {
   it("lists every status", () => {
-    expect(requestStatusesComplete && grantStatusesComplete).toBe(true);
+    expect(requestStatusesComplete).toBe(true);
     expect(new Set(REQUEST_STATUSES).size).toBe(6);
   });
   const cases = REQUEST_STATUSES.flatMap((from) =>
@@ -192,18 +137,6 @@ describe("REQUEST_TABLE", () => {
           expect(event.type === "approve" && event.approvals < event.required).toBe(true);
       }),
     );
-  });
-});
-
-describe("grantTransition table", () => {
-  const cases = GRANT_STATUSES.flatMap((from) =>
-    GRANT_EVENTS.map((type) => ({ from, type, expected: GRANT_TABLE[from][type] })),
-  );
-  it.each(cases)("$from + $type → $expected", ({ from, type, expected }) => {
-    expect(outcome(grantTransition(from, { type } as GrantEvent))).toBe(expected);
-  });
-  it("marks exactly revoked and failed terminal", () => {
-    expect([...GRANT_TERMINAL].sort()).toEqual(["failed", "revoked"]);
   });
 });
 
@@ -282,31 +215,6 @@ describe("request properties", () => {
           if (t.ok) status = t.to;
         }
       }),
-    );
-  });
-});
-
-describe("grant properties", () => {
-  const grantEventArb = fc.constantFrom(...GRANT_EVENTS).map((type) => ({ type }) as GrantEvent);
-
-  it("reaches active only from provisioning, and terminal states stay terminal", () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...GRANT_STATUSES),
-        fc.array(grantEventArb, { maxLength: 40 }),
-        (start, events) => {
-          let status: GrantStatus = start;
-          for (const event of events) {
-            const wasTerminal = GRANT_TERMINAL.has(status);
-            const t = grantTransition(status, event);
-            if (wasTerminal) expect(t.ok).toBe(false);
-            if (t.ok) {
-              if (t.to === "active") expect(status).toBe("provisioning");
-              status = t.to;
-            }
-          }
-        },
-      ),
     );
   });
 });
