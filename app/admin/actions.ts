@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { GrantDto } from "@/lib/access";
-import { revokeGrant } from "@/lib/access";
 import { APP_ROLE_LIST, type LocalRolesDto, setLocalRoles } from "@/lib/admin";
+import { revokeGrant } from "@/lib/grants";
 import { type ActionState, authedAction } from "@/lib/http/authed-action";
+import type { GrantDto } from "@/lib/requests";
 import { type ApiTokenDto, type CreatedTokenDto, createApiToken, revokeApiToken } from "@/lib/tokens";
 
 // Forms send strings; the verbs validate the real shapes and name the field on error.

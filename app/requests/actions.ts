@@ -3,18 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import {
-  cancelRequest,
-  decideRequest,
-  extendGrant,
-  type GrantDto,
-  type RequestDto,
-  revokeGrant,
-  submitRequest,
-} from "@/lib/access";
-import { approveMany } from "@/lib/access/approve-many";
-import { splitPermissionLines } from "@/lib/access/permission-lines";
+import { extendGrant, revokeGrant } from "@/lib/grants";
 import { type ActionState, authedAction } from "@/lib/http/authed-action";
+import { cancelRequest, decideRequest, type GrantDto, type RequestDto, submitRequest } from "@/lib/requests";
+import { approveMany } from "@/lib/requests/approve-many";
+import { splitPermissionLines } from "@/lib/requests/permission-lines";
 
 // Forms send strings; the verbs validate the real shapes (and name the field on error).
 const SubmitForm = z.object({

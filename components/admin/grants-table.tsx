@@ -4,10 +4,10 @@ import { RevokeGrantForm } from "@/components/admin/revoke-grant-form";
 import { RiskBadge, StatusBadge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import type { GrantDto } from "@/lib/access/dto";
-import { customLabel } from "@/lib/access/request-label";
 import type { AdminGrantRow } from "@/lib/admin";
 import type { FormAction } from "@/lib/http/authed-action";
+import type { GrantDto } from "@/lib/requests/dto";
+import { customLabel } from "@/lib/requests/request-label";
 
 /**
  * The live grants table. A client component on purpose: the page hands it the rows as data, which is a

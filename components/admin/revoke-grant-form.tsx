@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import type { GrantDto } from "@/lib/access/dto";
 import type { FormAction } from "@/lib/http/authed-action";
+import type { GrantDto } from "@/lib/requests/dto";
 import { AdminActionForm } from "./admin-action-form";
 
 /** "Revoke" opens a required reason and "Confirm revoke"; nothing is sent until confirmed. */

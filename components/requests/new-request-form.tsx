@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { describedBy, FieldError } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { splitPermissionLines } from "@/lib/access/permission-lines";
+import { splitPermissionLines } from "@/lib/requests/permission-lines";
 import { AccessChoice, type AccessMode, type TemplateOption } from "./access-choice";
 import { DurationField } from "./duration-field";
 import { RequestPreview } from "./request-preview";

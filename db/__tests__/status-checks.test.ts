@@ -3,7 +3,7 @@ import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import * as schema from "@/db/schema";
-import { approvedRequest } from "@/lib/access/__tests__/helpers";
+import { approvedRequest } from "@/lib/requests/__tests__/helpers";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 
 let h: DbHandle;

@@ -1,14 +1,14 @@
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type GrantStatus, grants } from "@/db/schema";
-import { REVOKING_GRANT_STATUSES, STARTING_GRANT_STATUSES } from "@/lib/access/grant-state";
+import { REVOKING_GRANT_STATUSES, STARTING_GRANT_STATUSES } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver } from "@/lib/workflows/port";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 import { applyExtension } from "./apply-extension";
 import { LEASE_MS } from "./backoff";
+import { executeRevocation } from "./execute-revocation";
 import { provisionGrant } from "./provision";
-import { executeRevocation } from "./revoke";
 
 type Due = { id: string; orgId: string; status: GrantStatus; expiresAt: Date | null };
 

@@ -1,9 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { grants } from "@/db/schema";
-import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/grant-state";
 import { appendAudit } from "@/lib/audit/append";
 import type { CloudError } from "@/lib/clouds/port";
 import type { Ctx } from "@/lib/ctx";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
 import { backoffMs, MAX_ATTEMPTS, REVOKE_BACKOFF } from "./backoff";
 import { type GrantOutcome, type GrantRow, reread, toOutcome } from "./queries";

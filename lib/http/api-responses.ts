@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { ADAPTER_KINDS, CLOUDS, DECISION_CHANNELS, RISKS, VERDICTS } from "@/db/schema/enums";
-import type { GrantDto, RequestDto } from "@/lib/access/dto";
-import { GRANT_STATUSES } from "@/lib/access/grant-state";
-import { REQUEST_STATUSES } from "@/lib/access/request-state";
 import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import { GRANT_STATUSES } from "@/lib/grants/grant-state";
+import type { GrantDto, RequestDto } from "@/lib/requests/dto";
+import { REQUEST_STATUSES } from "@/lib/requests/request-state";
 import type { ConnectionCheckDto, TargetDetailDto } from "@/lib/targets/dto";
 import type { DriftEventDto } from "@/lib/targets/list-drift";
 import type { SavedTemplateDto } from "@/lib/templates/create";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ListGrantsInput, RevokeGrantInput } from "@/lib/access/grant-schemas";
-import { DecideInput, ListRequestsInput, SubmitInput } from "@/lib/access/schemas";
+import { ListGrantsInput, RevokeGrantInput } from "@/lib/grants/schemas";
+import { DecideInput, ListRequestsInput, SubmitInput } from "@/lib/requests/schemas";
 
 /**
  * Shapes of the public API, derived from the verbs' own schemas so the API, the verbs and the OpenAPI

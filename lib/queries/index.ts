@@ -1,10 +1,10 @@
 import { queryOptions } from "@tanstack/react-query";
-import { GRANT_TERMINAL } from "@/lib/access/grant-state";
-import type { HomeDto } from "@/lib/access/home";
-import type { RequestPreviewDto } from "@/lib/access/preview";
-import { REQUEST_TERMINAL } from "@/lib/access/request-state";
-import type { RequestViewDto } from "@/lib/access/request-view";
-import type { InboxCard } from "@/lib/access/requester-history";
+import { GRANT_TERMINAL } from "@/lib/grants/grant-state";
+import type { HomeDto } from "@/lib/requests/home";
+import type { InboxCard } from "@/lib/requests/list-inbox-cards";
+import type { RequestPreviewDto } from "@/lib/requests/preview";
+import { REQUEST_TERMINAL } from "@/lib/requests/request-state";
+import type { RequestViewDto } from "@/lib/requests/request-view";
 import { fetchJson } from "./fetch-json";
 
 /**

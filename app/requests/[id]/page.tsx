@@ -1,8 +1,8 @@
 import { notFound } from "next/navigation";
 import { RequestDetail } from "@/components/requests/request-detail";
-import { getRequestView, type RequestViewDto } from "@/lib/access/request-view";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { getRequestView, type RequestViewDto } from "@/lib/requests/request-view";
 
 export const metadata = { title: "Request" };
 

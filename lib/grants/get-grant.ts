@@ -1,9 +1,9 @@
 import type { Ctx } from "@/lib/ctx";
 import { NotFound, parseInput } from "@/lib/errors";
-import { type GrantDto, loadGrantDto } from "./dto";
-import { GetGrantInput } from "./grant-schemas";
-import { getGrantInOrgOrThrow } from "./queries";
-import { canSeeGrant } from "./visibility";
+import { type GrantDto, loadGrantDto } from "../requests/dto";
+import { getGrantInOrgOrThrow } from "../requests/queries";
+import { canSeeGrant } from "../requests/visibility";
+import { GetGrantInput } from "./schemas";
 
 /** One grant: visible to its own user and to holders of `grants.read.all`; NotFound for anyone else. */
 export async function getGrant({ ctx, input }: { ctx: Ctx; input: GetGrantInput }): Promise<GrantDto> {

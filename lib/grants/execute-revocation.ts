@@ -1,13 +1,13 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { grants } from "@/db/schema";
-import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/access/grant-state";
-import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { appendAudit } from "@/lib/audit/append";
 import { bindingIdFor } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/grants/grant-state";
+import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { LEASE_MS } from "./backoff";
 import { asCloudError } from "./provision-failure";
 import {

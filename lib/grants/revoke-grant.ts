@@ -3,11 +3,11 @@ import { type GrantStatus, grants } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { type Ctx, hasPermission, isPerson } from "@/lib/ctx";
 import { Conflict, parseInput } from "@/lib/errors";
-import { type GrantDto, loadGrantDto } from "./dto";
-import { RevokeGrantInput } from "./grant-schemas";
+import { type GrantDto, loadGrantDto } from "../requests/dto";
+import { getGrantInOrgOrThrow } from "../requests/queries";
+import { canSeeGrant, refuse } from "../requests/visibility";
 import { grantTransition, REVOKING_GRANT_STATUSES } from "./grant-state";
-import { getGrantInOrgOrThrow } from "./queries";
-import { canSeeGrant, refuse } from "./visibility";
+import { RevokeGrantInput } from "./schemas";
 
 // Revocation already asked for (or done): asking again is success and records nothing new.
 const ALREADY_REVOKING: ReadonlySet<GrantStatus> = new Set([...REVOKING_GRANT_STATUSES, "revoked"]);

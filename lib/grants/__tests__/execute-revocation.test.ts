@@ -6,8 +6,8 @@ import { clearSandboxFaults, injectSandboxFault, isAllowed } from "@/lib/clouds/
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { MAX_ATTEMPTS } from "../backoff";
+import { executeRevocation } from "../execute-revocation";
 import { provisionGrant } from "../provision";
-import { executeRevocation } from "../revoke";
 import { auditActions, bindingsOf, grantRow, roleRow, scheduledGrant } from "./fixtures";
 
 let h: DbHandle;

@@ -2,10 +2,10 @@ import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { grants } from "@/db/schema";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
-import { afterCursor, decodeCursor, keysetText, page } from "./cursor";
-import { type GrantDto, loadGrantDtos } from "./dto";
-import { ListGrantsInput } from "./grant-schemas";
+import { afterCursor, decodeCursor, keysetText, page } from "../requests/cursor";
+import { type GrantDto, loadGrantDtos } from "../requests/dto";
 import { LIVE_GRANT_STATUSES } from "./grant-state";
+import { ListGrantsInput } from "./schemas";
 
 /** Grants, newest first, one keyset page at a time. "all" needs `grants.read.all`; "live" = may hold access. */
 export async function listGrants({

@@ -1,5 +1,5 @@
 import { GRANT_STATUSES, type GrantStatus } from "@/db/schema/enums";
-import type { Transition } from "./request-state";
+import type { Transition } from "../requests/request-state";
 
 /** Every status, in lifecycle order (declared once in db/schema/enums, where the CHECK constraints come from). */
 export { GRANT_STATUSES };

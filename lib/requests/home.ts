@@ -1,7 +1,7 @@
 import type { Cloud, GrantStatus } from "@/db/schema";
 import type { Ctx } from "@/lib/ctx";
+import { listGrants } from "../grants/list-grants";
 import type { GrantDto } from "./dto";
-import { listGrants } from "./list-grants";
 import { listRequests } from "./list-requests";
 import { type RequestListItem, requestListItem } from "./request-label";
 

@@ -9,8 +9,8 @@ import { applyExtension } from "@/lib/grants/apply-extension";
 import { provisionGrant } from "@/lib/grants/provision";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { extendGrant } from "../extend";
-import { auditFor, expectAppError } from "./helpers";
+import { auditFor, expectAppError } from "../../requests/__tests__/helpers";
+import { extendGrant } from "../extend-grant";
 
 let h: DbHandle;
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { approveMany } from "@/lib/access/approve-many";
-import { decideRequest } from "@/lib/access/decide";
-import { listInbox } from "@/lib/access/list-inbox";
-import { previewRequest } from "@/lib/access/preview";
-import { getRequestView } from "@/lib/access/request-view";
-import { listInboxCards } from "@/lib/access/requester-history";
 import { provisionGrant } from "@/lib/grants/provision";
+import { approveMany } from "@/lib/requests/approve-many";
+import { decideRequest } from "@/lib/requests/decide";
+import { listInbox } from "@/lib/requests/list-inbox";
+import { listInboxCards } from "@/lib/requests/list-inbox-cards";
+import { previewRequest } from "@/lib/requests/preview";
+import { getRequestView } from "@/lib/requests/request-view";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { approvedRequest, counts, expectAppError, submitAs, validInput } from "./helpers";
@@ -45,7 +45,7 @@ describe("previewRequest", () => {
 
     // The promise holds: the grant scheduled on approval carries the same role.
     const req = await submitAs(h.db, org, "requester", { durationMinutes: 90 });
-    const approved = await (await import("@/lib/access/decide")).decideRequest({
+    const approved = await (await import("@/lib/requests/decide")).decideRequest({
       ctx: await userCtx(h.db, org.users.approver),
       input: { requestId: req.id, verdict: "approve" },
     });

@@ -8,12 +8,12 @@ import type { AppError } from "@/lib/errors";
 import { grantRow, scheduledGrant } from "@/lib/grants/__tests__/fixtures";
 import { tokenCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
+import { extendGrant } from "../../grants/extend-grant";
+import { getGrant } from "../../grants/get-grant";
+import { revokeGrant } from "../../grants/revoke-grant";
 import { cancelRequest } from "../cancel";
 import { decideRequest } from "../decide";
-import { extendGrant } from "../extend";
-import { getGrant } from "../get-grant";
 import { getRequest } from "../get-request";
-import { revokeGrant } from "../revoke";
 import { counts, expectAppError } from "./helpers";
 
 let h: DbHandle;

@@ -59,7 +59,7 @@ export type InboxCard = Pick<
 
 const HISTORY = 5;
 
-export { INBOX_PAGE_SIZE } from "./limits";
+export { INBOX_PAGE_SIZE } from "./inbox-limits";
 
 /**
  * A template's per-cloud permission lists, read beside each inbox row for its role preview. Only a template of

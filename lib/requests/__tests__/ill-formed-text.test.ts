@@ -6,9 +6,9 @@ import { listAuditEvents } from "@/lib/audit/list";
 import { createTemplate } from "@/lib/templates";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
+import { extendGrant } from "../../grants/extend-grant";
+import { revokeGrant } from "../../grants/revoke-grant";
 import { decideRequest } from "../decide";
-import { extendGrant } from "../extend";
-import { revokeGrant } from "../revoke";
 import { submitRequest } from "../submit";
 import { counts, expectAppError, submitAs, validInput } from "./helpers";
 

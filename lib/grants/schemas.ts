@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { Cursor, Limit } from "../requests/schemas";
 import { GRANT_STATUSES } from "./grant-state";
-import { Cursor, Limit } from "./schemas";
 
 export const RevokeGrantInput = z.object({ grantId: z.uuid(), reason: z.string().trim().min(1).max(500) });
 export type RevokeGrantInput = z.input<typeof RevokeGrantInput>;

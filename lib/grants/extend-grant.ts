@@ -5,9 +5,9 @@ import { grants, policies } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { type Ctx, hasPermission, isPerson } from "@/lib/ctx";
 import { Conflict, LimitExceeded, parseInput, Unavailable } from "@/lib/errors";
-import { type GrantDto, loadGrantDto } from "./dto";
-import { getGrantInOrgOrThrow, getRequestInOrgOrThrow } from "./queries";
-import { canSeeGrant, refuse } from "./visibility";
+import { type GrantDto, loadGrantDto } from "../requests/dto";
+import { getGrantInOrgOrThrow, getRequestInOrgOrThrow } from "../requests/queries";
+import { canSeeGrant, refuse } from "../requests/visibility";
 
 export const ExtendGrantInput = z.object({
   grantId: z.uuid(),

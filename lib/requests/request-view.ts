@@ -2,10 +2,10 @@ import { and, eq, inArray } from "drizzle-orm";
 import { targets } from "@/db/schema";
 import { type CapacityNoteDto, capacityNote } from "@/lib/capacity/note";
 import type { Ctx } from "@/lib/ctx";
+import { type UsageDto, usageFor } from "../grants/access-instructions";
 import type { RequestDto } from "./dto";
 import { getRequest } from "./get-request";
 import type { GetRequestInput } from "./schemas";
-import { type UsageDto, usageFor } from "./usage";
 
 export type RequestViewDto = {
   request: RequestDto;

@@ -4,8 +4,8 @@ import type { DbHandle } from "@/db/client";
 import { grants } from "@/db/schema";
 import { systemCtx, tokenCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { revokeGrant } from "../revoke";
-import { approvedRequest, auditFor, counts, expectAppError } from "./helpers";
+import { approvedRequest, auditFor, counts, expectAppError } from "../../requests/__tests__/helpers";
+import { revokeGrant } from "../revoke-grant";
 
 let h: DbHandle;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { trustPolicy } from "@/lib/clouds/aws/documents";
 import { principalArn } from "@/lib/clouds/aws/limits";
 import { evaluateTrust } from "@/lib/iam/aws-eval";
-import { awsGrantRoleArn, usageFor } from "../usage";
+import { awsGrantRoleArn, usageFor } from "../access-instructions";
 
 /**
  * The access instructions must work on the real cloud: evaluated against the grant's own trust policy with
