@@ -1,6 +1,6 @@
 import { HomeView } from "@/components/requests/home-view";
-import { getHome } from "@/lib/access/home";
 import { requireSessionCtx } from "@/lib/auth/session";
+import { getHome } from "@/lib/requests/home";
 
 export default async function HomePage() {
   const ctx = await requireSessionCtx();

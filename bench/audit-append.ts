@@ -5,13 +5,13 @@ import { count, countDistinct, eq, max, min } from "drizzle-orm";
 import { type Db, openDb } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import { type SeededOrg, seedOrg } from "@/db/seed/org";
-import { decideRequest, submitRequest } from "@/lib/access/index";
 import { appendAudit } from "@/lib/audit/append";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { loadUserActor } from "@/lib/auth/actor";
 import type { Ctx } from "@/lib/ctx";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
+import { decideRequest, submitRequest } from "@/lib/requests/index";
 import { recordingDriver } from "@/lib/workflows/port";
 import { summary } from "./stats";
 

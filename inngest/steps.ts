@@ -1,4 +1,3 @@
-import { loadGrantDto, loadGrantDtos } from "@/lib/access";
 import { AppError } from "@/lib/errors";
 import {
   applyExtension,
@@ -11,6 +10,7 @@ import {
 } from "@/lib/grants";
 import { markGrantFailed } from "@/lib/grants/mark-failed";
 import { collectRoles } from "@/lib/grants/reconcile-roles";
+import { loadGrantDto, loadGrantDtos } from "@/lib/requests";
 import { type FunctionDeps, jobCtx } from "./deps";
 import { type GrantStepResult, planNext } from "./plan";
 

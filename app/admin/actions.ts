@@ -2,28 +2,35 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { AdminFormState } from "@/components/admin/admin-action-form";
-import { revokeGrant } from "@/lib/access";
-import { setLocalRoles } from "@/lib/admin";
-import { authedAction } from "@/lib/http/authed-action";
-import { createApiToken, revokeApiToken } from "@/lib/tokens";
+import { APP_ROLE_LIST, type LocalRolesDto, setLocalRoles } from "@/lib/admin";
+import { revokeGrant } from "@/lib/grants";
+import { type ActionState, authedAction } from "@/lib/http/authed-action";
+import type { GrantDto } from "@/lib/requests";
+import { type ApiTokenDto, type CreatedTokenDto, createApiToken, revokeApiToken } from "@/lib/tokens";
 
 // Forms send strings; the verbs validate the real shapes and name the field on error.
 const revoke = authedAction(z.object({ grantId: z.string(), reason: z.string().default("") }), (ctx, input) =>
   revokeGrant({ ctx, input }),
 );
-export async function revokeGrantAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+export async function revokeGrantAction(
+  _prev: ActionState<GrantDto>,
+  form: FormData,
+): Promise<ActionState<GrantDto>> {
   const result = await revoke(form);
   if (result.ok) revalidatePath("/admin/grants");
   return result;
 }
 
 // An unchecked box sends nothing, so "no roles" arrives as a missing field.
-const Roles = z.object({ userId: z.string(), roles: z.union([z.string(), z.array(z.string())]).default([]) });
+const Role = z.enum(APP_ROLE_LIST);
+const Roles = z.object({ userId: z.string(), roles: z.union([Role, z.array(Role)]).default([]) });
 const roles = authedAction(Roles, (ctx, input) =>
-  setLocalRoles({ ctx, input: { userId: input.userId, roles: [input.roles].flat() as never[] } }),
+  setLocalRoles({ ctx, input: { userId: input.userId, roles: [input.roles].flat() } }),
 );
-export async function setLocalRolesAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+export async function setLocalRolesAction(
+  _prev: ActionState<LocalRolesDto>,
+  form: FormData,
+): Promise<ActionState<LocalRolesDto>> {
   const result = await roles(form);
   if (result.ok) revalidatePath("/admin/users");
   return result;
@@ -36,7 +43,10 @@ const create = authedAction(CreateToken, (ctx, input) =>
     input: { name: input.name, expiresInDays: input.expiresInDays ? Number(input.expiresInDays) : undefined },
   }),
 );
-export async function createTokenAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+export async function createTokenAction(
+  _prev: ActionState<CreatedTokenDto>,
+  form: FormData,
+): Promise<ActionState<CreatedTokenDto>> {
   const result = await create(form);
   if (result.ok) revalidatePath("/admin/tokens");
   return result;
@@ -45,7 +55,10 @@ export async function createTokenAction(_prev: AdminFormState, form: FormData): 
 const revokeToken = authedAction(z.object({ tokenId: z.string() }), (ctx, input) =>
   revokeApiToken({ ctx, input }),
 );
-export async function revokeTokenAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+export async function revokeTokenAction(
+  _prev: ActionState<ApiTokenDto>,
+  form: FormData,
+): Promise<ActionState<ApiTokenDto>> {
   const result = await revokeToken(form);
   if (result.ok) revalidatePath("/admin/tokens");
   return result;

@@ -1,6 +1,6 @@
 import { InboxList } from "@/components/inbox/inbox-list";
-import { INBOX_PAGE_SIZE, listInboxCards } from "@/lib/access/requester-history";
 import { requireSessionCtx } from "@/lib/auth/session";
+import { INBOX_PAGE_SIZE, listInboxCards } from "@/lib/requests/list-inbox-cards";
 
 export const metadata = { title: "Approvals" };
 

@@ -3,10 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { cancelRequest, decideRequest, extendGrant, revokeGrant, submitRequest } from "@/lib/access";
-import { approveMany } from "@/lib/access/approve-many";
-import { splitPermissionLines } from "@/lib/access/permission-lines";
-import { type ActionResult, authedAction } from "@/lib/http/authed-action";
+import { extendGrant, revokeGrant } from "@/lib/grants";
+import { type ActionState, authedAction } from "@/lib/http/authed-action";
+import { cancelRequest, decideRequest, type GrantDto, type RequestDto, submitRequest } from "@/lib/requests";
+import { approveMany } from "@/lib/requests/approve-many";
+import { splitPermissionLines } from "@/lib/requests/permission-lines";
 
 // Forms send strings; the verbs validate the real shapes (and name the field on error).
 const SubmitForm = z.object({
@@ -32,14 +33,14 @@ const submit = authedAction(SubmitForm, async (ctx, form) => {
   return submitRequest({ ctx, input: { ...rest, ...which, durationMinutes: minutes } });
 });
 
-export type FormState = ActionResult<unknown> | null;
-
-export async function submitRequestAction(_prev: FormState, form: FormData): Promise<FormState> {
+export async function submitRequestAction(
+  _prev: ActionState<RequestDto>,
+  form: FormData,
+): Promise<ActionState<RequestDto>> {
   const result = await submit(form);
   if (!result.ok) return result;
-  const { id } = result.data as { id: string };
   revalidatePath("/");
-  redirect(`/requests/${id}`);
+  redirect(`/requests/${result.data.id}`);
 }
 
 const Decide = z.object({
@@ -52,7 +53,10 @@ const decide = authedAction(Decide, (ctx, input) =>
 );
 
 /** Form flavour (useActionState); decideAction below is the same for client code that wants a result. */
-export async function decideRequestAction(_prev: FormState, form: FormData): Promise<FormState> {
+export async function decideRequestAction(
+  _prev: ActionState<RequestDto>,
+  form: FormData,
+): Promise<ActionState<RequestDto>> {
   const result = await decide(form);
   if (result.ok) revalidatePath("/inbox");
   return result;
@@ -77,7 +81,10 @@ export async function approveManyAction(input: { requestIds: string[]; comment?:
 const cancel = authedAction(z.object({ requestId: z.string() }), (ctx, input) =>
   cancelRequest({ ctx, input }),
 );
-export async function cancelRequestAction(_prev: FormState, form: FormData): Promise<FormState> {
+export async function cancelRequestAction(
+  _prev: ActionState<RequestDto>,
+  form: FormData,
+): Promise<ActionState<RequestDto>> {
   const result = await cancel(form);
   if (result.ok) revalidatePath(`/requests/${String(form.get("requestId"))}`);
   return result;
@@ -92,7 +99,10 @@ export async function cancelAction(input: { requestId: string }) {
 const giveBack = authedAction(z.object({ grantId: z.string() }), (ctx, input) =>
   revokeGrant({ ctx, input: { grantId: input.grantId, reason: "given back early" } }),
 );
-export async function giveBackAction(_prev: FormState, form: FormData): Promise<FormState> {
+export async function giveBackAction(
+  _prev: ActionState<GrantDto>,
+  form: FormData,
+): Promise<ActionState<GrantDto>> {
   const result = await giveBack(form);
   if (result.ok) revalidatePath(`/requests/${String(form.get("requestId"))}`);
   return result;

@@ -5,11 +5,11 @@ import { buttonClass } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { withQuery } from "@/components/ui/href";
-import { encodeCursor, listRequests, REQUEST_STATUSES } from "@/lib/access";
-import { requestListItem } from "@/lib/access/request-label";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets } from "@/lib/catalog/list";
 import { AppError } from "@/lib/errors";
+import { encodeCursor, listRequests, REQUEST_STATUSES } from "@/lib/requests";
+import { requestListItem } from "@/lib/requests/request-label";
 
 export const metadata = { title: "My requests" };
 

@@ -2,23 +2,20 @@
 
 import { type ReactNode, useActionState, useEffect } from "react";
 import { toast } from "@/components/ui/toast";
-import type { ActionResult } from "@/lib/http/authed-action";
-
-export type AdminFormState = ActionResult<unknown> | null;
-export type AdminAction = (prev: AdminFormState, form: FormData) => Promise<AdminFormState>;
+import type { FormAction } from "@/lib/http/authed-action";
 
 /**
  * A form bound to a server action: shows the action's error (naming the field) in an alert, and a short
  * status message once it succeeds, both announced to screen readers.
  */
-export function AdminActionForm({
+export function AdminActionForm<T>({
   action,
   children,
   className,
   label,
   success,
 }: {
-  action: AdminAction;
+  action: FormAction<T>;
   children: ReactNode;
   className?: string;
   label: string;

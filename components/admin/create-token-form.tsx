@@ -4,14 +4,13 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import type { AdminAction } from "./admin-action-form";
-
-type Created = { token: string; name: string; prefix: string; expiresAt: string };
+import type { FormAction } from "@/lib/http/authed-action";
+import type { CreatedTokenDto } from "@/lib/tokens";
 
 /** Creates a token and shows its secret exactly once: it is stored only hashed and cannot be shown again. */
-export function CreateTokenForm({ action }: { action: AdminAction }) {
+export function CreateTokenForm({ action }: { action: FormAction<CreatedTokenDto> }) {
   const [state, formAction, pending] = useActionState(action, null);
-  const created = state?.ok ? (state.data as Created) : null;
+  const created = state?.ok ? state.data : null;
   const error = state && !state.ok ? state.error : null;
   return (
     <div className="space-y-4">

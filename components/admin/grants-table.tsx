@@ -1,18 +1,25 @@
 "use client";
 
-import type { AdminAction } from "@/components/admin/admin-action-form";
 import { RevokeGrantForm } from "@/components/admin/revoke-grant-form";
 import { RiskBadge, StatusBadge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import { customLabel } from "@/lib/access/request-label";
 import type { AdminGrantRow } from "@/lib/admin";
+import type { FormAction } from "@/lib/http/authed-action";
+import type { GrantDto } from "@/lib/requests/dto";
+import { customLabel } from "@/lib/requests/request-label";
 
 /**
  * The live grants table. A client component on purpose: the page hands it the rows as data, which is a
  * third the size of the same rows sent as a rendered server tree, and the table is the page's bulk.
  */
-export function GrantsTable({ rows, revokeAction }: { rows: AdminGrantRow[]; revokeAction: AdminAction }) {
+export function GrantsTable({
+  rows,
+  revokeAction,
+}: {
+  rows: AdminGrantRow[];
+  revokeAction: FormAction<GrantDto>;
+}) {
   return (
     <Table>
       <caption className="sr-only">Live grants across the organization</caption>

@@ -3,10 +3,12 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { type AdminAction, AdminActionForm } from "./admin-action-form";
+import type { FormAction } from "@/lib/http/authed-action";
+import type { GrantDto } from "@/lib/requests/dto";
+import { AdminActionForm } from "./admin-action-form";
 
 /** "Revoke" opens a required reason and "Confirm revoke"; nothing is sent until confirmed. */
-export function RevokeGrantForm({ grantId, action }: { grantId: string; action: AdminAction }) {
+export function RevokeGrantForm({ grantId, action }: { grantId: string; action: FormAction<GrantDto> }) {
   const [open, setOpen] = useState(false);
   if (!open) {
     return (

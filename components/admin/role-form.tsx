@@ -1,6 +1,8 @@
 import { Button } from "@/components/ui/button";
 import type { AppRole } from "@/db/schema";
-import { type AdminAction, AdminActionForm } from "./admin-action-form";
+import type { LocalRolesDto } from "@/lib/admin/set-local-roles";
+import type { FormAction } from "@/lib/http/authed-action";
+import { AdminActionForm } from "./admin-action-form";
 
 const ROLES: AppRole[] = ["requester", "approver", "auditor", "admin"];
 
@@ -14,7 +16,7 @@ export function RoleForm({
   userId: string;
   userLabel: string;
   localRoles: AppRole[];
-  action: AdminAction;
+  action: FormAction<LocalRolesDto>;
 }) {
   return (
     <AdminActionForm

@@ -5,18 +5,10 @@ import { type FormEvent, startTransition, useActionState, useEffect } from "reac
 import { Button } from "@/components/ui/button";
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
-import type { ActionResult } from "@/lib/http/authed-action";
+import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
+import type { ActionError, ActionState } from "@/lib/http/authed-action";
 
-type State = ActionResult<unknown> | null;
-type Imported = {
-  cloud: string;
-  format: string;
-  version: number;
-  permissionCount: number;
-  roleCount: number;
-  added: number;
-  removed: number;
-};
+type State = ActionState<CatalogVersionDto>;
 
 const FORMAT_LABELS: Record<string, string> = {
   "gcloud-roles-list": "GCP: gcloud iam roles list --format=json",
@@ -40,8 +32,9 @@ async function postImport(_prev: State, form: FormData): Promise<State> {
       headers: { "content-type": "application/json" },
       body,
     });
-    const json = await res.json();
-    return res.ok ? { ok: true, data: json } : { ok: false, error: json.error };
+    // The route answers the verb's DTO, or the error shape every route handler shares.
+    const json: CatalogVersionDto | { error: ActionError } = await res.json();
+    return "error" in json ? { ok: false, error: json.error } : { ok: true, data: json };
   } catch {
     return {
       ok: false,
@@ -59,7 +52,7 @@ export function ImportForm({ formats }: { formats: readonly string[] }) {
     if (state?.ok) router.refresh();
   }, [state, router]);
   const error = state && !state.ok ? state.error : null;
-  const done = state?.ok ? (state.data as Imported) : null;
+  const done = state?.ok ? state.data : null;
   const contentError = error && error.field !== "format" ? error.message : null;
   // Dispatch by hand so a failed import keeps the pasted text (a form action would reset the fields).
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {

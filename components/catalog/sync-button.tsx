@@ -2,10 +2,8 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/http/authed-action";
-
-type Synced = { added: number; removed: number; versions: { format: string; version: number }[] };
-type State = ActionResult<unknown> | null;
+import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import type { FormAction } from "@/lib/http/authed-action";
 
 /** One target's "Sync catalog": reads the cloud's own catalog and imports it; says what changed. */
 export function SyncCatalogButton({
@@ -15,10 +13,10 @@ export function SyncCatalogButton({
 }: {
   targetId: string;
   targetName: string;
-  action: (prev: State, form: FormData) => Promise<State>;
+  action: FormAction<CatalogSyncDto>;
 }) {
   const [state, dispatch, pending] = useActionState(action, null);
-  const done = state?.ok ? (state.data as Synced) : null;
+  const done = state?.ok ? state.data : null;
   return (
     <form action={dispatch} aria-busy={pending} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="targetId" value={targetId} />

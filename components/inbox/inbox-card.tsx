@@ -7,8 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Time } from "@/components/ui/time";
-import { requestLabel } from "@/lib/access/request-label";
-import type { InboxCard as Card } from "@/lib/access/requester-history";
+import type { InboxCard as Card } from "@/lib/requests/list-inbox-cards";
+import { requestLabel } from "@/lib/requests/request-label";
 
 export type Decide = (input: { requestId: string; verdict: "approve" | "deny"; comment?: string }) => void;
 

@@ -10,9 +10,9 @@ import { TitledCard } from "@/components/ui/card";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
-import { INBOX_MAX, INBOX_PAGE_SIZE } from "@/lib/access/limits";
-import type { InboxCard as Card } from "@/lib/access/requester-history";
 import { inboxQuery } from "@/lib/queries";
+import { INBOX_MAX, INBOX_PAGE_SIZE } from "@/lib/requests/inbox-limits";
+import type { InboxCard as Card } from "@/lib/requests/list-inbox-cards";
 import { InboxCard } from "./inbox-card";
 
 type Data = { items: Card[]; more: boolean };

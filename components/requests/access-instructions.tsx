@@ -1,7 +1,7 @@
 import { ExternalLink } from "lucide-react";
 import { CodeBlock } from "@/components/ui/code-block";
 import { safeHref } from "@/components/ui/href";
-import type { UsageDto } from "@/lib/access/usage";
+import type { UsageDto } from "@/lib/grants/access-instructions";
 
 /** Console link and CLI commands for one live grant. */
 export function AccessInstructions({ usage, cloud }: { usage: UsageDto; cloud: string }) {

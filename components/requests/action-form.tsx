@@ -1,16 +1,16 @@
 "use client";
 
 import { type ReactNode, useActionState } from "react";
-import type { FormState } from "@/app/requests/actions";
+import type { FormAction } from "@/lib/http/authed-action";
 
 /** A form bound to a server action, showing the action's error (naming the field) next to it. */
-export function ActionForm({
+export function ActionForm<T>({
   action,
   children,
   className,
   label,
 }: {
-  action: (prev: FormState, form: FormData) => Promise<FormState>;
+  action: FormAction<T>;
   children: ReactNode;
   className?: string;
   label?: string;

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ExplicitPreview } from "@/lib/access/preview-explicit";
+import type { ExplicitPreview } from "@/lib/requests/preview-explicit";
 
 /** Explicit permissions as they will be stored: unknown names with suggestions, wildcards expanded. */
 export function ExplicitPermissionsPreview({ explicit }: { explicit: ExplicitPreview }) {

@@ -8,8 +8,8 @@ import { Button } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { Countdown } from "@/components/ui/countdown";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { HomeDto } from "@/lib/access/home";
 import { homeQuery } from "@/lib/queries";
+import type { HomeDto } from "@/lib/requests/home";
 import { CancelRequestButton, GiveBackButton } from "./grant-actions";
 import { RequestLine } from "./request-line";
 

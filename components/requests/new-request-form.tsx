@@ -1,12 +1,12 @@
 "use client";
 
 import { useActionState, useEffect, useMemo, useState } from "react";
-import { type FormState, submitRequestAction } from "@/app/requests/actions";
+import { submitRequestAction } from "@/app/requests/actions";
 import { Button } from "@/components/ui/button";
 import { describedBy, FieldError } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { splitPermissionLines } from "@/lib/access/permission-lines";
+import { splitPermissionLines } from "@/lib/requests/permission-lines";
 import { AccessChoice, type AccessMode, type TemplateOption } from "./access-choice";
 import { DurationField } from "./duration-field";
 import { RequestPreview } from "./request-preview";
@@ -33,7 +33,7 @@ export function NewRequestForm({
   justificationRequired: boolean;
   resourceFormats: ResourceFormats;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(submitRequestAction, null);
+  const [state, action, pending] = useActionState(submitRequestAction, null);
   const [query, setQuery] = useState("");
   const [cloud, setCloud] = useState("");
   const shown = useMemo(() => filterTargets(targets, query, cloud), [targets, query, cloud]);

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
-import type { RequestListItem } from "@/lib/access/request-label";
+import type { RequestListItem } from "@/lib/requests/request-label";
 
 /** One request in a list: what, where, when, status; links to its detail page. */
 export function RequestLine({ r, actions }: { r: RequestListItem; actions?: ReactNode }) {

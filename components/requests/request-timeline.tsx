@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Time } from "@/components/ui/time";
-import type { GrantDto, RequestDto } from "@/lib/access/dto";
+import type { GrantDto, RequestDto } from "@/lib/requests/dto";
 
 type Event = {
   key: string;

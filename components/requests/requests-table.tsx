@@ -4,7 +4,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import type { RequestListItem } from "@/lib/access/request-label";
+import type { RequestListItem } from "@/lib/requests/request-label";
 
 /**
  * The my-requests table. A client component on purpose: the page hands it the rows as data, a fraction of

@@ -1,11 +1,12 @@
 "use client";
 
 import { type FormEvent, startTransition, useActionState, useState } from "react";
-import type { AdminAction } from "@/components/admin/admin-action-form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
+import type { FormAction } from "@/lib/http/authed-action";
+import type { TargetDetailDto } from "@/lib/targets/dto";
 import { formFieldFor } from "@/lib/targets/form";
 import { type CloudKey, CREDENTIAL_TYPES, CredentialFields } from "./credential-fields";
 import { TextField } from "./text-field";
@@ -21,14 +22,14 @@ const SCOPE: Record<CloudKey, { label: string; placeholder: string; hint: string
 };
 
 /** Connects a cloud account, project or subscription. Failed submissions keep what was typed. */
-export function ConnectTargetForm({ action }: { action: AdminAction }) {
+export function ConnectTargetForm({ action }: { action: FormAction<TargetDetailDto> }) {
   const [state, dispatch, pending] = useActionState(action, null);
   const [cloud, setCloud] = useState<CloudKey>("aws");
   const [adapter, setAdapter] = useState<string>("aws");
   const [credentialType, setCredentialType] = useState(CREDENTIAL_TYPES.aws[0].value);
   const error = state && !state.ok ? state.error : null;
   const errors: Partial<Record<string, string>> = error ? { [formFieldFor(error.field)]: error.message } : {};
-  const connected = state?.ok ? (state.data as { name: string }) : null;
+  const connected = state?.ok ? state.data : null;
 
   const onCloud = (next: CloudKey) => {
     setCloud(next);

@@ -1,12 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import type { AdminAction } from "@/components/admin/admin-action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
-
-type Check = { ok: boolean; checkedAt: string; message: string; requestIds: string[] };
+import type { FormAction } from "@/lib/http/authed-action";
+import type { ConnectionCheckDto } from "@/lib/targets/dto";
 
 /** Runs a read-only call against the target and shows the outcome beside the button. */
 export function TestConnectionButton({
@@ -15,13 +14,13 @@ export function TestConnectionButton({
   targetName,
   last,
 }: {
-  action: AdminAction;
+  action: FormAction<ConnectionCheckDto>;
   targetId: string;
   targetName: string;
-  last: Check | null;
+  last: ConnectionCheckDto | null;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
-  const check = state?.ok ? (state.data as Check) : last;
+  const check = state?.ok ? state.data : last;
   const failure = state && !state.ok ? state.error.message : null;
   return (
     <div className="space-y-1">

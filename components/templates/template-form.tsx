@@ -4,12 +4,11 @@ import { type FormEvent, startTransition, useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
-import type { ActionResult } from "@/lib/http/authed-action";
-import type { TemplatePreviewDto } from "@/lib/templates";
+import type { ActionState, FormAction } from "@/lib/http/authed-action";
+import type { SavedTemplateDto, TemplatePreviews } from "@/lib/templates";
 import { RolePreview } from "./role-preview";
 
-type State = ActionResult<unknown> | null;
-type PreviewState = ActionResult<Partial<Record<Cloud, TemplatePreviewDto | { error: string }>>> | null;
+type PreviewState = ActionState<TemplatePreviews>;
 type Cloud = "aws" | "gcp" | "azure";
 
 export type TemplateFormValues = {
@@ -32,7 +31,7 @@ const CLOUDS: { id: Cloud; label: string; example: string }[] = [
  * Create or edit a template. Saving an edit stores a new version; "Preview" shows the documents the
  * unsaved permissions would produce. Server errors name the field and are shown next to it.
  */
-export function TemplateForm({
+export function TemplateForm<Saved extends SavedTemplateDto & { changed?: boolean }>({
   mode,
   initial,
   resourceKinds,
@@ -42,8 +41,8 @@ export function TemplateForm({
   mode: "create" | "edit";
   initial?: TemplateFormValues;
   resourceKinds: readonly string[];
-  action: (prev: State, form: FormData) => Promise<State>;
-  previewAction: (prev: PreviewState, form: FormData) => Promise<PreviewState>;
+  action: FormAction<Saved>;
+  previewAction: FormAction<TemplatePreviews>;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   const [preview, previewFormAction, previewing] = useActionState(previewAction, null);
@@ -59,7 +58,7 @@ export function TemplateForm({
     const data = new FormData(e.currentTarget);
     startTransition(() => (submitter?.dataset.preview ? previewFormAction(data) : formAction(data)));
   };
-  const saved = state?.ok ? (state.data as { version: number; changed?: boolean }) : null;
+  const saved = state?.ok ? state.data : null;
 
   return (
     <form
@@ -242,7 +241,10 @@ function PreviewResult({ state }: { state: PreviewState }) {
         {state.error.message}
       </p>
     );
-  const entries = Object.entries(state.data) as [Cloud, TemplatePreviewDto | { error: string }][];
+  const entries = CLOUDS.flatMap(({ id }) => {
+    const preview = state.data[id];
+    return preview ? [[id, preview] as const] : [];
+  });
   return (
     <section aria-label="Preview of unsaved changes" className="space-y-6 border-t border-border pt-4">
       {entries.length === 0 ? (

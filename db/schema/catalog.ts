@@ -1,7 +1,7 @@
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./_columns";
+import { createdAt, id, oneOf } from "./_columns";
+import { CLOUDS } from "./enums";
 import { organizations } from "./organizations";
-import type { Cloud } from "./targets";
 
 /** One import or sync of a cloud's catalog export; `added`/`removed` compare it with the previous one of that format. */
 export const catalogVersions = pgTable(
@@ -11,7 +11,7 @@ export const catalogVersions = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id),
-    cloud: text("cloud").$type<Cloud>().notNull(),
+    cloud: text("cloud", { enum: CLOUDS }).notNull(),
     format: text("format").notNull(),
     version: integer("version").notNull(),
     permissionCount: integer("permission_count").notNull(),
@@ -22,7 +22,10 @@ export const catalogVersions = pgTable(
     changes: jsonb("changes").$type<{ added: string[]; removed: string[] }>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("catalog_versions_org_format_version_uq").on(t.orgId, t.cloud, t.format, t.version)],
+  (t) => [
+    uniqueIndex("catalog_versions_org_format_version_uq").on(t.orgId, t.cloud, t.format, t.version),
+    oneOf("catalog_versions_cloud_check", t.cloud, CLOUDS),
+  ],
 );
 
 /** Permissions an org imported for GCP or Azure (AWS comes from iam-data; built-ins live in code). */
@@ -33,7 +36,7 @@ export const catalogPermissions = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id),
-    cloud: text("cloud").$type<Cloud>().notNull(),
+    cloud: text("cloud", { enum: CLOUDS }).notNull(),
     format: text("format").notNull(),
     name: text("name").notNull(),
     service: text("service").notNull(),
@@ -48,6 +51,7 @@ export const catalogPermissions = pgTable(
   (t) => [
     uniqueIndex("catalog_permissions_uq").on(t.orgId, t.cloud, t.format, t.name),
     index("catalog_permissions_org_cloud_idx").on(t.orgId, t.cloud),
+    oneOf("catalog_permissions_cloud_check", t.cloud, CLOUDS),
   ],
 );
 
@@ -59,7 +63,7 @@ export const catalogRoles = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id),
-    cloud: text("cloud").$type<Cloud>().notNull(),
+    cloud: text("cloud", { enum: CLOUDS }).notNull(),
     format: text("format").notNull(),
     name: text("name").notNull(),
     title: text("title").notNull(),
@@ -70,5 +74,8 @@ export const catalogRoles = pgTable(
       .notNull()
       .references(() => catalogVersions.id),
   },
-  (t) => [uniqueIndex("catalog_roles_uq").on(t.orgId, t.cloud, t.format, t.name)],
+  (t) => [
+    uniqueIndex("catalog_roles_uq").on(t.orgId, t.cloud, t.format, t.name),
+    oneOf("catalog_roles_cloud_check", t.cloud, CLOUDS),
+  ],
 );

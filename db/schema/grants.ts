@@ -1,22 +1,14 @@
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_columns";
+import { createdAt, id, oneOf, ts } from "./_columns";
+import { CLOUD_ROLE_STATUSES, type Cloud, GRANT_STATUSES } from "./enums";
 import { organizations } from "./organizations";
 import { accessRequests } from "./requests";
 import { targets } from "./targets";
 import { users } from "./users";
 
-export type GrantStatus =
-  | "scheduled"
-  | "provisioning"
-  | "active"
-  | "revoking"
-  | "revoked"
-  | "failed"
-  | "revoke_stuck";
-
 /** What the role builder produced for one target: the exact document the cloud receives. */
 export type RoleSpec = {
-  cloud: "aws" | "gcp" | "azure";
+  cloud: Cloud;
   permissions: string[];
   resource: string | null;
   /** Content hash of (permissions, scope shape): names the shared cloud role. */
@@ -69,12 +61,15 @@ export const cloudRoles = pgTable(
     spec: jsonb("spec").$type<RoleSpec>().notNull(),
     /** Grants currently using this role; the garbage collector deletes it at zero after a grace period. */
     refCount: integer("ref_count").notNull().default(0),
-    status: text("status").$type<"active" | "deleted">().notNull().default("active"),
+    status: text("status", { enum: CLOUD_ROLE_STATUSES }).notNull().default("active"),
     createdAt: createdAt(),
     releasedAt: ts("released_at"),
     deletedAt: ts("deleted_at"),
   },
-  (t) => [uniqueIndex("cloud_roles_target_hash_uq").on(t.targetId, t.hash)],
+  (t) => [
+    uniqueIndex("cloud_roles_target_hash_uq").on(t.targetId, t.hash),
+    oneOf("cloud_roles_status_check", t.status, CLOUD_ROLE_STATUSES),
+  ],
 );
 
 export const grants = pgTable(
@@ -93,7 +88,7 @@ export const grants = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id),
-    status: text("status").$type<GrantStatus>().notNull().default("scheduled"),
+    status: text("status", { enum: GRANT_STATUSES }).notNull().default("scheduled"),
     roleSpec: jsonb("role_spec").$type<RoleSpec>().notNull(),
     cloudRoleId: uuid("cloud_role_id").references(() => cloudRoles.id),
     bindingId: text("binding_id"),
@@ -117,5 +112,6 @@ export const grants = pgTable(
     index("grants_user_idx").on(t.orgId, t.userId, t.status),
     // Admin "live grants" lists newest first, one page at a time: walk this index instead of sorting.
     index("grants_org_created_idx").on(t.orgId, t.createdAt, t.id),
+    oneOf("grants_status_check", t.status, GRANT_STATUSES),
   ],
 );

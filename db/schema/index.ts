@@ -1,5 +1,6 @@
 export * from "./audit";
 export * from "./catalog";
+export * from "./enums";
 export * from "./grants";
 export * from "./groups";
 export * from "./jobs";

@@ -1,13 +1,12 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_columns";
+import { createdAt, id, oneOf, ts } from "./_columns";
+import { DECISION_CHANNELS, REQUEST_STATUSES, VERDICTS } from "./enums";
 import { organizations } from "./organizations";
 import { policies } from "./policies";
 import { targets } from "./targets";
 import { taskTemplates } from "./templates";
 import { users } from "./users";
-
-export type RequestStatus = "pending" | "approved" | "denied" | "cancelled" | "lapsed" | "completed";
 
 export const accessRequests = pgTable(
   "access_requests",
@@ -33,7 +32,7 @@ export const accessRequests = pgTable(
     durationSeconds: integer("duration_seconds").notNull(),
     justification: text("justification").notNull(),
     ticketUrl: text("ticket_url"),
-    status: text("status").$type<RequestStatus>().notNull().default("pending"),
+    status: text("status", { enum: REQUEST_STATUSES }).notNull().default("pending"),
     policyId: uuid("policy_id")
       .notNull()
       .references(() => policies.id),
@@ -48,6 +47,7 @@ export const accessRequests = pgTable(
     index("requests_org_status_idx").on(t.orgId, t.status, t.createdAt),
     index("requests_requester_idx").on(t.orgId, t.requesterId, t.createdAt),
     check("requests_template_xor_permissions", sql`(${t.templateId} is null) <> (${t.permissions} is null)`),
+    oneOf("access_requests_status_check", t.status, REQUEST_STATUSES),
   ],
 );
 
@@ -64,11 +64,15 @@ export const approvals = pgTable(
     approverId: uuid("approver_id")
       .notNull()
       .references(() => users.id),
-    verdict: text("verdict").$type<"approve" | "deny">().notNull(),
+    verdict: text("verdict", { enum: VERDICTS }).notNull(),
     comment: text("comment"),
-    channel: text("channel").$type<"web" | "slack" | "api">().notNull(),
+    channel: text("channel", { enum: DECISION_CHANNELS }).notNull(),
     createdAt: createdAt(),
   },
   // One decision per person per request: N-of-M counts distinct people.
-  (t) => [uniqueIndex("approvals_request_approver_uq").on(t.requestId, t.approverId)],
+  (t) => [
+    uniqueIndex("approvals_request_approver_uq").on(t.requestId, t.approverId),
+    oneOf("approvals_verdict_check", t.verdict, VERDICTS),
+    oneOf("approvals_channel_check", t.channel, DECISION_CHANNELS),
+  ],
 );

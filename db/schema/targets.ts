@@ -1,9 +1,7 @@
 import { jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./_columns";
+import { createdAt, id, oneOf } from "./_columns";
+import { ADAPTER_KINDS, CLOUDS } from "./enums";
 import { organizations } from "./organizations";
-
-export type Cloud = "aws" | "gcp" | "azure";
-export type AdapterKind = "sandbox" | "aws" | "gcp" | "azure";
 
 export const targets = pgTable(
   "targets",
@@ -13,13 +11,17 @@ export const targets = pgTable(
       .notNull()
       .references(() => organizations.id),
     name: text("name").notNull(),
-    cloud: text("cloud").$type<Cloud>().notNull(),
-    adapter: text("adapter").$type<AdapterKind>().notNull().default("sandbox"),
+    cloud: text("cloud", { enum: CLOUDS }).notNull(),
+    adapter: text("adapter", { enum: ADAPTER_KINDS }).notNull().default("sandbox"),
     /** AWS account id, GCP project id, or Azure subscription id. */
     externalId: text("external_id").notNull(),
     /** Connection settings; credentials only by reference (env var or secret name), never inline. */
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("targets_org_name_uq").on(t.orgId, t.name)],
+  (t) => [
+    uniqueIndex("targets_org_name_uq").on(t.orgId, t.name),
+    oneOf("targets_cloud_check", t.cloud, CLOUDS),
+    oneOf("targets_adapter_check", t.adapter, ADAPTER_KINDS),
+  ],
 );

@@ -1,8 +1,8 @@
 import { integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./_columns";
+import { createdAt, id, oneOf } from "./_columns";
+import { RISKS } from "./enums";
 import { organizations } from "./organizations";
 
-export type Risk = "low" | "medium" | "high";
 export type CloudPermissions = { aws: string[]; gcp: string[]; azure: string[] };
 
 /** A versioned, cross-cloud task intent ("what do you need to do?"). Each save is a new row. */
@@ -17,11 +17,14 @@ export const taskTemplates = pgTable(
     version: integer("version").notNull().default(1),
     name: text("name").notNull(),
     description: text("description").notNull(),
-    risk: text("risk").$type<Risk>().notNull(),
+    risk: text("risk", { enum: RISKS }).notNull(),
     permissions: jsonb("permissions").$type<CloudPermissions>().notNull(),
     /** Placeholders the requester may fill to narrow scope, e.g. ["instance"]. */
     placeholders: text("placeholders").array().notNull().default([]),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("templates_org_key_version_uq").on(t.orgId, t.key, t.version)],
+  (t) => [
+    uniqueIndex("templates_org_key_version_uq").on(t.orgId, t.key, t.version),
+    oneOf("task_templates_risk_check", t.risk, RISKS),
+  ],
 );

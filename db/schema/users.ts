@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_columns";
+import { allOf, createdAt, id, ts } from "./_columns";
+import { APP_ROLES, type AppRole } from "./enums";
 import { organizations } from "./organizations";
-
-/** App roles a user holds locally; IdP groups can add more through groups.role. */
-export type AppRole = "requester" | "approver" | "admin" | "auditor";
 
 export const users = pgTable(
   "users",
@@ -26,6 +24,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_subject_uq").on(t.subject),
     uniqueIndex("users_org_email_uq").on(t.orgId, t.email),
+    allOf("users_local_roles_check", t.localRoles, APP_ROLES),
   ],
 );
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { extendGrant } from "@/lib/access";
-import { provisionGrant } from "@/lib/grants";
+import { extendGrant, provisionGrant } from "@/lib/grants";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { grantExtended } from "../events";

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { accessRequests, grants } from "@/db/schema";
-import { revokeGrant } from "@/lib/access";
 import { clearSandboxFaults, injectSandboxFault, isAllowed } from "@/lib/clouds/sandbox";
+import { revokeGrant } from "@/lib/grants";
 import { userCtx } from "@/lib/testing/ctx";
 import { openTestDb } from "@/lib/testing/db";
 import {

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { revokeGrant } from "@/lib/access";
 import { clearSandboxFaults, injectSandboxFault } from "@/lib/clouds/sandbox";
-import { provisionGrant } from "@/lib/grants";
+import { provisionGrant, revokeGrant } from "@/lib/grants";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { grantRevokeRequested } from "../events";

@@ -6,7 +6,7 @@ import { vi } from "vitest";
 import type { Db } from "@/db/client";
 import { auditEvents, grants, sandboxBindings, sandboxCalls } from "@/db/schema";
 import type { SeededOrg } from "@/db/seed/org";
-import { decideRequest, submitRequest } from "@/lib/access";
+import { decideRequest, submitRequest } from "@/lib/requests";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg } from "@/lib/testing/db";
 import { recordingDriver, type WorkflowEvent } from "@/lib/workflows/port";

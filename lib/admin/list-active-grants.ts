@@ -9,11 +9,11 @@ import {
   taskTemplates,
   users,
 } from "@/db/schema";
-import { afterCursorPlaceholders, cursorParams, keysetText, page } from "@/lib/access/cursor";
-import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
 import { findUserByEmail } from "@/lib/auth/org";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput, Validation } from "@/lib/errors";
+import { LIVE_GRANT_STATUSES } from "@/lib/grants/grant-state";
+import { afterCursorPlaceholders, cursorParams, keysetText, page } from "@/lib/requests/cursor";
 import { ListActiveGrantsInput } from "./schemas";
 
 /** One row of the admin grants table: what is live, for whom, on what, until when. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { AppRole } from "@/db/schema";
+import { APP_ROLES } from "@/db/schema/enums";
 
-const ROLES = ["requester", "approver", "admin", "auditor"] as const satisfies readonly AppRole[];
+const ROLES = APP_ROLES;
 // Forms send "" for an untouched filter; treat it as absent.
 const optionalId = z.preprocess((v) => (v === "" ? undefined : v), z.uuid().optional());
 const Limit = z.coerce.number().int().min(1).max(200).default(50);

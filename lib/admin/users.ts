@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, inArray, or, type SQL } from "drizzle-orm";
-import { type AppRole, groups, memberships, users } from "@/db/schema";
+import { type AppRole, type GroupSource, groups, memberships, users } from "@/db/schema";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { ListUsersInput } from "./schemas";
@@ -20,7 +20,7 @@ export type AdminUserDto = {
 export type AdminGroupDto = {
   id: string;
   name: string;
-  source: "idp" | "local";
+  source: GroupSource;
   role: AppRole | null;
   members: number;
 };

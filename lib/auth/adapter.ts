@@ -132,5 +132,3 @@ export function elevateAdapter(deps: AdapterDeps) {
   };
   return adapter satisfies Adapter;
 }
-
-export type ElevateAdapter = ReturnType<typeof elevateAdapter>;

@@ -5,7 +5,8 @@ import { type Db, getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { PERSONAS, seedOrg } from "@/db/seed/org";
 import { env } from "@/lib/env";
-import { fromZod } from "@/lib/errors";
+import { Forbidden, fromZod, NotFound, RateLimited, Validation } from "@/lib/errors";
+import { errorResponse } from "@/lib/http/error-response";
 import { consumeRateLimit } from "@/lib/ratelimit/consume";
 import { RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { elevateAdapter } from "./adapter";
@@ -14,9 +15,6 @@ import { clientAddress, isSameOrigin } from "./same-origin";
 
 const PERSONA_KEYS = PERSONAS.map((p) => p.key) as [string, ...string[]];
 const DemoForm = z.object({ persona: z.enum(PERSONA_KEYS) });
-
-const json = (status: number, code: string, message: string, field?: string) =>
-  Response.json({ error: { code, message, ...(field ? { field } : {}) } }, { status });
 
 async function personaUser(db: Db, slug: string, key: string) {
   const subject = `demo|${slug}|${key}`;
@@ -37,31 +35,31 @@ export async function demoSignIn(
   request: Request,
   deps: { db: () => Promise<Db> } = { db: getDb },
 ): Promise<Response> {
+  try {
+    return await signIn(request, deps);
+  } catch (err) {
+    return errorResponse(err, { what: "demo sign-in failed", req: request });
+  }
+}
+
+async function signIn(request: Request, deps: { db: () => Promise<Db> }): Promise<Response> {
   const e = env();
-  if (!e.demoMode) return json(404, "not_found", "Not found");
-  if (!isSameOrigin(request)) return json(403, "forbidden", "Cross-origin sign-in refused");
+  if (!e.demoMode) throw NotFound("Route");
+  if (!isSameOrigin(request)) throw Forbidden("Cross-origin sign-in refused");
   const db = await deps.db();
   // Per address (see clientAddress): each sign-in creates a session row, and on a fresh database seeds an org.
   const limited = await consumeRateLimit(db, RATE_LIMITS.demoSignInPerAddress(clientAddress(request)));
-  if (!limited.ok) {
-    const seconds = limited.retryAfterSeconds;
-    const res = json(429, "rate_limited", `Too many sign-ins; try again in ${seconds} seconds`);
-    res.headers.set("retry-after", String(seconds));
-    return res;
-  }
+  if (!limited.ok) throw RateLimited(limited.retryAfterSeconds);
   let form: Record<string, unknown>;
   try {
     form = Object.fromEntries(await request.formData());
   } catch {
-    return json(400, "validation", "persona: expected a form post", "persona");
+    throw Validation("persona", "expected a form post");
   }
   const parsed = DemoForm.safeParse(form);
-  if (!parsed.success) {
-    const err = fromZod(parsed.error);
-    return json(400, err.code, err.message, err.field);
-  }
+  if (!parsed.success) throw fromZod(parsed.error);
   const user = await personaUser(db, e.ELEVATE_ORG_SLUG, parsed.data.persona);
-  if (!user || user.disabledAt) return json(403, "forbidden", "This user is disabled");
+  if (!user || user.disabledAt) throw Forbidden("This user is disabled");
 
   const expires = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000);
   const session = await elevateAdapter({ db: deps.db, orgSlug: () => e.ELEVATE_ORG_SLUG }).createSession({

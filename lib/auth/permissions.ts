@@ -1,4 +1,4 @@
-import type { AppRole } from "@/db/schema";
+import type { AppRole } from "@/db/schema/enums";
 
 export const PERMISSIONS = [
   "requests.create",
@@ -25,8 +25,6 @@ export const ROLE_PERMISSIONS: Record<AppRole, readonly Permission[]> = {
   auditor: ["requests.read.own", "grants.read.own", "requests.read.all", "grants.read.all", "audit.read"],
   admin: PERMISSIONS,
 };
-
-export const APP_ROLES = Object.keys(ROLE_PERMISSIONS) as AppRole[];
 
 export function permissionsFor(roles: Iterable<AppRole>): Set<Permission> {
   const out = new Set<Permission>();

@@ -1,7 +1,11 @@
-import { getRequestInOrgOrThrow, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "@/lib/access/queries";
-import { buildRequestRole, roleSourceOf } from "@/lib/access/role-source";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { type Ctx, hasPermission } from "@/lib/ctx";
+import {
+  getRequestInOrgOrThrow,
+  getTargetInOrgOrThrow,
+  getTemplateInOrgOrThrow,
+} from "@/lib/requests/queries";
+import { buildRequestRole, roleSourceOf } from "@/lib/requests/role-source";
 import { type Capacity, capacityFor } from "./capacity";
 import { limitsFor, slotsOf } from "./limits";
 import { roleIsCounted, type TargetUsage, usageOf } from "./usage";

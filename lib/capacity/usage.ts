@@ -1,12 +1,17 @@
 import { and, eq, gt, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type AdapterKind, cloudRoles, grants, targets } from "@/db/schema";
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
+import { type AdapterKind, cloudRoles, type GrantStatus, grants, targets } from "@/db/schema";
 import type { Ctx } from "@/lib/ctx";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { CLOUD_LIMITS, limitsFor } from "./limits";
 
 /** Grant states that hold a binding (or may, mid-call) in the cloud. */
-export const HOLDING = ["provisioning", "active", "revoking", "revoke_stuck"] as const;
+export const HOLDING = [
+  "provisioning",
+  "active",
+  "revoking",
+  "revoke_stuck",
+] as const satisfies readonly GrantStatus[];
 
 export type TargetUsage = {
   targetId: string;

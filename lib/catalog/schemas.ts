@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { CLOUDS, RISKS } from "@/db/schema/enums";
 import { IMPORT_FORMATS, type ImportFormat } from "./importers";
 import { ACCESS_LEVELS, RISK_TAGS } from "./types";
 
-const Cloud = z.enum(["aws", "gcp", "azure"]);
+const Cloud = z.enum(CLOUDS);
 const FORMATS = Object.keys(IMPORT_FORMATS) as [ImportFormat, ...ImportFormat[]];
 
 /** Exports run to tens of megabytes (GCP roles ~8 MB); cap well above that, below memory trouble. */
@@ -20,7 +21,7 @@ export const SearchCatalogInput = z.object({
   cloud: Cloud.optional(),
   service: z.string().trim().min(1).max(100).optional(),
   accessLevel: z.enum(ACCESS_LEVELS as [string, ...string[]]).optional(),
-  risk: z.enum(["low", "medium", "high", ...RISK_TAGS] as [string, ...string[]]).optional(),
+  risk: z.enum([...RISKS, ...RISK_TAGS] as [string, ...string[]]).optional(),
   kind: z.enum(["permission", "template"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });

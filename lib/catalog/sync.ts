@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { type Cloud, targets } from "@/db/schema";
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { appendAudit } from "@/lib/audit/append";
 import type { CatalogExport, TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { AppError, parseInput, Unavailable, Validation } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { describeConnectionError } from "@/lib/targets/describe-error";
 import { type CatalogVersionDto, importCatalog } from "./import-catalog";
 

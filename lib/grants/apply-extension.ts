@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type GrantExtensionEvidence, grants } from "@/db/schema";
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { bindingIdFor, CloudError } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import type { Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { backoffMs, LEASE_MS } from "./backoff";
 import { bindingSpecFor } from "./binding-spec";
 import { asCloudError } from "./provision-failure";
@@ -49,7 +49,7 @@ export async function applyExtension({
 }
 
 /** The notAfter the cloud was last given by an extension (null: only the provisioning bind). */
-export function lastBoundExpiry(g: GrantRow): string | null {
+function lastBoundExpiry(g: GrantRow): string | null {
   return g.evidence.extensions?.at(-1)?.to ?? null;
 }
 

@@ -7,7 +7,7 @@ export const MAX_ATTEMPTS = 5;
  */
 export const LEASE_MS = 30_000;
 
-export type BackoffOptions = { baseMs: number; capMs: number; retryAfterMs?: number; random?: () => number };
+type BackoffOptions = { baseMs: number; capMs: number; retryAfterMs?: number; random?: () => number };
 
 export const PROVISION_BACKOFF = { baseMs: 2_000, capMs: 5 * 60_000 } as const;
 // Revocations keep retrying for ever; a short cap keeps lateness low once the cloud recovers.

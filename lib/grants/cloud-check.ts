@@ -3,7 +3,7 @@ import type { BindingSpec, CloudAccessEvidence, CloudAdapter, TargetRow } from "
 import { logger } from "@/lib/log";
 
 /** The cloud's own check runs inside the provisioning lease (LEASE_MS): a few seconds at most. */
-export const CLOUD_CHECK_TIMEOUT_MS = 5_000;
+const CLOUD_CHECK_TIMEOUT_MS = 5_000;
 
 export type CloudCheckEvidence = CloudAccessEvidence | { error: string };
 

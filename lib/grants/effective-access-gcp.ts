@@ -25,7 +25,7 @@ const TESTS: [RegExp, (m: string[], project: string) => string][] = [
  * A resource name each `(resource.type == T && resource.name …)` clause accepts, by type. Names the clause
  * leaves open (a prefix, a project part) are filled with "example" or the project id.
  */
-export function clauseResources(condition: string, project: string): Map<string, string> {
+function clauseResources(condition: string, project: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const clause of condition.split(" || ")) {
     const m = CLAUSE.exec(clause.trim());

@@ -1,8 +1,14 @@
-// The grant lifecycle's execution side: system verbs run by workflows and the reconciler.
-export { type ApplyExtensionInput, applyExtension } from "./apply-extension";
-export { LEASE_MS, MAX_ATTEMPTS } from "./backoff";
-export { type ProvisionInput, provisionGrant } from "./provision";
+// The grant domain's public face: the verbs people call on a grant, and the system verbs run by workflows
+// and the reconciler.
+
+export { applyExtension } from "./apply-extension";
+export { executeRevocation } from "./execute-revocation";
+export { extendGrant } from "./extend-grant";
+export { getGrant } from "./get-grant";
+export { GRANT_STATUSES } from "./grant-state";
+export { listGrants } from "./list-grants";
+export { provisionGrant } from "./provision";
 export type { GrantOutcome } from "./queries";
 export { type ReconcileOptions, type ReconcileResult, reconcileOnce } from "./reconcile";
 export { DEFAULT_ROLE_GRACE_MS } from "./reconcile-roles";
-export { type ExecuteRevocationInput, executeRevocation } from "./revoke";
+export { revokeGrant } from "./revoke-grant";

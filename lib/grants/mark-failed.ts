@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { grants } from "@/db/schema";
-import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
-import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import type { Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
+import { grantTransition } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
+import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { MAX_ATTEMPTS } from "./backoff";
 import { cleanupFailedProvision } from "./provision-failure";
 import {

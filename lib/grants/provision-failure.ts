@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { grants } from "@/db/schema";
-import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { bindingIdFor, type CloudAdapter, CloudError, type TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import type { Ctx } from "@/lib/ctx";
+import { grantTransition } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
 import { backoffMs, MAX_ATTEMPTS, PROVISION_BACKOFF } from "./backoff";
 import {

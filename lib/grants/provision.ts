@@ -1,15 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { grants } from "@/db/schema";
-import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/access/queries";
-import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { reserveRoleWithin } from "@/lib/capacity/room";
 import { type BindingSpec, bindingIdFor, CloudError, type InspectResult } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import type { Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
+import { grantTransition } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
+import { getGrantInOrgOrThrow, getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { LEASE_MS, MAX_ATTEMPTS } from "./backoff";
 import { bindingSpecFor } from "./binding-spec";
 import { type CloudCheckEvidence, cloudCheckEvidence } from "./cloud-check";

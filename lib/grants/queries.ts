@@ -1,10 +1,11 @@
 import { and, eq, notExists, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessRequests, cloudRoles, type GrantStatus, grants, users } from "@/db/schema";
-import { GRANT_TERMINAL, requestTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import type { Ctx } from "@/lib/ctx";
 import { Forbidden, NotFound } from "@/lib/errors";
+import { GRANT_TERMINAL } from "@/lib/grants/grant-state";
+import { requestTransition } from "@/lib/requests/request-state";
 
 export type GrantRow = typeof grants.$inferSelect;
 

@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEvents, grants, targets } from "@/db/schema";
-import { LIVE_GRANT_STATUSES } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { CloudError, type TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
+import { LIVE_GRANT_STATUSES } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 

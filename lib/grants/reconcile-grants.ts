@@ -1,13 +1,14 @@
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type GrantStatus, grants } from "@/db/schema";
+import { REVOKING_GRANT_STATUSES, STARTING_GRANT_STATUSES } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver } from "@/lib/workflows/port";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 import { applyExtension } from "./apply-extension";
 import { LEASE_MS } from "./backoff";
+import { executeRevocation } from "./execute-revocation";
 import { provisionGrant } from "./provision";
-import { executeRevocation } from "./revoke";
 
 type Due = { id: string; orgId: string; status: GrantStatus; expiresAt: Date | null };
 
@@ -35,10 +36,10 @@ export async function claimDueGrants(
             and(eq(grants.status, "active"), lte(grants.expiresAt, now), due(grants.nextAttemptAt)),
             // An extension whose cloud re-bind is still owed (extendGrant marks it; applyExtension clears it).
             and(eq(grants.status, "active"), gt(grants.expiresAt, now), lte(grants.nextAttemptAt, now)),
-            and(inArray(grants.status, ["revoking", "revoke_stuck"]), due(grants.nextAttemptAt)),
+            and(inArray(grants.status, [...REVOKING_GRANT_STATUSES]), due(grants.nextAttemptAt)),
             // Scheduled/provisioning grants are the inline driver's first; only retries and stale ones are ours.
             and(
-              inArray(grants.status, ["scheduled", "provisioning"]),
+              inArray(grants.status, [...STARTING_GRANT_STATUSES]),
               or(
                 lte(grants.nextAttemptAt, now),
                 and(isNull(grants.nextAttemptAt), lte(grants.updatedAt, staleBefore)),

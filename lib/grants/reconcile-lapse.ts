@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessRequests, policies } from "@/db/schema";
-import { requestTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
+import { requestTransition } from "@/lib/requests/request-state";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 
 /**

@@ -1,19 +1,19 @@
 import { and, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { grants } from "@/db/schema";
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
-import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import { bindingIdFor } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import type { Ctx } from "@/lib/ctx";
 import { logger } from "@/lib/log";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 import { LEASE_MS } from "./backoff";
+import { finishRevocation, revokingEvent } from "./execute-revocation";
+import { grantTransition } from "./grant-state";
 import { asCloudError } from "./provision-failure";
 import type { GrantRow } from "./queries";
 import { removeBinding } from "./remove-binding";
-import { finishRevocation, revokingEvent } from "./revoke";
 import { onRevokeError } from "./revoke-failure";
 
 export type DueExpiry = { grantId: string; orgId: string };

@@ -1,9 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { grants } from "@/db/schema";
-import { grantTransition } from "@/lib/access/state";
 import { appendAudit } from "@/lib/audit/append";
 import type { CloudError } from "@/lib/clouds/port";
 import type { Ctx } from "@/lib/ctx";
+import { grantTransition, REVOKING_GRANT_STATUSES } from "@/lib/grants/grant-state";
 import { logger } from "@/lib/log";
 import { backoffMs, MAX_ATTEMPTS, REVOKE_BACKOFF } from "./backoff";
 import { type GrantOutcome, type GrantRow, reread, toOutcome } from "./queries";
@@ -21,7 +21,7 @@ export async function onRevokeError(ctx: Ctx, g: GrantRow, err: CloudError): Pro
         and(
           eq(grants.id, g.id),
           eq(grants.orgId, ctx.orgId),
-          inArray(grants.status, ["revoking", "revoke_stuck"]),
+          inArray(grants.status, [...REVOKING_GRANT_STATUSES]),
         ),
       )
       .for("update");

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import type { GrantDto, RequestDto } from "@/lib/access/dto";
-import { GRANT_STATUSES, REQUEST_STATUSES } from "@/lib/access/state";
+import { ADAPTER_KINDS, CLOUDS, DECISION_CHANNELS, RISKS, VERDICTS } from "@/db/schema/enums";
 import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import { GRANT_STATUSES } from "@/lib/grants/grant-state";
+import type { GrantDto, RequestDto } from "@/lib/requests/dto";
+import { REQUEST_STATUSES } from "@/lib/requests/request-state";
 import type { ConnectionCheckDto, TargetDetailDto } from "@/lib/targets/dto";
 import type { DriftEventDto } from "@/lib/targets/list-drift";
 import type { SavedTemplateDto } from "@/lib/templates/create";
@@ -25,8 +27,8 @@ const named = <S extends z.ZodType>(id: string, schema: S): S => {
   return schema;
 };
 
-const Cloud = z.enum(["aws", "gcp", "azure"]);
-const Risk = z.enum(["low", "medium", "high"]);
+const Cloud = z.enum(CLOUDS);
+const Risk = z.enum(RISKS);
 const Iso = z.string().describe("ISO 8601 timestamp");
 const Strings = z.array(z.string());
 const CloudPermissions = z.object({ aws: Strings, gcp: Strings, azure: Strings });
@@ -100,9 +102,9 @@ export const GrantUsage = named(
 const Approval = z.object({
   approverId: z.string(),
   approverName: z.string(),
-  verdict: z.enum(["approve", "deny"]),
+  verdict: z.enum(VERDICTS),
   comment: z.string().nullable(),
-  channel: z.enum(["web", "slack", "api"]),
+  channel: z.enum(DECISION_CHANNELS),
   createdAt: Iso,
 });
 
@@ -148,7 +150,7 @@ export const Target = named(
     id: z.string(),
     name: z.string(),
     cloud: Cloud,
-    adapter: z.enum(["sandbox", "aws", "gcp", "azure"]),
+    adapter: z.enum(ADAPTER_KINDS),
     externalId: z.string(),
     createdAt: Iso,
     settings: z.object({

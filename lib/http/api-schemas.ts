@@ -1,11 +1,6 @@
 import { z } from "zod";
-import {
-  DecideInput,
-  ListGrantsInput,
-  ListRequestsInput,
-  RevokeGrantInput,
-  SubmitInput,
-} from "@/lib/access/schemas";
+import { ListGrantsInput, RevokeGrantInput } from "@/lib/grants/schemas";
+import { DecideInput, ListRequestsInput, SubmitInput } from "@/lib/requests/schemas";
 
 /**
  * Shapes of the public API, derived from the verbs' own schemas so the API, the verbs and the OpenAPI

@@ -1,21 +1,18 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getSessionCtx } from "@/lib/auth/session";
 import type { Ctx } from "@/lib/ctx";
-import { type ErrorCode, parseInput, Unauthorized } from "@/lib/errors";
-import { logger } from "@/lib/log";
-import { expectedError } from "./unavailable";
+import { parseInput, Unauthorized } from "@/lib/errors";
+import { type ErrorBody, mapError } from "./error-response";
 
-export type ActionError = {
-  code: ErrorCode | "internal";
-  message: string;
-  field?: string;
-  /** With `rate_limited`: seconds before trying again. */
-  retryAfterSeconds?: number;
-};
+/** The mapper's error, as a form shows it (`field` names the input to mark). */
+export type ActionError = ErrorBody;
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+/** What a form action holds under useActionState: nothing yet, or its last result. */
+export type ActionState<T> = ActionResult<T> | null;
+/** A server action bound to a form (useActionState): the previous state and the form's fields. */
+export type FormAction<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 
 /** A form's fields as an object; a repeated field becomes an array. Files are not accepted here. */
 export function formDataToObject(form: FormData): Record<string, unknown> {
@@ -45,23 +42,7 @@ export async function runAction<S extends z.ZodType, T>(
     return { ok: true, data: await fn(ctx, input) };
   } catch (err) {
     unstable_rethrow(err); // redirect() and notFound() are control flow, not failures
-    const expected = expectedError(err); // an AppError, or a lost database connection as `unavailable`
-    if (expected) {
-      const { code, message, field, retryAfterSeconds } = expected;
-      return {
-        ok: false,
-        error: {
-          code,
-          message,
-          ...(field ? { field } : {}),
-          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-        },
-      };
-    }
-    const errorId = randomUUID();
-    const actor = ctx?.actor.type === "system" ? undefined : ctx?.actor.userId;
-    logger.error({ errorId, orgId: ctx?.orgId, actor, err }, "server action failed");
-    return { ok: false, error: { code: "internal", message: `Something went wrong (reference ${errorId})` } };
+    return { ok: false, error: mapError(err, { what: "server action failed", ctx }).error };
   }
 }
 

@@ -4,10 +4,10 @@ import type { Permission } from "@/lib/auth/permissions";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { env } from "@/lib/env";
 import { assertWellFormedQuery, NotFound, parseInput, Unauthorized, Validation } from "@/lib/errors";
-import { logger } from "@/lib/log";
 import { authenticateToken } from "@/lib/tokens/authenticate";
 import { getWorkflowDriver } from "@/lib/workflows";
-import { expectedError, getDbOrUnavailable, retryHeaders } from "./unavailable";
+import { type ErrorBody, errorResponse, jsonError } from "./error-response";
+import { getDbOrUnavailable, retryHeaders } from "./unavailable";
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 type RouteParams = Record<string, string | string[] | undefined>;
@@ -38,6 +38,7 @@ export type ApiArgs<B, Q, P> = {
 const MAX_BODY_BYTES = 64 * 1024;
 const NO_STORE = { "cache-control": "no-store" };
 
+/** A JSON error response outside the mapper (401, 405, 415): the same shape, and Retry-After where it applies. */
 export function apiError(
   status: number,
   code: string,
@@ -45,9 +46,10 @@ export function apiError(
   extra: Record<string, unknown> = {},
   retryAfterSeconds?: number,
 ) {
-  return Response.json(
-    { error: { code, message, ...extra } },
-    { status, headers: { ...NO_STORE, ...retryHeaders(code, retryAfterSeconds) } },
+  return jsonError(
+    status,
+    { code: code as ErrorBody["code"], message, ...extra },
+    retryHeaders(code, retryAfterSeconds),
   );
 }
 
@@ -81,7 +83,7 @@ export function withApi<
       checkResponse(opts.response, result);
       return Response.json(result ?? null, { status: opts.status ?? 200, headers: NO_STORE });
     } catch (err) {
-      return toErrorResponse(err, req, requestId, ctx);
+      return errorResponse(err, { what: "api request failed", ctx, requestId, req });
     }
   });
 }
@@ -122,25 +124,6 @@ async function readJson(req: Request): Promise<unknown> {
   } catch {
     throw Validation("body", "malformed JSON");
   }
-}
-
-function toErrorResponse(err: unknown, req: Request, requestId: string, ctx: Ctx | undefined): Response {
-  const expected = expectedError(err);
-  if (expected) {
-    return apiError(
-      expected.status,
-      expected.code,
-      expected.message,
-      expected.field ? { field: expected.field } : {},
-      expected.retryAfterSeconds,
-    );
-  }
-  const actor = ctx?.actor.type === "system" ? ctx.actor.job : ctx?.actor.userId;
-  logger.error(
-    { err, requestId, method: req.method, path: new URL(req.url).pathname, orgId: ctx?.orgId, actor },
-    "api request failed",
-  );
-  return apiError(500, "internal", `Something went wrong (request id ${requestId})`, { requestId });
 }
 
 // --- The response contract (OpenAPI point 13): typed results, 415, and the schemas a route declares. ---

@@ -1,15 +1,17 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { HomeDto } from "@/lib/access/home";
-import type { RequestPreviewDto } from "@/lib/access/preview";
-import type { RequestViewDto } from "@/lib/access/request-view";
-import type { InboxCard } from "@/lib/access/requester-history";
+import { GRANT_TERMINAL } from "@/lib/grants/grant-state";
+import type { HomeDto } from "@/lib/requests/home";
+import type { InboxCard } from "@/lib/requests/list-inbox-cards";
+import type { RequestPreviewDto } from "@/lib/requests/preview";
+import { REQUEST_TERMINAL } from "@/lib/requests/request-state";
+import type { RequestViewDto } from "@/lib/requests/request-view";
 import { fetchJson } from "./fetch-json";
 
 /**
  * One queryOptions per resource. Server pages call the same read verb the route calls and hand the result
  * to the client as initialData under the same key, so the first paint needs no round trip.
  */
-export const POLL_MS = 5_000;
+const POLL_MS = 5_000;
 
 export const homeQuery = () =>
   queryOptions({
@@ -27,9 +29,6 @@ export const inboxQuery = (limit: number) =>
     refetchInterval: POLL_MS,
   });
 
-const SETTLED = new Set(["denied", "cancelled", "lapsed", "completed"]);
-const GRANT_SETTLED = new Set(["revoked", "failed"]);
-
 /** Polls while something may still change on its own (a decision, provisioning, expiry). */
 export const requestQuery = (id: string) =>
   queryOptions({
@@ -38,7 +37,7 @@ export const requestQuery = (id: string) =>
     refetchInterval: (q) => {
       const r = q.state.data?.request;
       if (!r) return POLL_MS;
-      const moving = !SETTLED.has(r.status) || r.grants.some((g) => !GRANT_SETTLED.has(g.status));
+      const moving = !REQUEST_TERMINAL.has(r.status) || r.grants.some((g) => !GRANT_TERMINAL.has(g.status));
       return moving ? 3_000 : false;
     },
   });

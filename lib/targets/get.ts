@@ -1,6 +1,6 @@
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { type TargetDetailDto, toTargetDto } from "./dto";
 import { TargetIdInput } from "./schemas";
 

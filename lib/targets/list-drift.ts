@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { auditEvents, targets } from "@/db/schema";
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { type ListDriftInput, ListDriftInput as Schema } from "./schemas";
 
 /** Audit actions the drift check writes (lib/grants/reconcile-drift.ts). */

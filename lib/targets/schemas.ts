@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { AdapterKind, Cloud } from "@/db/schema";
+import { ADAPTER_KINDS, type AdapterKind, CLOUDS, type Cloud } from "@/db/schema/enums";
 import { parseInput, Validation } from "@/lib/errors";
 import { rejectInlineSecrets } from "./inline-secrets";
 import { SETTINGS_SCHEMAS, type TargetSettings } from "./settings";
 
-export const CLOUDS = ["aws", "gcp", "azure"] as const;
-export const ADAPTERS = ["sandbox", "aws", "gcp", "azure"] as const;
+export { CLOUDS };
+export const ADAPTERS = ADAPTER_KINDS;
 
 /** What each cloud calls the scope a target stands for, and the documented shape of its id. */
 export const EXTERNAL_ID: Record<Cloud, { pattern: RegExp; message: string }> = {

@@ -1,10 +1,10 @@
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { appendAudit } from "@/lib/audit/append";
 import { CloudError, type TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { describeConnectionError } from "./describe-error";
 import type { ConnectionCheckDto } from "./dto";
 import { TargetIdInput } from "./schemas";

@@ -1,9 +1,9 @@
 import { and, eq, ne } from "drizzle-orm";
 import { targets } from "@/db/schema";
-import { getTargetInOrgOrThrow } from "@/lib/access/queries";
 import { appendAudit } from "@/lib/audit/append";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { Conflict, parseInput } from "@/lib/errors";
+import { getTargetInOrgOrThrow } from "@/lib/requests/queries";
 import { publicSettings, type TargetDetailDto, toTargetDto } from "./dto";
 import { parseSettings, UpdateTargetInput } from "./schemas";
 

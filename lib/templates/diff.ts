@@ -1,6 +1,7 @@
 import type { CloudPermissions, Risk } from "@/db/schema";
+import { CLOUDS } from "@/db/schema/enums";
 
-export const CLOUDS = ["aws", "gcp", "azure"] as const;
+export { CLOUDS };
 
 export type TemplateContent = {
   name: string;

@@ -16,6 +16,9 @@ export type TemplatePreviewDto = Omit<BuiltRoleSpec, "riskLevel"> & {
   template: { key: string; version: number } | null;
 };
 
+/** The template editor's preview: each cloud with permissions either previews or says why not. */
+export type TemplatePreviews = Partial<Record<Cloud, TemplatePreviewDto | { error: string }>>;
+
 /** The exact role document one cloud would receive for a template or explicit permissions. Changes nothing. */
 export async function previewTemplate({
   ctx,

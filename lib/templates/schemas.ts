@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { CLOUDS, RISKS } from "@/db/schema/enums";
 import { RESOURCE_KINDS } from "@/lib/catalog";
 
-const Cloud = z.enum(["aws", "gcp", "azure"]);
+const Cloud = z.enum(CLOUDS);
 
 /** Dotted lowercase words (`vm.ssh`, `k8s.cluster.update`): the dot keeps keys apart from route words like "preview". */
 export const TemplateKey = z
@@ -16,7 +17,7 @@ const Permissions = PermissionList.default([]);
 const Fields = {
   name: z.string().trim().min(1, "a name is required").max(100),
   description: z.string().trim().min(1, "a description is required").max(1000),
-  risk: z.enum(["low", "medium", "high"]),
+  risk: z.enum(RISKS),
   /** Resource kinds the requester may fill to narrow scope; the role builder knows how to narrow each. */
   placeholders: z
     .array(z.enum(RESOURCE_KINDS as [string, ...string[]], `use one of ${RESOURCE_KINDS.join(", ")}`))

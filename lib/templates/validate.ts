@@ -1,4 +1,4 @@
-import type { Cloud, CloudPermissions, Risk } from "@/db/schema";
+import { type Cloud, type CloudPermissions, RISKS, type Risk } from "@/db/schema";
 import { buildRoleSpec, type Catalog, loadOrgCatalog } from "@/lib/catalog";
 import type { Ctx } from "@/lib/ctx";
 import { AppError, Validation } from "@/lib/errors";
@@ -19,7 +19,7 @@ export type CheckedPermissions = {
   riskiest: string[];
 };
 
-const RISK_ORDER: Risk[] = ["low", "medium", "high"];
+const RISK_ORDER: readonly Risk[] = RISKS;
 
 /**
  * One risk everywhere: a template may be declared riskier than the catalog rates it, never less risky,

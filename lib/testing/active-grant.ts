@@ -1,9 +1,9 @@
 import type { Db } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { decideRequest } from "@/lib/access/decide";
-import type { SubmitInput } from "@/lib/access/schemas";
-import { submitRequest } from "@/lib/access/submit";
 import { provisionGrant } from "@/lib/grants/provision";
+import { decideRequest } from "@/lib/requests/decide";
+import type { SubmitInput } from "@/lib/requests/schemas";
+import { submitRequest } from "@/lib/requests/submit";
 import { systemCtx, userCtx } from "./ctx";
 
 type Person = "requester" | "approver" | "approver2" | "admin";

@@ -13,7 +13,16 @@ const DAY_MS = 86_400_000;
  * Mints an API token that acts as its user. The secret is returned here once and stored only as SHA-256.
  * People mint tokens for themselves; only a job (the CLI) may mint one for another user.
  */
-export async function createApiToken({ ctx, input }: { ctx: Ctx; input: CreateTokenInput }) {
+/** The one answer that carries the token's secret. */
+export type CreatedTokenDto = { token: string; id: string; prefix: string; name: string; expiresAt: string };
+
+export async function createApiToken({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: CreateTokenInput;
+}): Promise<CreatedTokenDto> {
   assertPermission(ctx, "tokens.manage");
   const { name, expiresInDays, userId } = parseInput(CreateTokenInput, input);
   const actor = ctx.actor;

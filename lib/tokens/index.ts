@@ -1,5 +1,5 @@
 export { authenticateToken } from "./authenticate";
-export { createApiToken } from "./create";
+export { type CreatedTokenDto, createApiToken } from "./create";
 export type { ApiTokenDto } from "./dto";
 export { listApiTokens, revokeApiToken } from "./manage";
 export { CreateTokenInput, ListTokensInput, RevokeTokenInput } from "./schemas";

@@ -2,10 +2,10 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Cloud } from "@/db/schema";
 import { usageEvents } from "@/db/schema";
-import { getGrantInOrgOrThrow } from "@/lib/access/queries";
-import { canSeeGrant } from "@/lib/access/visibility";
 import type { Ctx } from "@/lib/ctx";
 import { NotFound, parseInput } from "@/lib/errors";
+import { getGrantInOrgOrThrow } from "@/lib/requests/queries";
+import { canSeeGrant } from "@/lib/requests/visibility";
 import { permissionKey } from "./permission-key";
 
 export const GetGrantUsageInput = z.object({ grantId: z.uuid() });

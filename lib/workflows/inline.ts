@@ -1,8 +1,8 @@
 import type { Db } from "@/db/client";
 import { applyExtension } from "@/lib/grants/apply-extension";
+import { executeRevocation } from "@/lib/grants/execute-revocation";
 import { provisionGrant } from "@/lib/grants/provision";
 import { type ReconcileOptions, reconcileOnce } from "@/lib/grants/reconcile";
-import { executeRevocation } from "@/lib/grants/revoke";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver, WorkflowEvent } from "./port";
 import { createPriorityPump } from "./priority-pump";

@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { AdminFormState } from "@/components/admin/admin-action-form";
-import { authedAction } from "@/lib/http/authed-action";
+import { type ActionState, authedAction } from "@/lib/http/authed-action";
 import { connectTarget, testTargetConnection } from "@/lib/targets";
+import type { ConnectionCheckDto, TargetDetailDto } from "@/lib/targets/dto";
 import { connectInputFromForm } from "@/lib/targets/form";
 
 // Forms send strings; the verb validates the real shapes and names the field on error.
@@ -12,7 +12,10 @@ const ConnectForm = z.record(z.string(), z.string());
 const connect = authedAction(ConnectForm, (ctx, fields) =>
   connectTarget({ ctx, input: connectInputFromForm(fields) }),
 );
-export async function connectTargetAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+export async function connectTargetAction(
+  _prev: ActionState<TargetDetailDto>,
+  form: FormData,
+): Promise<ActionState<TargetDetailDto>> {
   const result = await connect(form);
   if (result.ok) revalidatePath("/admin/targets");
   return result;
@@ -21,7 +24,10 @@ export async function connectTargetAction(_prev: AdminFormState, form: FormData)
 const test = authedAction(z.object({ targetId: z.string() }), (ctx, input) =>
   testTargetConnection({ ctx, input }),
 );
-export async function testConnectionAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
+export async function testConnectionAction(
+  _prev: ActionState<ConnectionCheckDto>,
+  form: FormData,
+): Promise<ActionState<ConnectionCheckDto>> {
   const result = await test(form);
   if (result.ok) revalidatePath("/admin/targets");
   return result;

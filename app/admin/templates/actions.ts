@@ -3,10 +3,16 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { Cloud } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { type ActionResult, authedAction } from "@/lib/http/authed-action";
-import { CLOUDS, createTemplate, previewTemplate, updateTemplate } from "@/lib/templates";
+import { type ActionState, authedAction } from "@/lib/http/authed-action";
+import {
+  CLOUDS,
+  createTemplate,
+  previewTemplate,
+  type SavedTemplateDto,
+  type TemplatePreviews,
+  updateTemplate,
+} from "@/lib/templates";
 
 // Forms send strings; the verbs validate the real shapes and name the field on error.
 const lines = (v: FormDataEntryValue | null) =>
@@ -33,7 +39,10 @@ function fromForm(form: FormData) {
 const Passthrough = z.custom<ReturnType<typeof fromForm> & { expectedVersion?: number }>();
 
 const create = authedAction(Passthrough, (ctx, input) => createTemplate({ ctx, input }));
-export async function createTemplateAction(_prev: unknown, form: FormData): Promise<ActionResult<unknown>> {
+export async function createTemplateAction(
+  _prev: ActionState<SavedTemplateDto>,
+  form: FormData,
+): Promise<ActionState<SavedTemplateDto>> {
   const result = await create(fromForm(form));
   if (!result.ok) return result;
   revalidatePath("/admin/templates");
@@ -43,7 +52,10 @@ export async function createTemplateAction(_prev: unknown, form: FormData): Prom
 const update = authedAction(Passthrough, (ctx, input) =>
   updateTemplate({ ctx, input: { ...input, expectedVersion: input.expectedVersion ?? 0 } }),
 );
-export async function updateTemplateAction(_prev: unknown, form: FormData): Promise<ActionResult<unknown>> {
+export async function updateTemplateAction(
+  _prev: ActionState<SavedTemplateDto & { changed: boolean }>,
+  form: FormData,
+): Promise<ActionState<SavedTemplateDto & { changed: boolean }>> {
   const result = await update({ ...fromForm(form), expectedVersion: Number(form.get("expectedVersion")) });
   if (result.ok) revalidatePath(`/admin/templates/${result.data.key}`);
   return result;
@@ -51,7 +63,7 @@ export async function updateTemplateAction(_prev: unknown, form: FormData): Prom
 
 /** Previews the form's unsaved permissions on every cloud that has some; each cloud succeeds or fails alone. */
 const preview = authedAction(Passthrough, async (ctx, input) => {
-  const out: Partial<Record<Cloud, Awaited<ReturnType<typeof previewTemplate>> | { error: string }>> = {};
+  const out: TemplatePreviews = {};
   for (const cloud of CLOUDS) {
     const permissions = input.permissions[cloud];
     if (!permissions.length) continue;
@@ -62,6 +74,6 @@ const preview = authedAction(Passthrough, async (ctx, input) => {
   }
   return out;
 });
-export async function previewTemplateAction(_prev: unknown, form: FormData) {
+export async function previewTemplateAction(_prev: ActionState<TemplatePreviews>, form: FormData) {
   return preview(fromForm(form));
 }

@@ -2,6 +2,7 @@ import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
 import { getInngest, servedFunctions } from "@/inngest";
 import { env } from "@/lib/env";
+import { jsonError } from "@/lib/http/error-response";
 import { logger } from "@/lib/log";
 import { inngestClientOptions } from "@/lib/workflows/inngest-driver";
 
@@ -15,8 +16,8 @@ type Handlers = ReturnType<typeof serve>;
 let handlers: Handlers | undefined;
 let warned = false;
 
-const refuse = (status: 401 | 404, code: string, message: string) =>
-  Response.json({ error: { code, message } }, { status });
+const refuse = (status: 401 | 404, code: "unauthorized" | "not_found", message: string) =>
+  jsonError(status, { code, message });
 
 /**
  * What answers a call, decided on the first request (so loading the module during `next build` reads no

@@ -2,10 +2,8 @@ import { utcInput } from "@/components/audit/audit-filters";
 import { exportAuditCsv } from "@/lib/audit/list";
 import { getSessionCtx } from "@/lib/auth/session";
 import { hasPermission } from "@/lib/ctx";
-import { AppError, assertWellFormedQuery } from "@/lib/errors";
-
-const json = (status: number, code: string, message: string) =>
-  Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+import { assertWellFormedQuery } from "@/lib/errors";
+import { errorResponse, jsonError } from "@/lib/http/error-response";
 
 /**
  * The audit viewer's CSV download, with the same filters as the page (read-only GET, session cookie,
@@ -13,8 +11,9 @@ const json = (status: number, code: string, message: string) =>
  */
 export async function GET(request: Request): Promise<Response> {
   const ctx = await getSessionCtx();
-  if (!ctx) return json(401, "unauthorized", "Sign in first");
-  if (!hasPermission(ctx, "audit.read")) return json(403, "forbidden", "Missing permission audit.read");
+  if (!ctx) return jsonError(401, { code: "unauthorized", message: "Sign in first" });
+  if (!hasPermission(ctx, "audit.read"))
+    return jsonError(403, { code: "forbidden", message: "Missing permission audit.read" });
   const q = new URL(request.url).searchParams;
   const get = (k: string) => q.get(k) || undefined;
   const input = {
@@ -52,7 +51,6 @@ export async function GET(request: Request): Promise<Response> {
       },
     });
   } catch (err) {
-    if (err instanceof AppError) return json(err.status, err.code, err.message);
-    throw err;
+    return errorResponse(err, { what: "audit export failed", ctx, req: request });
   }
 }

@@ -1,9 +1,9 @@
 import { notFound } from "next/navigation";
 import { GrantUsageCard } from "@/components/reports/grant-usage";
 import { RequestDetail } from "@/components/requests/request-detail";
-import { getRequestView, type RequestViewDto } from "@/lib/access/request-view";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { getRequestView, type RequestViewDto } from "@/lib/requests/request-view";
 import { listGrantUsage } from "@/lib/usage/request-usage";
 
 export const metadata = { title: "Request" };

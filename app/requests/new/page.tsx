@@ -1,9 +1,9 @@
 import { NewRequestForm } from "@/components/requests/new-request-form";
 import { TitledCard } from "@/components/ui/card";
-import { getActivePolicy } from "@/lib/access";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets, listTemplates } from "@/lib/catalog/list";
 import { RESOURCE_FORMATS } from "@/lib/catalog/resources";
+import { getActivePolicy } from "@/lib/requests";
 
 /** Labels and examples of each kind of resource per cloud, without the server-side checks. */
 function resourceFormats() {

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { auditEvents, grants, jobRuns, users } from "@/db/schema";
-import { approvedRequest, expectAppError } from "@/lib/access/__tests__/helpers";
+import { approvedRequest, expectAppError } from "@/lib/requests/__tests__/helpers";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { getSystemHealth, listActiveGrants, listGroups, listUsers, setLocalRoles } from "..";

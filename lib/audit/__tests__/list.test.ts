@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { approvedRequest, expectAppError } from "@/lib/access/__tests__/helpers";
 import { appendAudit } from "@/lib/audit/append";
+import { approvedRequest, expectAppError } from "@/lib/requests/__tests__/helpers";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { exportAuditCsv, getAuditChainStatus, listAuditEvents } from "../list";

@@ -3,13 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { DbHandle } from "@/db/client";
 import { auditEvents, cloudRoles, sandboxRoles, targets } from "@/db/schema";
 import type { SeededOrg } from "@/db/seed/org";
-import { submitAs } from "@/lib/access/__tests__/helpers";
-import { decideRequest } from "@/lib/access/decide";
-import { getRequestView } from "@/lib/access/request-view";
+import { executeRevocation } from "@/lib/grants/execute-revocation";
 import { provisionGrant } from "@/lib/grants/provision";
 import { reconcileOnce } from "@/lib/grants/reconcile";
-import { executeRevocation } from "@/lib/grants/revoke";
 import { logger } from "@/lib/log";
+import { submitAs } from "@/lib/requests/__tests__/helpers";
+import { decideRequest } from "@/lib/requests/decide";
+import { getRequestView } from "@/lib/requests/request-view";
 import { listTargetsForAdmin } from "@/lib/targets";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";

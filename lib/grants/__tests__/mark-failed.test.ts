@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { revokeGrant } from "@/lib/access";
 import { clearSandboxFaults, injectSandboxFault } from "@/lib/clouds/sandbox";
 import { AppError } from "@/lib/errors";
+import { revokeGrant } from "@/lib/grants";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { markGrantFailed } from "../mark-failed";

@@ -5,9 +5,9 @@ import type { DbHandle } from "@/db/client";
 import { accessRequests, auditEvents, cloudRoles, grants, jobRuns, sandboxRoles } from "@/db/schema";
 import { clearSandboxFaults, injectSandboxFault, sandboxAdapter } from "@/lib/clouds/sandbox";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
+import { executeRevocation } from "../execute-revocation";
 import { provisionGrant } from "../provision";
 import { reconcileOnce } from "../reconcile";
-import { executeRevocation } from "../revoke";
 import { auditActions, bindingsOf, grantRow, roleRow, scheduledGrant } from "./fixtures";
 
 let h: DbHandle;

@@ -12,6 +12,7 @@ import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 import { IdParams } from "../api-schemas";
 import { withApi } from "../with-api";
+import { ERROR_CASES, REFERENCE } from "./error-cases";
 
 let dataDir: string | undefined;
 let db: Db;
@@ -57,8 +58,21 @@ describe("withApi", () => {
     const body = await res.json();
     expect(body.error.code).toBe("internal");
     expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.error.message).toMatch(REFERENCE);
     expect(JSON.stringify(body)).not.toContain("secret");
   });
+
+  it.each(ERROR_CASES)(
+    "answers $name through the one mapper",
+    async ({ make, status, error, retryAfter }) => {
+      const res = await withApi({}, async () => {
+        throw make();
+      })(req("/x"));
+      expect(res.status).toBe(status);
+      expect(res.headers.get("retry-after")).toBe(retryAfter);
+      expect(await res.json()).toEqual({ error });
+    },
+  );
 
   it("maps AppErrors to their status, checks permission, and passes the actor through", async () => {
     const conflict = withApi({}, async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { expectAppError } from "@/lib/access/__tests__/helpers";
+import { expectAppError } from "@/lib/requests/__tests__/helpers";
 import { activeGrantFor } from "@/lib/testing/active-grant";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";

@@ -1,6 +1,13 @@
 import { and, asc, eq, gte, lte, max, type SQL, sql } from "drizzle-orm";
-import { ALL_GROUPS, groups, type ReportKind, reportDaily, targets, taskTemplates } from "@/db/schema";
-import { REQUEST_STATUSES } from "@/lib/access/state";
+import {
+  ALL_GROUPS,
+  groups,
+  REQUEST_STATUSES,
+  type ReportKind,
+  reportDaily,
+  targets,
+  taskTemplates,
+} from "@/db/schema";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { utcDay } from "./refresh";

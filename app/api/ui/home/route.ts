@@ -1,4 +1,4 @@
-import { getHome } from "@/lib/access/home";
+import { getHome } from "@/lib/requests/home";
 import { uiRoute } from "../_lib/ui-route";
 
 export const GET = uiRoute((ctx) => getHome({ ctx }));

@@ -1,4 +1,4 @@
-import { INBOX_PAGE_SIZE, listInboxCards } from "@/lib/access/requester-history";
+import { INBOX_PAGE_SIZE, listInboxCards } from "@/lib/requests/list-inbox-cards";
 import { uiRoute } from "../_lib/ui-route";
 
 /** The newest `limit` cards (INBOX_PAGE_SIZE unless asked; the verb bounds and names a bad value). */

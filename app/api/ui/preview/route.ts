@@ -1,4 +1,4 @@
-import { previewRequest } from "@/lib/access/preview";
+import { previewRequest } from "@/lib/requests/preview";
 import { uiRoute } from "../_lib/ui-route";
 
 // Query strings are text: an empty or non-numeric duration becomes NaN, which the verb names as the field.

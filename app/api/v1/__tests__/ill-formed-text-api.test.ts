@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { counts } from "@/lib/access/__tests__/helpers";
+import { counts } from "@/lib/requests/__tests__/helpers";
 import { apiTokenFor, callApi, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
 import { GET as searchCatalog } from "../catalog/route";

@@ -1,4 +1,4 @@
-import { listGrants } from "@/lib/access";
+import { listGrants } from "@/lib/grants";
 import { GrantPage } from "@/lib/http/api-responses";
 import { GrantsQuery } from "@/lib/http/api-schemas";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";

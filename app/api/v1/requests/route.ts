@@ -1,8 +1,8 @@
-import { listRequests, submitRequest } from "@/lib/access";
 import { AccessRequest, RequestPage } from "@/lib/http/api-responses";
 import { RequestsQuery, SubmitBody } from "@/lib/http/api-schemas";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { withApi } from "@/lib/http/with-api";
+import { listRequests, submitRequest } from "@/lib/requests";
 
 export const POST = withApi(
   { permission: "requests.create", body: SubmitBody, response: AccessRequest, status: 201 },

@@ -6,8 +6,8 @@ import { clearSandboxFaults, injectSandboxFault, type SandboxOp } from "@/lib/cl
 import { logger } from "@/lib/log";
 import { openTestDb } from "@/lib/testing/db";
 import { MAX_ATTEMPTS } from "../../backoff";
+import { executeRevocation } from "../../execute-revocation";
 import { reconcileOnce } from "../../reconcile";
-import { executeRevocation } from "../../revoke";
 import { grantRow, roleRow } from "../fixtures";
 import {
   activeGrant,

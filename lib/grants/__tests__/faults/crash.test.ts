@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { revokeGrant } from "@/lib/access/revoke";
 import { clearSandboxFaults, injectSandboxFault, type SandboxOp } from "@/lib/clouds/sandbox";
+import { revokeGrant } from "@/lib/grants/revoke-grant";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { LEASE_MS, MAX_ATTEMPTS } from "../../backoff";
+import { executeRevocation } from "../../execute-revocation";
 import { provisionGrant } from "../../provision";
-import { executeRevocation } from "../../revoke";
 import { bindingsOf, grantRow, roleRow, scheduledGrant } from "../fixtures";
 import { crashAt, disarmCrash } from "./crash-points";
 import { activeGrant, auditCount, expectInvariants, expectNotUsable, settle } from "./invariants";

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
-import { decideRequest } from "@/lib/access/decide";
-import { revokeGrant } from "@/lib/access/revoke";
-import { submitRequest } from "@/lib/access/submit";
+import { revokeGrant } from "@/lib/grants/revoke-grant";
+import { decideRequest } from "@/lib/requests/decide";
+import { submitRequest } from "@/lib/requests/submit";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { createInlineDriver, type InlineDriver } from "@/lib/workflows/inline";

@@ -1,5 +1,5 @@
-import { getRequestView } from "@/lib/access/request-view";
 import { NotFound } from "@/lib/errors";
+import { getRequestView } from "@/lib/requests/request-view";
 import { uiRoute } from "../../_lib/ui-route";
 
 // A malformed id answers 404 like an unknown one (ids reveal nothing).

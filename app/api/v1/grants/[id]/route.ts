@@ -1,4 +1,4 @@
-import { getGrant } from "@/lib/access";
+import { getGrant } from "@/lib/grants";
 import { Grant } from "@/lib/http/api-responses";
 import { IdParams } from "@/lib/http/api-schemas";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";

@@ -1,4 +1,4 @@
-import { revokeGrant } from "@/lib/access";
+import { revokeGrant } from "@/lib/grants";
 import { Grant } from "@/lib/http/api-responses";
 import { IdParams, RevokeBody } from "@/lib/http/api-schemas";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";

@@ -1,0 +1,49 @@
+/**
+ * Every enum-like text column's values, once. The TypeScript unions, zod enums and the database's CHECK
+ * constraints all derive from these tuples. A pure module (no drizzle import): client code may read it.
+ */
+export const REQUEST_STATUSES = [
+  "pending",
+  "approved",
+  "denied",
+  "cancelled",
+  "lapsed",
+  "completed",
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** In lifecycle order. */
+export const GRANT_STATUSES = [
+  "scheduled",
+  "provisioning",
+  "active",
+  "revoking",
+  "revoked",
+  "failed",
+  "revoke_stuck",
+] as const;
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+export const CLOUD_ROLE_STATUSES = ["active", "deleted"] as const;
+
+export const VERDICTS = ["approve", "deny"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const DECISION_CHANNELS = ["web", "slack", "api"] as const;
+export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
+
+export const CLOUDS = ["aws", "gcp", "azure"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+export const ADAPTER_KINDS = ["sandbox", "aws", "gcp", "azure"] as const;
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
+
+export const RISKS = ["low", "medium", "high"] as const;
+export type Risk = (typeof RISKS)[number];
+
+/** App roles a user holds locally; IdP groups can add more through groups.role. */
+export const APP_ROLES = ["requester", "approver", "admin", "auditor"] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+export const GROUP_SOURCES = ["idp", "local"] as const;
+export type GroupSource = (typeof GROUP_SOURCES)[number];

@@ -1,0 +1,121 @@
+import { and, countDistinct, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { accessRequests, approvals, type RequestStatus } from "@/db/schema";
+import { appendAudit } from "@/lib/audit/append";
+import { loadOrgCatalog } from "@/lib/catalog/load";
+import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
+import { Conflict, Forbidden, parseInput } from "@/lib/errors";
+import { enforceRateLimits, RATE_LIMITS } from "@/lib/ratelimit/limits";
+import { loadRequestDto, type RequestDto } from "./dto";
+import { getRequestInOrgOrThrow, isGroupMember, type RequestRow } from "./queries";
+import { requestAccepts, requestTransition } from "./request-state";
+import { scheduleGrants } from "./schedule-grants";
+import { DecideInput } from "./schemas";
+import { canSeeRequest, refuse } from "./visibility";
+
+/**
+ * Approve or deny a pending request. The approver must hold `requests.approve` and be, right now, a member
+ * of the request's approver group; nobody decides their own request, whatever channel they act through.
+ */
+export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInput }): Promise<RequestDto> {
+  assertPermission(ctx, "requests.approve");
+  const actor = requirePerson(ctx);
+  await enforceRateLimits(ctx.db, [RATE_LIMITS.decidePerUser(actor.userId)]);
+  const { requestId, verdict, comment, channel } = parseInput(DecideInput, input);
+
+  // Read (and, on a cache miss, build) the catalog before the transaction: no CPU work while it holds locks.
+  const catalog = verdict === "approve" ? await loadOrgCatalog(ctx.db, ctx.orgId) : null;
+  const { dto, grantIds } = await ctx.db.transaction(async (tx) => {
+    // The row lock serialises decisions on one request, so two last approvals cannot both miss the quorum.
+    const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
+    if (request.requesterId === actor.userId) throw Forbidden("You cannot decide your own request");
+    if (!(await isGroupMember(tx, ctx.orgId, actor.userId, request.approverGroup))) {
+      const visible = await canSeeRequest(tx, ctx, request);
+      throw refuse(
+        visible,
+        "Request",
+        `Only members of the "${request.approverGroup}" group can decide this request`,
+      );
+    }
+    if (!requestAccepts(request.status, verdict)) throw Conflict(`This request is already ${request.status}`);
+
+    const inserted = await tx
+      .insert(approvals)
+      .values({
+        orgId: ctx.orgId,
+        requestId,
+        approverId: actor.userId,
+        verdict,
+        comment: comment || null,
+        channel,
+      })
+      .onConflictDoNothing()
+      .returning({ id: approvals.id });
+    if (inserted.length === 0) throw Conflict("You have already decided this request");
+
+    const count = verdict === "approve" ? await countApprovals(tx, requestId) : 0;
+    const next = requestTransition(
+      request.status,
+      verdict === "approve"
+        ? { type: "approve", approvals: count, required: request.approvalsRequired }
+        : { type: "deny" },
+    );
+    if (!next.ok) throw Conflict(next.reason);
+    await guardedUpdate(tx, request, next.to);
+
+    const grantIds = next.to === "approved" && catalog ? await scheduleGrants(tx, ctx, request, catalog) : [];
+    const action =
+      next.to === "approved"
+        ? "request.approved"
+        : next.to === "denied"
+          ? "request.denied"
+          : "request.approval_recorded";
+    await appendAudit(tx, ctx, {
+      action,
+      subjectType: "request",
+      subjectId: requestId,
+      data: {
+        verdict,
+        comment: comment || null,
+        channel,
+        approvals: count,
+        required: request.approvalsRequired,
+        approverGroup: request.approverGroup,
+        ...(grantIds.length > 0 ? { grantIds } : {}),
+      },
+    });
+    return { dto: await loadRequestDto(tx, ctx.orgId, requestId), grantIds };
+  });
+
+  if (grantIds.length > 0) {
+    await ctx.workflows.dispatch([{ name: "request.approved", orgId: ctx.orgId, requestId, grantIds }]);
+  }
+  return dto;
+}
+
+async function countApprovals(tx: Db, requestId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: countDistinct(approvals.approverId) })
+    .from(approvals)
+    .where(and(eq(approvals.requestId, requestId), eq(approvals.verdict, "approve")));
+  return row?.n ?? 0;
+}
+
+/** UPDATE … WHERE status = 'pending'. The row is locked, so zero rows means our own view is stale: refuse. */
+async function guardedUpdate(tx: Db, request: RequestRow, to: RequestStatus): Promise<void> {
+  const now = new Date();
+  const decided = to === "approved" || to === "denied";
+  const updated = await tx
+    .update(accessRequests)
+    .set({ status: to, updatedAt: now, ...(decided ? { decidedAt: now } : {}) })
+    .where(
+      and(
+        eq(accessRequests.id, request.id),
+        eq(accessRequests.orgId, request.orgId),
+        eq(accessRequests.status, request.status),
+      ),
+    )
+    .returning({ id: accessRequests.id });
+  if (updated.length === 0)
+    throw Conflict("This request changed while you were deciding; reload and try again");
+}
