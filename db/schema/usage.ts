@@ -1,12 +1,13 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, ts } from "./_columns";
+import { CLOUDS } from "./enums";
 import { grants } from "./grants";
 import { organizations } from "./organizations";
 import { targets } from "./targets";
 import { users } from "./users";
 
-export const USAGE_CLOUDS = ["aws", "gcp", "azure"] as const;
+export const USAGE_CLOUDS = CLOUDS;
 export type UsageCloud = (typeof USAGE_CLOUDS)[number];
 
 /** Where an import came from: the CLI, an upload in the portal, or the scheduled pull through an adapter. */
