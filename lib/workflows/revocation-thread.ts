@@ -58,8 +58,11 @@ export function startRevocationThread(opts: RevocationThreadOptions): Revocation
   let fallback: RevocationLane | null = null;
   let started = false;
 
+  // Once the thread has ended (stopped and terminated, or died) nothing will answer: ask no more.
+  let ended = false;
   const ask = (type: "idle" | "stop") =>
     new Promise<void>((resolve) => {
+      if (ended) return resolve();
       const id = nextId++;
       replies.set(id, resolve);
       worker.postMessage({ type, id } satisfies ToLane);
@@ -82,8 +85,19 @@ export function startRevocationThread(opts: RevocationThreadOptions): Revocation
       replies.delete(m.id);
     }
   });
+  const answerAll = () => {
+    for (const r of replies.values()) r();
+    replies.clear();
+  };
   const takeOver = (why: unknown) => {
-    if (stopping || fallback) return;
+    ended = true;
+    if (fallback) return;
+    if (stopping) {
+      // Ended while stopping (terminate() exits with code 1): nothing to take over, and nobody may wait
+      // for an answer that cannot come.
+      answerAll();
+      return;
+    }
     logger.error(
       { job: "revocation-lane", err: why },
       "revocation thread failed; the main thread takes over",
@@ -91,8 +105,7 @@ export function startRevocationThread(opts: RevocationThreadOptions): Revocation
     fallback = opts.fallback();
     if (started) fallback.start();
     busy = false;
-    for (const r of replies.values()) r();
-    replies.clear();
+    answerAll();
   };
   worker.on("error", takeOver);
   worker.on("exit", (code) => takeOver(new Error(`revocation thread exited with code ${code}`)));

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DbHandle, openDb } from "@/db/client";
@@ -121,6 +122,24 @@ describe("revocation lane", () => {
       const per = await revokedCounts(org.org.id);
       expect(per.size).toBe(6);
       expect([...per.values()].every((n) => n === 1)).toBe(true);
+    },
+  );
+
+  it.runIf(url)(
+    "a stopped thread answers idle at once (the driver's stop asks for idle after stopping the lane)",
+    async () => {
+      const lane = startRevocationThread({
+        url: url!,
+        scanIntervalMs: 60_000,
+        orgId: randomUUID(),
+        fallback: () => {
+          throw new Error("the thread should not fail");
+        },
+      });
+      await lane.stop();
+      // Hung for ever before: the terminated thread could not answer, and its exit was ignored while stopping.
+      await expect(lane.idle()).resolves.toBeUndefined();
+      await expect(lane.stop()).resolves.toBeUndefined();
     },
   );
 });
