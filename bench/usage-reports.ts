@@ -2,17 +2,16 @@
 // p95 against the same read for an org with no data. Run alone with `npx tsx bench/usage-reports.ts`;
 // bench/index.ts calls run(). Seeds a throwaway database: a fresh one on DATABASE_URL's server, else
 // PGlite in a temp dir.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { eq, sql } from "drizzle-orm";
 import { type Db, openDb } from "@/db/client";
 import { policies } from "@/db/schema";
 import { seedOrg } from "@/db/seed/org";
-import { env } from "@/lib/env";
 import { getUsageDashboard, refreshRollups } from "@/lib/usage/reports";
 import { systemCtx } from "@/lib/workflows/system-ctx";
+import { openStore } from "./server";
 import { summary } from "./stats";
 
 export type UsageReportsOptions = { events?: number; grants?: number; days?: number; iterations?: number };
@@ -182,34 +181,6 @@ async function count(db: Db, query: ReturnType<typeof sql>) {
 }
 
 const seconds = (t: number) => Math.round((performance.now() - t) / 100) / 10;
-
-type Store = { kind: string; open: { url?: string; dataDir?: string | null }; cleanup: () => Promise<void> };
-
-async function openStore(slug: string): Promise<Store> {
-  const url = env().DATABASE_URL;
-  if (!url) {
-    const dir = mkdtempSync(path.join(tmpdir(), "elevate-usagebench-"));
-    return {
-      kind: "pglite",
-      open: { dataDir: path.join(dir, "pglite") },
-      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const { default: postgres } = await import("postgres");
-  const name = slug.replace(/-/g, "_");
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const benchUrl = new URL(url);
-  benchUrl.pathname = `/${name}`;
-  return {
-    kind: "postgres",
-    open: { url: benchUrl.toString() },
-    cleanup: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const events = Number(process.argv[2] ?? 1_000_000);
