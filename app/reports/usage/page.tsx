@@ -3,9 +3,9 @@ import { UsageFilters } from "@/components/reports/usage-filters";
 import { ActionForm } from "@/components/requests/action-form";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
-import { REQUEST_STATUSES } from "@/lib/requests/request-state";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { REQUEST_STATUSES } from "@/lib/requests/request-state";
 import { getUsageDashboard } from "@/lib/usage/reports";
 import { refreshRollupsAction } from "../actions";
 
