@@ -1,5 +1,4 @@
 import type { ChildProcess } from "node:child_process";
-import { availableParallelism, loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { openDb } from "@/db/client";
 import { seedOrg } from "@/db/seed/org";
@@ -9,6 +8,7 @@ import { seedApproved } from "./expiry-storm-seed";
 import { demoCookie, measure } from "./pages-http";
 import { seedPageBench } from "./pages-seed";
 import { ensureBuild, freePort, openStore, startNext, stopServer, waitUntilUp } from "./server";
+import { host, sleep } from "./stats";
 import { moveExpiries, provisionAll } from "./storm-setup";
 
 export type ServerStormOptions = {
@@ -23,9 +23,6 @@ export type ServerStormOptions = {
   /** "off" runs the revocation lane on the server's main thread (ELEVATE_REVOCATION_THREAD=off). */
   thread?: "on" | "off";
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const host = () => ({ cpus: availableParallelism(), loadavg: loadavg().map((v) => round(v, 2)) });
 
 /**
  * Revocation lateness measured on the server itself (`npm start`, Postgres), idle and under page load.

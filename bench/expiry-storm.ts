@@ -8,6 +8,7 @@ import { logger } from "@/lib/log";
 import { createInlineDriver } from "@/lib/workflows/inline";
 import { countByStatus, openCount, report, round, TARGETS } from "./expiry-storm-report";
 import { seedApproved } from "./expiry-storm-seed";
+import { sleep } from "./stats";
 import { moveExpiries, provisionAll } from "./storm-setup";
 
 export type ExpiryStormOptions = {
@@ -20,8 +21,6 @@ export type ExpiryStormOptions = {
   /** Provisionings in flight at once (one request.approved event each). */
   concurrency?: number;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * 5,000 grants on the sandbox cloud with the inline driver, all expiring within one minute. Approved

@@ -1,5 +1,4 @@
 import type { ChildProcess } from "node:child_process";
-import { availableParallelism, loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { openDb } from "@/db/client";
 import { seedOrg } from "@/db/seed/org";
@@ -7,12 +6,10 @@ import { logger } from "@/lib/log";
 import { openCount, report, revokedByInstance, round } from "./expiry-storm-report";
 import { seedApproved } from "./expiry-storm-seed";
 import { ensureBuild, freePort, openStore, startNext, stopServer, waitUntilUp } from "./server";
+import { host, sleep } from "./stats";
 import { moveExpiries, provisionAll } from "./storm-setup";
 
 export type TwoInstancesOptions = { grants?: number; windowSeconds?: number; leadSeconds?: number };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const host = () => ({ cpus: availableParallelism(), loadavg: loadavg().map((v) => round(v, 2)) });
 
 /**
  * Two instances, one database: `grants` active grants on the sandbox cloud (provisioned by the app's
