@@ -13,6 +13,7 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next/**"],
     environment: "node",
     setupFiles: ["lib/testing/fast-check-seed.ts"],
+    globalSetup: ["lib/testing/pglite-template.ts"],
     // Expected failures are logged by design; keep test output readable unless asked (LOG_LEVEL=info).
     env: {
       LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",

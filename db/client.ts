@@ -24,6 +24,8 @@ export async function openDb(opts: {
   url?: string;
   dataDir?: string | null;
   poolSize?: number;
+  /** PGlite in memory only: start from this dump (`dumpDataDir`) instead of an empty cluster (tests). */
+  loadDataDir?: Blob;
 }): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import("postgres");
@@ -44,7 +46,9 @@ export async function openDb(opts: {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const { preparingStatements: preparingPGlite } = await import("./pglite-statements");
   const client = await preparingPGlite(
-    opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create(),
+    opts.dataDir
+      ? await PGlite.create(opts.dataDir)
+      : await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
   );
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: migrationsFolder() });

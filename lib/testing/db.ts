@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { inject } from "vitest";
 import { type Db, type DbHandle, openDb } from "@/db/client";
 import type { PolicyDocument } from "@/db/schema";
 import { seedOrg } from "@/db/seed/org";
@@ -6,7 +8,12 @@ import { env } from "@/lib/env";
 
 /** Real database for tests: Postgres when DATABASE_URL is set, otherwise an in-memory PGlite. */
 export async function openTestDb(): Promise<DbHandle> {
-  return openDb({ url: env().DATABASE_URL, dataDir: null });
+  const url = env().DATABASE_URL;
+  if (url) return openDb({ url });
+  // The run's migrated template (lib/testing/pglite-template.ts), when the run has one.
+  const template = inject("pgliteTemplate");
+  const loadDataDir = template ? new Blob([readFileSync(template)]) : undefined;
+  return openDb({ dataDir: null, loadDataDir });
 }
 
 /** Each test gets its own organization, so tests never wipe or see each other's data. */
