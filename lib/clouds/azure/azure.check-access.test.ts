@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeAzure, type FakeProvider, startFakeAzure } from "@/lib/clouds/fakes/azure";
+import {
+  type FakeAzure,
+  type FakeDenyAssignment,
+  type FakeProvider,
+  startFakeAzure,
+} from "@/lib/clouds/fakes/azure";
 import { azureTarget, fixedTokenCredential } from "@/lib/clouds/fakes/azure/testing";
 import { testRoleSpec } from "@/lib/testing/role-spec";
 import { azureAdapter } from "./adapter";
@@ -77,12 +82,14 @@ describe("Azure checkAccess: the principal's assignments at the scope, as Azure 
     ]);
     expect(evidence?.checks[0].decision).toMatch(/data action/);
     const calls = fake.calls.slice(before);
-    // One listing for the principal at the scope (atScope() and assignedTo()), then its role definition.
+    // One listing for the principal at the scope (atScope() and assignedTo()), the deny assignments at or
+    // above it, then the role definition.
     expect(calls[0].path).toContain(
       `${container("reports")}/providers/Microsoft.Authorization/roleAssignments`,
     );
     expect(calls.map((c) => c.path.split("/providers/Microsoft.Authorization/")[1]?.split("/")[0])).toEqual([
       "roleAssignments",
+      "denyAssignments",
       "roleDefinitions",
     ]);
     expect(evidence?.requestIds).toEqual(calls.map((c) => c.requestId));
@@ -135,5 +142,48 @@ describe("Azure checkAccess: the principal's assignments at the scope, as Azure 
       spec,
     );
     expect(sibling?.checks.map((c) => c.allowed)).toEqual([false, false]);
+  });
+
+  it("a deny assignment wins over the grant, as Azure documents; exclusions, child scopes and groups as documented", async () => {
+    // https://learn.microsoft.com/en-us/azure/role-based-access-control/deny-assignments
+    const { target, adapter, spec, binding, sub } = await setup();
+    const rg = `${sub}/resourceGroups/rg-data`;
+    const deny = (over: Partial<FakeDenyAssignment>): FakeDenyAssignment => ({
+      name: randomUUID(),
+      denyAssignmentName: "stack: no blob reads",
+      scope: rg,
+      permissions: [{ dataActions: [`${CONTAINERS}/blobs/*`] }],
+      principals: [{ id: "00000000-0000-0000-0000-000000000000", type: "SystemDefined" }],
+      ...over,
+    });
+    const run = async (d: FakeDenyAssignment) => {
+      fake.state.denyAssignments.length = 0;
+      fake.state.denyAssignments.push(d);
+      const out = await adapter.checkAccess?.(target, binding, spec);
+      fake.state.denyAssignments.length = 0;
+      return out?.checks.map((c) => [c.allowed, c.decision]) ?? [];
+    };
+    // Everyone at the resource group: the blob read (data plane) is denied, the container read is not.
+    const everyone = await run(deny({}));
+    expect(everyone[0]).toEqual([false, 'denied by deny assignment "stack: no blob reads"']);
+    expect(everyone[1][0]).toBe(true);
+    // The principal excluded: nothing denied.
+    const excluded = await run(deny({ excludePrincipals: [{ id: binding.principal, type: "User" }] }));
+    expect(excluded.map((c) => c[0])).toEqual([true, true]);
+    // Only at the resource group itself, not its children (the container is below it).
+    const own = await run(deny({ doNotApplyToChildScopes: true }));
+    expect(own.map((c) => c[0])).toEqual([true, true]);
+    // The control plane is not covered by a data-plane deny, and notDataActions subtract.
+    const subtracted = await run(
+      deny({ permissions: [{ dataActions: ["*"], notDataActions: [BLOB_READ] }] }),
+    );
+    expect(subtracted.map((c) => c[0])).toEqual([true, true]);
+    // A deny naming a group: not resolved, said so.
+    const group = await run(deny({ principals: [{ id: randomUUID(), type: "Group" }] }));
+    expect(group[0][0]).toBe(true);
+    expect(group[0][1]).toMatch(/deny assignment\(s\) for groups not resolved: stack: no blob reads/);
+    // A deny on a sibling resource group does not reach this container.
+    const beside = await run(deny({ scope: `${sub}/resourceGroups/rg-data-archive` }));
+    expect(beside.map((c) => c[0])).toEqual([true, true]);
   });
 });

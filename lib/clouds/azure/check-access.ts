@@ -1,7 +1,7 @@
-import type { AuthorizationManagementClient } from "@azure/arm-authorization";
+import type { AuthorizationManagementClient, DenyAssignment } from "@azure/arm-authorization";
 import type { RoleSpec } from "@/db/schema";
 import type { BindingSpec, CloudAccessCheck, CloudAccessEvidence } from "@/lib/clouds/port";
-import { type AzureAssignment, evaluateAzure } from "@/lib/iam/azure-eval";
+import { type AzureAssignment, azureActionMatches, evaluateAzure, scopeContains } from "@/lib/iam/azure-eval";
 import { all, type Caller, isFailed, notFound } from "./call";
 import { principalId } from "./ids";
 import { assignmentScope } from "./scope";
@@ -38,8 +38,12 @@ type Held = {
  * instead, `Role Assignment Schedule Instances - List For Scope` with `$filter=assignedTo('{userId}')`
  * (https://learn.microsoft.com/en-us/rest/api/authorization/role-assignment-schedule-instances/list-for-scope),
  * and each one applies only within its start and end: at a time past the end Azure set, nothing is granted.
- * Does not cover deny assignments or ABAC conditions on assignments (an assignment with a condition is
- * counted in the answer, not evaluated).
+ * Deny assignments at or above the scope (`Deny Assignments - List For Scope`, `$filter=atScope()`) are read
+ * too and win over any grant, as Azure documents (deny-assignments): one that names the principal or
+ * Everyone, does not exclude them, reaches the scope (not when `doNotApplyToChildScopes` and the scope is
+ * below it) and covers the operation (actions − notActions, or the data plane's) denies it. One naming only
+ * groups is reported in the decision, not resolved (Elevate reads no group membership). ABAC conditions on
+ * assignments are counted in the decision text, not evaluated.
  */
 export async function checkAssignedAccess(
   client: AuthorizationManagementClient,
@@ -70,6 +74,10 @@ export async function checkAssignedAccess(
         ),
       );
   const assignments: Held[] = isFailed(listed) ? [] : listed;
+  const denies = await call("denyAssignments.listForScope", (o) =>
+    all(client.denyAssignments.listForScope(scope, { ...o, filter: "atScope()" })),
+  );
+  const denyList = isFailed(denies) ? [] : denies;
   const definitions = new Map<string, Awaited<ReturnType<typeof readDefinition>>>();
   const readDefinition = async (id: string) => {
     const got = await call("roleDefinitions.getById", (o) => client.roleDefinitions.getById(id, o), notFound);
@@ -107,18 +115,23 @@ export async function checkAssignedAccess(
   const doc = (spec.document.permissions as { dataActions?: unknown }[] | undefined)?.[0];
   const dataActions = new Set(Array.isArray(doc?.dataActions) ? doc.dataActions : []);
   const checks: CloudAccessCheck[] = spec.permissions.slice(0, MAX_CHECKED_OPERATIONS).map((operation) => {
-    const d = evaluateAzure(evaluable, {
-      operation,
-      dataAction: dataActions.has(operation),
-      resourceId: scope,
-      time: now,
-    });
-    const note = conditional.length ? ` (${conditional.length} conditional assignment(s) not evaluated)` : "";
+    const dataAction = dataActions.has(operation);
+    const denied = denyOf(denyList, { operation, dataAction, scope, principal });
+    const notes = [
+      conditional.length ? `${conditional.length} conditional assignment(s) not evaluated` : "",
+      denied.groups.length ? `deny assignment(s) for groups not resolved: ${denied.groups.join(", ")}` : "",
+    ].filter(Boolean);
+    const tail = notes.length ? ` (${notes.join("; ")})` : "";
+    if (denied.by) {
+      const decision = `denied by deny assignment "${denied.by}"${tail}`;
+      return { permission: operation, resource: scope, allowed: false, decision };
+    }
+    const d = evaluateAzure(evaluable, { operation, dataAction, resourceId: scope, time: now });
     return {
       permission: operation,
       resource: scope,
       allowed: d.decision === "allow",
-      decision: `${d.reason}${note}`,
+      decision: `${d.reason}${tail}`,
     };
   });
   return {
@@ -128,4 +141,36 @@ export async function checkAssignedAccess(
     permissions: spec.permissions.length,
     checks,
   };
+}
+
+/** The "Everyone" principal of system deny assignments (deny-assignments: principals). */
+const EVERYONE = "00000000-0000-0000-0000-000000000000";
+
+/** The first deny assignment that denies `operation` at `scope` to `principal`, and those naming only groups. */
+export function denyOf(
+  denies: DenyAssignment[],
+  req: { operation: string; dataAction: boolean; scope: string; principal: string },
+): { by: string | null; groups: string[] } {
+  const groups: string[] = [];
+  const same = (a?: string) => (a ?? "").toLowerCase() === req.principal.toLowerCase();
+  for (const d of denies) {
+    const at = d.scope ?? "";
+    if (!scopeContains(at, req.scope)) continue;
+    if (d.doNotApplyToChildScopes && at.toLowerCase() !== req.scope.toLowerCase()) continue;
+    const covers = (d.permissions ?? []).some((p) => {
+      const allow = (req.dataAction ? p.dataActions : p.actions) ?? [];
+      const except = (req.dataAction ? p.notDataActions : p.notActions) ?? [];
+      return (
+        allow.some((x) => azureActionMatches(x, req.operation)) &&
+        !except.some((x) => azureActionMatches(x, req.operation))
+      );
+    });
+    if (!covers) continue;
+    if ((d.excludePrincipals ?? []).some((p) => same(p.id))) continue;
+    const principals = d.principals ?? [];
+    const name = d.denyAssignmentName ?? d.name ?? "unnamed";
+    if (principals.some((p) => same(p.id) || p.id === EVERYONE)) return { by: name, groups };
+    if (principals.some((p) => (p.type ?? "").toLowerCase() === "group")) groups.push(name);
+  }
+  return { by: null, groups };
 }
