@@ -11,7 +11,7 @@ export type ResourceFormats = Record<Cloud, Record<string, { label: string; exam
 /** What naming a resource does on each cloud, said where the requester chooses (docs/least-privilege.md). */
 const NARROWING: Record<Cloud, string> = {
   aws: 'Grants only this resource\'s exact ARNs. Actions AWS allows only on "*" stay account-wide; the preview lists them.',
-  gcp: "An IAM condition names exactly this resource. Permissions Google checks on the project stay project-wide; the preview lists them.",
+  gcp: "An IAM condition names exactly this resource. Permissions Google checks on the project stay project-wide; the preview lists them. Cloud Functions, Logging and Monitoring cannot be narrowed with an expiry (a function's own IAM policy takes no conditions): ask for them without a resource.",
   azure:
     "The role is assigned at this resource's scope: it reaches what is inside it, never its parent or siblings.",
 };

@@ -132,7 +132,10 @@ function clauseFor(permission: string, r: GcpResource, project: string): Check |
 
 /** Services whose resources IAM Conditions cannot name: a resource-scoped grant would be a silent widening. */
 const UNSUPPORTED: Record<string, string> = {
-  cloudfunctions: "Cloud Functions resources are not among IAM Conditions' resource attributes",
+  // https://cloud.google.com/iam/docs/conditions-resource-attributes (no Cloud Functions attributes) and
+  // https://cloud.google.com/iam/docs/resource-types-with-conditional-roles (Cloud Run, not Cloud Functions).
+  cloudfunctions:
+    "Cloud Functions resources are not among IAM Conditions' resource attributes, and a function's own allow policy (functions.setIamPolicy) does not accept conditional role bindings, so no binding on the function could carry the expiry; Cloud Run services do accept them, but cloudfunctions.* permissions are checked on the function, not on its Cloud Run service",
   logging: "Cloud Logging is checked on the project (or a log view, which Elevate does not name yet)",
   monitoring: "Cloud Monitoring is checked on the project",
   container: "GKE checks Kubernetes objects and cluster operations on the project, not the cluster",
@@ -196,4 +199,37 @@ export function gcpBindingExpression(notAfter: Date, resourceCondition: string |
   if (!Number.isFinite(notAfter.getTime())) throw Validation("expiresAt", "not a valid time");
   const time = `request.time < timestamp('${notAfter.toISOString()}')`;
   return resourceCondition ? `${time} && (${resourceCondition})` : time;
+}
+
+const CLAUSE = /^\(resource\.type == '([^']+)' && resource\.name(.+)\)$/;
+const fill = (s: string) => (s.endsWith("/") ? `${s}example` : s);
+/** The name tests Elevate writes, each with a name it accepts (the open part filled in). */
+const TESTS: [RegExp, (m: string[], project: string) => string][] = [
+  [/^ == '([^']+)'$/, (m) => m[1]],
+  [/^\.startsWith\('([^']+)'\)$/, (m) => fill(m[1])],
+  [/^\.endsWith\('([^']+)'\)$/, (m, project) => `projects/${project}${m[1]}`],
+  [
+    /^\.extract\('([^'{]*)\{\w+\}([^']*)'\) == '([^']+)'$/,
+    (m, p) => fill(`projects/${p}${m[1]}${m[3]}${m[2]}`),
+  ],
+];
+
+/**
+ * A resource name each `(resource.type == T && resource.name …)` clause accepts, by type. Names the clause
+ * leaves open (a prefix, a project part) are filled with "example" or the project id.
+ */
+export function gcpClauseResources(condition: string, project: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const clause of condition.split(" || ")) {
+    const m = CLAUSE.exec(clause.trim());
+    if (!m || out.has(m[1])) continue;
+    for (const [re, name] of TESTS) {
+      const t = re.exec(m[2]);
+      if (t) {
+        out.set(m[1], name(t, project));
+        break;
+      }
+    }
+  }
+  return out;
 }

@@ -11,6 +11,8 @@ export type ContractSetup = {
   /** A principal that exists in the cloud under test (e.g. an IAM user name or a member string). */
   principal: string;
   teardown?: () => Promise<void>;
+  /** How long a new binding may take to show in the cloud's own access check (live clouds propagate). */
+  checkSettleMs?: number;
 };
 
 const SAMPLE_PERMISSIONS: Record<Cloud, string[]> = {
@@ -132,6 +134,29 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       await s.adapter.deleteRole(s.target, big.roleName);
       expect((await s.adapter.listManaged(s.target)).roles).not.toContain(big.roleName);
     });
+
+    it("checkAccess answers for the bound principal: the role's permissions allowed now, with request ids", async () => {
+      if (!s.adapter.checkAccess) {
+        // Only the sandbox has no cloud to ask.
+        expect(s.adapter.kind).toBe("sandbox");
+        return;
+      }
+      const grantId = randomUUID();
+      const role = spec();
+      await s.adapter.ensureRole(s.target, role);
+      const b = binding(grantId);
+      const { bindingId } = await s.adapter.bind(s.target, b);
+      const deadline = Date.now() + (s.checkSettleMs ?? 0);
+      let answer = await s.adapter.checkAccess(s.target, { ...b, bindingId }, role);
+      while (!answer.checks.every((c) => c.allowed) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10_000));
+        answer = await s.adapter.checkAccess(s.target, { ...b, bindingId }, role);
+      }
+      expect(answer.requestIds.length).toBeGreaterThan(0);
+      expect(answer.checks.map((c) => c.permission).sort()).toEqual([...role.permissions].sort());
+      expect(answer.checks.filter((c) => !c.allowed)).toEqual([]);
+      await s.adapter.unbind(s.target, bindingId);
+    }, 300_000);
 
     it("deleteRole removes an unused role and treats not-found as done", async () => {
       const own = testRoleSpec({

@@ -38,15 +38,18 @@ export type CloudAccessCheck = {
   /** What the cloud evaluated: a concrete ARN (or other resource id); "*" means any resource. */
   resource: string;
   allowed: boolean;
-  /** The cloud's own word for the answer (AWS: `allowed`, `explicitDeny` or `implicitDeny`). */
+  /**
+   * The cloud's own word for the answer (AWS: `allowed`, `explicitDeny` or `implicitDeny`; GCP:
+   * `overallAccessState`, e.g. `CAN_ACCESS`; Azure: the evaluator's reason over Azure's assignments).
+   */
   decision: string;
 };
 
 /** The cloud's own answer, after bind, to "what may this grant's principal do", kept as grant evidence. */
 export type CloudAccessEvidence = Evidence & {
-  /** The API that answered, e.g. `aws:SimulatePrincipalPolicy`. */
+  /** The API that answered, e.g. `aws:SimulatePrincipalPolicy`, `gcp:policytroubleshooter.iam.troubleshoot`. */
   checker: string;
-  /** The identity the cloud evaluated (AWS: the grant's role ARN). */
+  /** The identity the cloud evaluated (AWS: the grant's role ARN; GCP: `user:<e-mail>`; Azure: object id). */
   principal: string;
   evaluatedAt: string;
   /** Permissions in the role; only the first few are checked (the rest are in the role document). */
@@ -87,10 +90,9 @@ export interface CloudAdapter {
   /**
    * Optional: after bind, ask the cloud itself what the grant's principal may do with the role's
    * permissions on the role's resources (evidence beside Elevate's own evaluation). Read-only; callers
-   * bound its time and never fail a grant on it. Only where the cloud answers for a principal other than
-   * the caller: AWS (SimulatePrincipalPolicy on the grant's role). GCP's testIamPermissions and Azure's
-   * permissions lists answer for the caller, Elevate itself, so those adapters have none
-   * (docs/decisions.md, "Just enough, for real").
+   * bound its time and never fail a grant on it. Always about the principal, never the caller: AWS
+   * SimulatePrincipalPolicy on the grant's role, GCP Policy Troubleshooter for the principal, Azure the
+   * principal's assignments at the scope and their definitions (docs/decisions.md, "Just enough, for real").
    */
   checkAccess?(
     target: TargetRow,

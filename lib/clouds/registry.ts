@@ -79,7 +79,9 @@ function build(kind: CloudKind, settings: unknown): { fingerprint: string; make:
         make: () =>
           gcpAdapter({
             authClient: material ? gcpAuthClient(material) : undefined,
-            ...(s.endpoint ? { iamUrl: s.endpoint, resourceManagerUrl: s.endpoint } : {}),
+            ...(s.endpoint
+              ? { iamUrl: s.endpoint, resourceManagerUrl: s.endpoint, troubleshooterUrl: s.endpoint }
+              : {}),
           }),
       };
     }
@@ -113,16 +115,15 @@ function lazyAdapter(
     inspect: async (t, id) => (await current()).inspect(t, id),
     listManaged: async (t) => (await current()).listManaged(t),
     deleteRole: async (t, name) => (await current()).deleteRole(t, name),
+    // Every cloud answers for the grant's principal (port.ts, checkAccess).
+    checkAccess: async (...args: Parameters<NonNullable<CloudAdapter["checkAccess"]>>) => {
+      const adapter = await current();
+      if (!adapter.checkAccess) throw new CloudError("permanent", `${kind}: no access check`);
+      return adapter.checkAccess(...args);
+    },
     // AWS has no catalog sync (its catalog comes from iam-data): leave the method absent, not failing.
-    // Only AWS has an access check of its own for another principal (port.ts, checkAccess).
     ...(kind === "aws"
-      ? {
-          checkAccess: async (...args: Parameters<NonNullable<CloudAdapter["checkAccess"]>>) => {
-            const adapter = await current();
-            if (!adapter.checkAccess) throw new CloudError("permanent", `${kind}: no access check`);
-            return adapter.checkAccess(...args);
-          },
-        }
+      ? {}
       : {
           syncCatalog: async (t: TargetRow) => {
             const adapter = await current();

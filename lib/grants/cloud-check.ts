@@ -29,7 +29,7 @@ export async function cloudCheckEvidence(
     if (denied > 0) {
       logger.warn(
         { grantId: binding.grantId, denied, checker: answer.checker },
-        "cloud denies some of the role",
+        "the cloud does not confirm some of the role (denied or unknown)",
       );
     }
     return answer;

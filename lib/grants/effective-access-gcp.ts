@@ -3,43 +3,15 @@
  * clauses), evaluated by lib/iam's CEL-based evaluator on a resource named from the matching clause.
  */
 import type { RoleSpec } from "@/db/schema";
-import { GCP_PROJECT_TYPE, gcpBindingExpression, gcpCheckedOn } from "@/lib/catalog/gcp-conditions";
+import {
+  GCP_PROJECT_TYPE,
+  gcpBindingExpression,
+  gcpCheckedOn,
+  gcpClauseResources,
+} from "@/lib/catalog/gcp-conditions";
 import { evaluateGcp, type GcpResource } from "@/lib/iam/gcp-eval";
 import type { Probe } from "./effective-access-ids";
 import { siblingOf } from "./effective-access-ids";
-
-const CLAUSE = /^\(resource\.type == '([^']+)' && resource\.name(.+)\)$/;
-const fill = (s: string) => (s.endsWith("/") ? `${s}example` : s);
-/** The name tests Elevate writes, each with a name it accepts (the open part filled in). */
-const TESTS: [RegExp, (m: string[], project: string) => string][] = [
-  [/^ == '([^']+)'$/, (m) => m[1]],
-  [/^\.startsWith\('([^']+)'\)$/, (m) => fill(m[1])],
-  [/^\.endsWith\('([^']+)'\)$/, (m, project) => `projects/${project}${m[1]}`],
-  [
-    /^\.extract\('([^'{]*)\{\w+\}([^']*)'\) == '([^']+)'$/,
-    (m, p) => fill(`projects/${p}${m[1]}${m[3]}${m[2]}`),
-  ],
-];
-
-/**
- * A resource name each `(resource.type == T && resource.name …)` clause accepts, by type. Names the clause
- * leaves open (a prefix, a project part) are filled with "example" or the project id.
- */
-function clauseResources(condition: string, project: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const clause of condition.split(" || ")) {
-    const m = CLAUSE.exec(clause.trim());
-    if (!m || out.has(m[1])) continue;
-    for (const [re, name] of TESTS) {
-      const t = re.exec(m[2]);
-      if (t) {
-        out.set(m[1], name(t, project));
-        break;
-      }
-    }
-  }
-  return out;
-}
 
 /**
  * GCP: one binding of the role with the grant's whole condition. A permission is evaluated on the resource
@@ -53,7 +25,7 @@ export function gcpPlanner(spec: RoleSpec, notAfter: Date) {
     role: { includedPermissions: doc.includedPermissions ?? spec.permissions },
     condition: { title: "elevate", expression: gcpBindingExpression(notAfter, condition) },
   };
-  const named = condition ? clauseResources(condition, project) : new Map<string, string>();
+  const named = condition ? gcpClauseResources(condition, project) : new Map<string, string>();
   const projectResource: GcpResource = { type: GCP_PROJECT_TYPE, name: `projects/${project}` };
   const resourceName = spec.resource?.split("/").at(-1) ?? null;
   return (permission: string): Probe => {

@@ -38,6 +38,7 @@ adapterContract("aws (live account)", async () => {
     adapter,
     target,
     principal,
+    checkSettleMs: 120_000, // IAM is eventually consistent
     teardown: async () => {
       const left = await live.listManaged(target);
       for (const b of left.bindings) await live.unbind(target, b.bindingId);

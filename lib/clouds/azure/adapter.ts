@@ -5,6 +5,7 @@ import { collectRequestIds } from "@/lib/clouds/gcp/request-ids";
 import { bindingIdFor, type CloudAdapter, CloudError, type TargetRow } from "@/lib/clouds/port";
 import { all, caller, isFailed, notFound } from "./call";
 import { azureCatalogExports } from "./catalog-sync";
+import { checkAssignedAccess } from "./check-access";
 import { type AzureAdapterConfig, authorizationClient, azureSettings } from "./config";
 import { directStore } from "./direct-store";
 import {
@@ -182,6 +183,18 @@ export function azureAdapter(config: AzureAdapterConfig): CloudAdapter {
           );
         }
         return {};
+      }),
+
+    /**
+     * Azure's record of the principal's assignments (with PIM: schedule instances) at or above the grant's
+     * scope and their definitions, evaluated for the grant's operations (check-access.ts says what this
+     * proves and what it does not).
+     */
+    checkAccess: (target, b, spec) =>
+      evidence(async () => {
+        const { scope, client } = session(target);
+        const now = new Date((config.now ?? Date.now)());
+        return checkAssignedAccess(client, call, scope, b, spec, now, target.settings.pim === true);
       }),
 
     syncCatalog: (target) =>

@@ -22,4 +22,5 @@ adapterContract(`azure live (${subscription})`, async () => ({
   adapter: azureAdapter({ credential: fixedTokenCredential(token) }),
   target: azureTarget(subscription, { pim: e.ELEVATE_LIVE_AZURE_PIM === "1" }),
   principal,
+  checkSettleMs: 120_000, // ARM reads may lag a new assignment
 }));

@@ -12,6 +12,8 @@ export type AzureAdapterConfig = {
   ca?: string;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** The clock the access check evaluates at (tests move it). */
+  now?: () => number;
 };
 
 export type AzureSettings = { endpoint: string; timeoutMs: number; retry: RetryPolicy };

@@ -18,6 +18,7 @@ import { type PolicyStore, policyStore } from "./policy-store";
 import { collectRequestIds, tapAuthClient } from "./request-ids";
 import { withRetry } from "./retry";
 import { type RolesApi, rolesApi } from "./roles-api";
+import { type Troubleshooter, troubleshootAll, troubleshooterApi, troubleshootPlan } from "./troubleshoot";
 
 /** Documented IAM limit: permissions in one custom role. */
 export const GCP_MAX_ROLE_PERMISSIONS = 3_000;
@@ -29,12 +30,17 @@ export const GCP_MAX_ROLE_PERMISSIONS = 3_000;
  */
 export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
   const s = gcpSettings(config);
-  let clients: Promise<{ roles: RolesApi; policies: PolicyStore }> | undefined;
+  const now = config.now ?? Date.now;
+  let clients: Promise<{ roles: RolesApi; policies: PolicyStore; troubleshoot: Troubleshooter }> | undefined;
   const connect = () => {
     clients ??= (async () => {
       const auth = config.authClient ?? (await defaultAuthClient());
       const projects = projectsClient(s.resourceManagerUrl, tapAuthClient(auth));
-      return { roles: rolesApi(auth, s.iamUrl, s.timeoutMs), policies: policyStore(projects, s) };
+      return {
+        roles: rolesApi(auth, s.iamUrl, s.timeoutMs),
+        policies: policyStore(projects, s),
+        troubleshoot: troubleshooterApi(auth, s.troubleshooterUrl, s.timeoutMs),
+      };
     })().catch((e) => {
       clients = undefined; // credentials may appear later (e.g. a mounted secret)
       throw e;
@@ -181,6 +187,37 @@ export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
           if (!("message" in current) && !current.deleted) throw toCloudError("roles.delete", deleted);
         }
         return {};
+      }),
+
+    /**
+     * Google's own answer for the grant's principal (Policy Troubleshooter), permission by permission on
+     * the resource the binding condition names (else the project), at the current time. Read-only.
+     */
+    checkAccess: (target, b, spec) =>
+      evidence(async () => {
+        const projectId = target.externalId;
+        projectOf(projectId);
+        const member = memberFor(b.principal);
+        const { troubleshoot } = await connect();
+        const at = new Date(now());
+        const ask = async (body: Parameters<Troubleshooter>[0]) => {
+          const answer = await attempt("troubleshoot", () => troubleshoot(body));
+          if ("message" in answer) throw toCloudError("troubleshoot", answer);
+          return answer;
+        };
+        const checks = await troubleshootAll(
+          ask,
+          member.slice("user:".length),
+          troubleshootPlan(spec, projectId),
+          at,
+        );
+        return {
+          checker: "gcp:policytroubleshooter.iam.troubleshoot",
+          principal: member,
+          evaluatedAt: at.toISOString(),
+          permissions: spec.permissions.length,
+          checks,
+        };
       }),
 
     syncCatalog: (target) =>

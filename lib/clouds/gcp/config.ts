@@ -10,23 +10,31 @@ export type GcpAdapterConfig = {
   iamUrl?: string;
   /** Resource Manager v3 base URL (REST); default https://cloudresourcemanager.googleapis.com. */
   resourceManagerUrl?: string;
+  /** Policy Troubleshooter (the access check after bind); default https://policytroubleshooter.googleapis.com. */
+  troubleshooterUrl?: string;
   /** Per HTTP request; a timeout is a retryable failure. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Read-modify-write attempts of the project policy when its etag changed underneath (409 ABORTED). */
   policyAttempts?: number;
+  /** The clock the access check evaluates conditions at (tests move it past an expiry). */
+  now?: () => number;
 };
 
-export type GcpSettings = Required<Omit<GcpAdapterConfig, "authClient" | "retry">> & { retry: RetryPolicy };
+export type GcpSettings = Required<Omit<GcpAdapterConfig, "authClient" | "retry" | "now">> & {
+  retry: RetryPolicy;
+};
 
 /** Other base URLs than Google's only when allowlisted, and never with Application Default Credentials. */
 export function gcpSettings(config: GcpAdapterConfig): GcpSettings {
   const ambientCredentials = config.authClient === undefined;
   assertEgressAllowed("gcp", config.iamUrl, { ambientCredentials });
   assertEgressAllowed("gcp", config.resourceManagerUrl, { ambientCredentials });
+  assertEgressAllowed("gcp", config.troubleshooterUrl, { ambientCredentials });
   return {
     iamUrl: config.iamUrl ?? "https://iam.googleapis.com",
     resourceManagerUrl: config.resourceManagerUrl ?? "https://cloudresourcemanager.googleapis.com",
+    troubleshooterUrl: config.troubleshooterUrl ?? "https://policytroubleshooter.googleapis.com",
     timeoutMs: config.timeoutMs ?? 30_000,
     retry: { ...DEFAULT_RETRY, ...config.retry },
     policyAttempts: config.policyAttempts ?? 6,

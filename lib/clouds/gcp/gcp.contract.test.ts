@@ -9,6 +9,7 @@ adapterContract("gcp wire-level fake", async () => {
     authClient: fixedTokenClient(),
     iamUrl: fake.url,
     resourceManagerUrl: fake.url,
+    troubleshooterUrl: fake.url,
     retry: { baseDelayMs: 5 },
   });
   return { adapter, target: gcpTarget(), principal: "alice@example.com", teardown: fake.stop };

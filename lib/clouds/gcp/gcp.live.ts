@@ -20,4 +20,5 @@ adapterContract(`gcp live (${project})`, async () => ({
   adapter: gcpAdapter(),
   target: gcpTarget(project),
   principal,
+  checkSettleMs: 240_000, // IAM changes take about 2 minutes to propagate
 }));

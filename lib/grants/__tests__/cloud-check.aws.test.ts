@@ -90,7 +90,7 @@ describe("cloudCheckEvidence", () => {
   const adapter = (checkAccess?: CloudAdapter["checkAccess"]) =>
     ({ kind: "aws", checkAccess }) as CloudAdapter;
 
-  it("is absent for an adapter without checkAccess (GCP, Azure, sandbox)", async () => {
+  it("is absent for an adapter without checkAccess (the sandbox)", async () => {
     expect(await cloudCheckEvidence(adapter(), target, binding, spec)).toBeUndefined();
   });
 

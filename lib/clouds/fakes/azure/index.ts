@@ -9,8 +9,8 @@ import { listBuiltInRoles, listProviderOperations } from "./catalog-handler";
 import { loopbackCertificate } from "./cert";
 import { handleDefinitions } from "./definitions-handler";
 import { armError, armErrorBody } from "./errors";
-import { handleScheduleRequests } from "./pim-handler";
-import { handleAssignments } from "./rbac-handler";
+import { handleScheduleRequests, listScheduleInstances } from "./pim-handler";
+import { handleAssignments, listDenyAssignments } from "./rbac-handler";
 import { type ScopeProblem, scopeProblem } from "./scope";
 import { FakeAzureState } from "./state";
 
@@ -19,6 +19,7 @@ export {
   AZURE_LIMITS,
   FakeAzureState,
   type FakeDefinition,
+  type FakeDenyAssignment,
   type FakeProvider,
   type FakeProviderOperation,
 } from "./state";
@@ -36,7 +37,7 @@ export type FakeAzure = {
 };
 
 const ROUTE =
-  /^(.*)\/providers\/Microsoft\.Authorization\/(roleDefinitions|roleAssignments|roleAssignmentScheduleRequests)(?:\/([^/]+))?$/i;
+  /^(.*)\/providers\/Microsoft\.Authorization\/(roleDefinitions|roleAssignments|roleAssignmentScheduleRequests|roleAssignmentScheduleInstances|denyAssignments)(?:\/([^/]+))?$/i;
 
 const PROVIDER_OPERATIONS = /^\/providers\/Microsoft\.Authorization\/providerOperations$/i;
 const BUILT_IN = /^type eq 'BuiltInRole'$/i;
@@ -65,6 +66,14 @@ function route(state: FakeAzureState, req: FakeRequest, base: string) {
   if (m[2] === "roleDefinitions")
     return handleDefinitions(state, req.method, scope.toLowerCase(), m[3], body);
   if (m[2] === "roleAssignments") return handleAssignments(state, req.method, scope, m[3], body, filter);
+  if (m[2] === "denyAssignments") {
+    if (m[3]) return armError(404, "DenyAssignmentNotFound", "Not found.");
+    return listDenyAssignments(state, req.method, scope, filter);
+  }
+  if (/^roleAssignmentScheduleInstances$/i.test(m[2])) {
+    if (m[3]) return armError(404, "RoleAssignmentScheduleInstanceNotFound", "Not found.");
+    return listScheduleInstances(state, req.method, scope, filter);
+  }
   return handleScheduleRequests(state, req.method, scope, m[3], body, filter);
 }
 
@@ -89,7 +98,7 @@ function refuseScope(problem: ScopeProblem, scope: string, version: string) {
 
 /**
  * Azure Resource Manager authorization on loopback over HTTPS: custom and built-in role definitions,
- * provider operations, role assignments and PIM schedule requests, with ARM error bodies, documented
+ * provider operations, role assignments, PIM schedule requests and schedule instances, with ARM error bodies, documented
  * limits and `x-ms-request-id` headers.
  */
 export async function startFakeAzure(): Promise<FakeAzure> {

@@ -105,3 +105,46 @@ export function handleScheduleRequests(
   state.scheduleRequests.set(key, saved);
   return { status: 201, body: json(saved) };
 }
+
+/**
+ * PIM `roleAssignmentScheduleInstances` (list only): the schedules currently provisioned, one per active
+ * window the fake holds from AdminAssign/AdminExtend, with their start and end. Filters as documented
+ * (Role Assignment Schedule Instances - List For Scope): `assignedTo('{userId}')` and `principalId eq` are
+ * that principal's instances at, above or below the scope; `atScope()` at or above.
+ * https://learn.microsoft.com/en-us/rest/api/authorization/role-assignment-schedule-instances/list-for-scope
+ */
+export function listScheduleInstances(
+  state: FakeAzureState,
+  method: string,
+  scope: string,
+  filter: string | null,
+): FakeReply {
+  if (method !== "GET") return armError(405, "MethodNotAllowed", "Use GET");
+  const keep = listFilter(scope, filter);
+  if (typeof keep !== "function") return keep;
+  const now = Date.now();
+  const value = state.windows
+    .filter((w) => w.end !== undefined && w.until === undefined && w.end > now)
+    .filter((w) => keep({ scope: w.scope, principalId: w.principalId }))
+    .map((w) => {
+      const sub = w.scope.split("/").slice(0, 3).join("/");
+      const name = `${w.principalId.slice(0, 8)}-${w.roleGuid.slice(9, 13)}-${w.from.toString(16).slice(-4)}-0000-${w.roleGuid.slice(-12)}`;
+      return {
+        id: `${w.scope}${AUTH}/roleAssignmentScheduleInstances/${name}`,
+        name,
+        type: "Microsoft.Authorization/roleAssignmentScheduleInstances",
+        properties: {
+          scope: w.scope,
+          roleDefinitionId: `${sub}${AUTH}/roleDefinitions/${w.roleGuid}`,
+          principalId: w.principalId,
+          principalType: "User",
+          status: "Provisioned",
+          startDateTime: new Date(w.from).toISOString(),
+          endDateTime: new Date(w.end ?? now).toISOString(),
+          assignmentType: "Assigned",
+          memberType: "Direct",
+        },
+      };
+    });
+  return { status: 200, body: { value } };
+}

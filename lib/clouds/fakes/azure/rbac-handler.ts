@@ -2,7 +2,7 @@ import type { FakeReply } from "@/lib/clouds/fakes/gcp/fake-http";
 import { assignable } from "./definitions-handler";
 import { armError } from "./errors";
 import { listFilter } from "./listing";
-import { within } from "./scope";
+import { related, within } from "./scope";
 import { AZURE_LIMITS, type FakeAssignment, type FakeAzureState, guidOf } from "./state";
 
 const AUTH = "/providers/Microsoft.Authorization";
@@ -122,4 +122,43 @@ export function handleAssignments(
   state.assignments.set(key, saved);
   state.windows.push({ principalId, roleGuid, scope: at, from: Date.now() });
   return { status: 201, body: assignmentJson(saved) };
+}
+
+/**
+ * Deny Assignments - List For Scope, read only: no filter is at, above and below the scope; `atScope()` at
+ * or above it (https://learn.microsoft.com/en-us/rest/api/authorization/deny-assignments/list-for-scope).
+ * Other documented filters are not modelled and answer 400.
+ */
+export function listDenyAssignments(
+  state: FakeAzureState,
+  method: string,
+  scope: string,
+  filter: string | null,
+): FakeReply {
+  if (method !== "GET") return armError(405, "MethodNotAllowed", "Deny assignments are read-only.");
+  const f = (filter ?? "").trim();
+  const keep =
+    f === ""
+      ? (x: string) => related(x, scope)
+      : /^atScope\(\)$/i.test(f)
+        ? (x: string) => within(scope, x)
+        : null;
+  if (!keep) return armError(400, "BadRequest", `The filter '${f}' is not supported.`);
+  const value = state.denyAssignments
+    .filter((d) => keep(d.scope))
+    .map((d) => ({
+      id: `${d.scope}${AUTH}/denyAssignments/${d.name}`,
+      name: d.name,
+      type: "Microsoft.Authorization/denyAssignments",
+      properties: {
+        denyAssignmentName: d.denyAssignmentName,
+        scope: d.scope,
+        permissions: d.permissions,
+        principals: d.principals,
+        excludePrincipals: d.excludePrincipals ?? [],
+        doNotApplyToChildScopes: d.doNotApplyToChildScopes ?? false,
+        isSystemProtected: true,
+      },
+    }));
+  return { status: 200, body: { value } };
 }

@@ -60,6 +60,24 @@ export type FakeScheduleRequest = {
   status: string;
   createdOn: string;
 };
+/**
+ * A deny assignment as ARM lists it. Azure lets no one create these directly (blueprints, managed apps and
+ * deployment stacks do), so tests put them into the state; the fake only lists them.
+ */
+export type FakeDenyAssignment = {
+  name: string;
+  denyAssignmentName: string;
+  scope: string;
+  permissions: {
+    actions?: string[];
+    notActions?: string[];
+    dataActions?: string[];
+    notDataActions?: string[];
+  }[];
+  principals: { id: string; type: string }[];
+  excludePrincipals?: { id: string; type: string }[];
+  doNotApplyToChildScopes?: boolean;
+};
 /** A period during which a principal held a role at a scope (lower-cased), for access checks. */
 export type Window = {
   principalId: string;
@@ -77,6 +95,7 @@ export class FakeAzureState {
   readonly definitions = new Map<string, FakeDefinition>();
   readonly assignments = new Map<string, FakeAssignment>();
   readonly scheduleRequests = new Map<string, FakeScheduleRequest>();
+  readonly denyAssignments: FakeDenyAssignment[] = [];
   readonly windows: Window[] = [];
   propagationDelayMs = 0;
   /**

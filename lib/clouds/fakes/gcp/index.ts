@@ -4,6 +4,7 @@ import { type FakeCall, type FakeRequest, type Fault, hasBearer, serveFake } fro
 import { handlePolicy } from "./policy-handler";
 import { handleRoles } from "./roles-handler";
 import { FakeGcpState } from "./state";
+import { troubleshoot } from "./troubleshoot-handler";
 
 export type { Fault } from "./fake-http";
 export {
@@ -28,6 +29,8 @@ function route(state: FakeGcpState, req: FakeRequest) {
   const path = decodeURIComponent(req.path);
   const policy = /^\/v3\/projects\/([^/:]+):(getIamPolicy|setIamPolicy)$/.exec(path);
   if (policy && req.method === "POST") return handlePolicy(state, policy[1], policy[2], req.body);
+  if (path === "/v3/locations/global:troubleshoot" && req.method === "POST")
+    return troubleshoot(state, req.body);
   if (path === "/v1/roles" && req.method === "GET") return listPredefinedRoles(state, req);
   if (path === "/v1/permissions:queryTestablePermissions" && req.method === "POST")
     return queryTestablePermissions(state, req.body);
@@ -38,7 +41,7 @@ function route(state: FakeGcpState, req: FakeRequest) {
 
 /**
  * Google Cloud IAM on loopback, spoken over the same REST the real SDK clients use: IAM v1 custom roles,
- * predefined roles and testable permissions, and Resource Manager v3 allow policies, with Google's limits, error shapes and `x-goog-request-id`.
+ * predefined roles and testable permissions, Resource Manager v3 allow policies and Policy Troubleshooter v3, with Google's limits, error shapes and `x-goog-request-id`.
  */
 export async function startFakeGcp(): Promise<FakeGcp> {
   const state = new FakeGcpState();

@@ -68,6 +68,8 @@ export type FakeProject = {
 /** What the fake Google Cloud holds: projects with custom roles and a version-3 allow policy. */
 export class FakeGcpState {
   readonly projects = new Map<string, FakeProject>();
+  /** Which project a Cloud Storage bucket belongs to (its names say `projects/_`): for the troubleshooter. */
+  readonly bucketProjects = new Map<string, string>();
   propagationDelayMs = 0;
   /** The catalog Google serves to everyone: tests load it (e.g. from the shared iam-dataset). */
   predefinedRoles: FakePredefinedRole[] = [];
