@@ -25,9 +25,19 @@ export type HashedFields = {
   createdAt: Date;
 };
 
-/** hash = sha256(prevHash + canonicalJSON(row)). */
+/** hash = sha256(prevHash + canonicalJSON(row)), over the hashed fields only (a whole row may be passed). */
 export function eventHash(prevHash: string, row: HashedFields): string {
-  const body = canonicalJson({ ...row, createdAt: row.createdAt.toISOString() });
+  const body = canonicalJson({
+    orgId: row.orgId,
+    seq: row.seq,
+    actorType: row.actorType,
+    actorId: row.actorId,
+    action: row.action,
+    subjectType: row.subjectType,
+    subjectId: row.subjectId,
+    data: row.data,
+    createdAt: row.createdAt.toISOString(),
+  });
   return createHash("sha256").update(prevHash).update(body).digest("hex");
 }
 
