@@ -219,14 +219,12 @@ describe("signed checkpoints", () => {
     );
     expect(otherSigner.firstBad).toMatchObject({ seq: 4, reason: "unknown key" });
     const madeUp = await verifyAfter(orgId, (tx) =>
-      tx
-        .insert(auditCheckpoints)
-        .values({
-          ...forged,
-          keyId: key.keyId,
-          signature: "0".repeat(128),
-          signedAt: new Date(forged.signedAt),
-        }),
+      tx.insert(auditCheckpoints).values({
+        ...forged,
+        keyId: key.keyId,
+        signature: "0".repeat(128),
+        signedAt: new Date(forged.signedAt),
+      }),
     );
     expect(madeUp.firstBad).toMatchObject({ seq: 4, reason: "bad signature" });
     // Upper-case hex of a genuine signature is refused too: only the exact lowercase bytes verify.
