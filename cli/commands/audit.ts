@@ -3,13 +3,34 @@ import type { Command } from "commander";
 import { getDb } from "@/db/client";
 import { openAnchor } from "@/lib/audit/anchor";
 import { createCheckpoint } from "@/lib/audit/checkpoint";
-import { parsePublicKey, publicKeyPem, signingKey } from "@/lib/audit/keys";
+import { EMBEDDED_KEY_FILE, parsePublicKey, publicKeyPem, signingKey } from "@/lib/audit/keys";
 import { applyAuditRetention } from "@/lib/audit/retention";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { findOrganization } from "@/lib/auth/org";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { findOrg } from "../org";
 import { CliError, run } from "../run";
+
+/**
+ * The server's key for a CLI command: its log lines would mix into stdout (a PEM piped to a file), so the
+ * key's warnings go to stderr here instead.
+ */
+export function cliSigningKey() {
+  const level = logger.level;
+  logger.level = "silent";
+  try {
+    const key = signingKey();
+    if (key && key.source.endsWith(EMBEDDED_KEY_FILE)) {
+      process.stderr.write(
+        `warning: using the audit signing key generated in the data folder (${key.source}); production must supply its own (ELEVATE_AUDIT_SIGNING_KEY)\n`,
+      );
+    }
+    return key;
+  } finally {
+    logger.level = level;
+  }
+}
 
 /** The public key a verifier trusts: the file given, else the server's configured key. */
 export function readPublicKeys(file: string | undefined) {
@@ -26,7 +47,7 @@ export function readPublicKeys(file: string | undefined) {
       throw new CliError((err as Error).message);
     }
   }
-  const key = signingKey();
+  const key = cliSigningKey();
   return key ? [key.publicKey] : [];
 }
 
@@ -88,7 +109,7 @@ export function registerAudit(program: Command): void {
     .description("print the audit signing key's public half (PEM) and its key id")
     .action(() =>
       run(async () => {
-        const key = signingKey();
+        const key = cliSigningKey();
         if (!key) throw new CliError("no audit signing key: set ELEVATE_AUDIT_SIGNING_KEY (docs/audit.md)");
         process.stdout.write(publicKeyPem(key.publicKey));
         process.stderr.write(`key id ${key.keyId} (${key.source})\n`);
@@ -101,7 +122,7 @@ export function registerAudit(program: Command): void {
     .option("--org <slug>", "the organization (default ELEVATE_ORG_SLUG)")
     .action((opts: { org?: string }) =>
       run(async () => {
-        if (!signingKey())
+        if (!cliSigningKey())
           throw new CliError("no audit signing key: set ELEVATE_AUDIT_SIGNING_KEY (docs/audit.md)");
         const db = await getDb();
         const org = await findOrg(db, opts.org);
