@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Run = { code: number; stdout: string; stderr: string };
 
 /** The real launcher in a child process, on a private PGlite directory, with a directory anchor. */
-function elevate(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
+function elevate(args: string[], extra: Record<string, string> = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ELEVATE_DATA_DIR: dir,

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditCheckpoints, auditEvents, auditPending } from "@/db/schema";
 import type { AnchorSink } from "./anchor";
@@ -187,26 +187,7 @@ async function verifyOrg(
   out.checkpoints = next; // those at or below the cut are checked by signature only
 
   // 4. The chain, page by page, with the next page already on its way.
-  const fetchPage = (after: number) =>
-    db
-      .select({
-        id: auditEvents.id,
-        orgId: auditEvents.orgId,
-        seq: auditEvents.seq,
-        actorType: auditEvents.actorType,
-        actorId: auditEvents.actorId,
-        action: auditEvents.action,
-        subjectType: auditEvents.subjectType,
-        subjectId: auditEvents.subjectId,
-        data: auditEvents.data,
-        prevHash: auditEvents.prevHash,
-        hash: auditEvents.hash,
-        createdAt: auditEvents.createdAt,
-      })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.orgId, orgId), gt(auditEvents.seq, after)))
-      .orderBy(asc(auditEvents.seq))
-      .limit(pageSize);
+  const fetchPage = (after: number) => fetchEvents(db, orgId, after, pageSize);
   let pending = fetchPage(lastSeq);
   for (;;) {
     const page = await pending;
@@ -280,4 +261,43 @@ function signatureProblem(
     };
   }
   return undefined;
+}
+
+type ChainRow = {
+  id: number;
+  orgId: string;
+  seq: number;
+  actorType: string;
+  actorId: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+  createdAt: Date;
+};
+
+/**
+ * One keyset page of the chain, read without the query builder's row mapping (a third of verify's time
+ * on a million rows): numbers and the time come back as float8 on both drivers (ids and seqs are far
+ * below 2^53; the time in whole milliseconds, as events are written and as drizzle reads them).
+ */
+async function fetchEvents(db: Db, orgId: string, after: number, limit: number): Promise<ChainRow[]> {
+  const res = await db.execute(sql`
+    select id::float8 as id, org_id as "orgId", seq::float8 as seq, actor_type as "actorType",
+           actor_id as "actorId", action, subject_type as "subjectType", subject_id as "subjectId", data,
+           prev_hash as "prevHash", hash,
+           floor(extract(epoch from created_at) * 1000)::float8 as ms
+    from audit_events
+    where org_id = ${orgId} and seq > ${after}
+    order by seq
+    limit ${limit}`);
+  const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as (Omit<
+    ChainRow,
+    "createdAt"
+  > & {
+    ms: number;
+  })[];
+  return rows.map((r) => ({ ...r, createdAt: new Date(r.ms) }));
 }
