@@ -21,7 +21,7 @@ export function cliSigningKey() {
   logger.level = "silent";
   try {
     const key = signingKey();
-    if (key && key.source.endsWith(EMBEDDED_KEY_FILE)) {
+    if (key?.source.endsWith(EMBEDDED_KEY_FILE)) {
       process.stderr.write(
         `warning: using the audit signing key generated in the data folder (${key.source}); production must supply its own (ELEVATE_AUDIT_SIGNING_KEY)\n`,
       );

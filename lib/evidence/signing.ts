@@ -69,7 +69,7 @@ export function verifyPackText(text: string, publicKeys: KeyObject[]): PackVerif
     );
   }
   const sig = pack.signature as Partial<PackSignature> | undefined;
-  if (!sig || sig.alg !== "Ed25519" || typeof sig.keyId !== "string" || typeof sig.value !== "string") {
+  if (sig?.alg !== "Ed25519" || typeof sig.keyId !== "string" || typeof sig.value !== "string") {
     return no("signature missing or malformed");
   }
   const key = publicKeys.find((k) => keyIdOf(k) === sig.keyId);
