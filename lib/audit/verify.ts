@@ -292,7 +292,8 @@ type ChainRow = {
  * One keyset page of the chain, read without the query builder's row mapping (a third of verify's time
  * on a million rows) and without the columns every row of the page shares (org) or that only a break
  * needs (id): the seq and the time come back as float8 on both drivers (seqs are far below 2^53; the
- * time in whole milliseconds, as events are written and as drizzle reads them).
+ * time in whole milliseconds, as events are written and as drizzle reads them). The ORDER BY names the
+ * table's column: a bare `seq` would be the float8 output column, which no index orders (a sort per page).
  */
 async function fetchEvents(db: Db, orgId: string, after: number, limit: number): Promise<ChainRow[]> {
   const res = await db.execute(sql`
@@ -301,8 +302,8 @@ async function fetchEvents(db: Db, orgId: string, after: number, limit: number):
            prev_hash as "prevHash", hash,
            floor(extract(epoch from created_at) * 1000)::float8 as ms
     from audit_events
-    where org_id = ${orgId} and seq > ${after}
-    order by seq
+    where audit_events.org_id = ${orgId} and audit_events.seq > ${after}
+    order by audit_events.seq
     limit ${limit}`);
   const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as (Omit<
     ChainRow,

@@ -101,7 +101,8 @@ export async function getEvidencePack({
 
   const ev = grant.evidence;
   const removedAt = ev.removal?.at ?? grant.revokedAt;
-  const expiredOnTime = !grant.revokeReason;
+  // Lateness is how long an expired grant outlived its expiry; an early revocation has none.
+  const expiredOnTime = grant.revokeReason === "expired";
   const lateSeconds =
     removedAt && grant.expiresAt && expiredOnTime
       ? Math.max(0, Math.round((Date.parse(removedAt) - Date.parse(grant.expiresAt)) / 1000))

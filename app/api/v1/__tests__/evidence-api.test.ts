@@ -2,8 +2,10 @@ import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
+import { grants } from "@/db/schema";
 import { resetSigningKey } from "@/lib/audit/keys";
 import { controlLabels } from "@/lib/compliance/controls";
 import { resetEnv } from "@/lib/env";
@@ -191,6 +193,33 @@ describe("GET /api/v1/grants/{id}/evidence", () => {
     expect(
       (await getText(evidenceRoute, `/grants/${grantId}/evidence`, undefined, { id: grantId })).status,
     ).toBe(401);
+  });
+
+  it("states how late an expired grant was removed", async () => {
+    const org = await createTestOrg(db);
+    const { grantId } = await activeGrantFor(db, org, "requester", {
+      targetId: org.targets.aws.id,
+      templateId: org.template("vm.ssh").id,
+      resource: "i-0abc1234",
+    });
+    // The expiry passed 90 s ago and nothing removed it yet: the removal that follows is that late.
+    await db
+      .update(grants)
+      .set({ expiresAt: new Date(Date.now() - 90_000) })
+      .where(eq(grants.id, grantId));
+    await executeRevocation({ ctx: systemCtx(db, org.org.id), input: { grantId } });
+    const { text } = await getText(
+      evidenceRoute,
+      `/grants/${grantId}/evidence`,
+      await apiTokenFor(db, org, "auditor"),
+      {
+        id: grantId,
+      },
+    );
+    const { removal } = EvidencePackSchema.parse(JSON.parse(text)).sections;
+    expect(removal.reason).toBe("expired");
+    expect(removal.lateSeconds).toBeGreaterThanOrEqual(89);
+    expect(removal.lateSeconds).toBeLessThan(600);
   });
 
   it("renders the same pack as a PDF (pdf-lib through lib/pdf)", async () => {
