@@ -14,6 +14,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "pages", run: async () => (await import("./pages")).run() },
   { name: "fuzz-concurrency", run: async () => (await import("./fuzz-concurrency")).run() },
   { name: "audit-append", run: async () => (await import("./audit-append")).run() },
+  { name: "audit-verify", run: async () => (await import("./audit-verify")).run() },
   { name: "usage-ingest", run: async () => (await import("./usage-ingest")).run() },
   { name: "usage-reports", run: async () => (await import("./usage-reports")).run() },
 ];

@@ -1,4 +1,5 @@
 import { defaultDeps, type FunctionDeps } from "./deps";
+import { createAuditMaintenance } from "./functions/audit-maintenance";
 import { createGrantExtend } from "./functions/grant-extend";
 import { createGrantLifecycle } from "./functions/grant-lifecycle";
 import { createGrantRevoke } from "./functions/grant-revoke";
@@ -20,6 +21,7 @@ export function createFunctions(deps: FunctionDeps) {
     createReconcile(deps),
     createRoleGc(deps),
     createUsagePull(deps),
+    createAuditMaintenance(deps),
   ] as const;
 }
 

@@ -73,6 +73,24 @@ const Env = z.object({
   ELEVATE_RATE_LIMIT_DECIDE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   ELEVATE_RATE_LIMIT_TOKENS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   ELEVATE_RATE_LIMIT_DEMO_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /**
+   * Audit signing (lib/audit/keys.ts, docs/audit.md): an Ed25519 private key as PEM, or the path of a PEM
+   * file. Unset: embedded mode (no DATABASE_URL) and non-production generate one into ELEVATE_DATA_DIR with
+   * a warning; production on Postgres runs with checkpoints off and logs an error (docs/decisions.md).
+   */
+  ELEVATE_AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  /** A signed checkpoint after this many new events, or after ELEVATE_AUDIT_CHECKPOINT_MINUTES with any. */
+  ELEVATE_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
+  ELEVATE_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Where checkpoints are also written: a directory, or s3://bucket/prefix (Object Lock). Unset: none. */
+  ELEVATE_AUDIT_ANCHOR: z.string().min(1).optional(),
+  /** An S3-compatible endpoint for the anchor (subject to ELEVATE_ENDPOINT_ALLOWLIST like cloud endpoints). */
+  ELEVATE_AUDIT_ANCHOR_S3_ENDPOINT: z.string().url().optional(),
+  ELEVATE_AUDIT_ANCHOR_S3_REGION: z.string().min(1).default("us-east-1"),
+  /** Object Lock retention (COMPLIANCE mode) given to each anchored object, in days. */
+  ELEVATE_AUDIT_ANCHOR_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).default(2555),
+  /** Audit events older than this are exported to the anchor and purged behind a signed cut. Unset: kept. */
+  ELEVATE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   /** Targets may name as credentials only variables starting with this prefix (comma-separate several). */
   ELEVATE_CLOUD_CREDENTIAL_PREFIX: z
     .string()

@@ -1,12 +1,12 @@
 import Link from "next/link";
 import { AuditFilters, type AuditFilterValues, utcInput } from "@/components/audit/audit-filters";
-import { ChainStatus } from "@/components/audit/chain-status";
+import { ChainStatus, CheckpointStatusLine } from "@/components/audit/chain-status";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { withQuery } from "@/components/ui/href";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import { getAuditChainStatus, listAuditEvents } from "@/lib/audit/list";
+import { getAuditChainStatus, getCheckpointStatus, listAuditEvents } from "@/lib/audit/list";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 
@@ -26,12 +26,13 @@ export default async function AuditPage({
   const cursor = [sp.cursor].flat()[0] || undefined;
   const input = { ...values, from: utcInput(values.from), to: utcInput(values.to), cursor };
 
-  const [page, chain] = await Promise.all([
+  const [page, chain, checkpoint] = await Promise.all([
     listAuditEvents({ ctx, input }).catch((err: unknown) => {
       if (err instanceof AppError && err.code === "validation") return err;
       throw err;
     }),
     getAuditChainStatus({ ctx }),
+    getCheckpointStatus({ ctx }),
   ]);
   const nextHref =
     page instanceof AppError || !page.nextCursor
@@ -42,6 +43,7 @@ export default async function AuditPage({
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Audit log</h1>
       <ChainStatus result={chain} />
+      <CheckpointStatusLine status={checkpoint} />
       <AuditFilters values={values} invalidField={page instanceof AppError ? page.field : undefined} />
       <TitledCard
         id="audit-events"

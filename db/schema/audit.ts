@@ -1,5 +1,6 @@
 import { bigint, bigserial, index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt } from "./_columns";
+import { createdAt, oneOf, ts } from "./_columns";
+import { CHECKPOINT_REASONS } from "./enums";
 import { organizations } from "./organizations";
 
 /**
@@ -51,3 +52,32 @@ export const auditPending = pgTable("audit_pending", {
   hashPrefix: text("hash_prefix").notNull(),
   hashSuffix: text("hash_suffix").notNull(),
 });
+
+/**
+ * Signed checkpoints of each org's chain (lib/audit/checkpoint.ts): the head hash at `seq`, signed with the
+ * server's Ed25519 key over a canonical byte string (org, seq, head hash, time, key id, reason). Append-only
+ * like audit_events (trigger in the custom part of the migration); a `retention` checkpoint is the cut
+ * below which events may be purged, and where verification starts afterwards.
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    headHash: text("head_hash").notNull(),
+    /** The signed time (ms precision, as signed). */
+    signedAt: ts("signed_at").notNull(),
+    keyId: text("key_id").notNull(),
+    reason: text("reason", { enum: CHECKPOINT_REASONS }).notNull(),
+    /** Ed25519 signature, lowercase hex. */
+    signature: text("signature").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("audit_checkpoints_org_seq_reason_uq").on(t.orgId, t.seq, t.reason),
+    oneOf("audit_checkpoints_reason_check", t.reason, CHECKPOINT_REASONS),
+  ],
+);

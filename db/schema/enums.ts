@@ -47,3 +47,7 @@ export type AppRole = (typeof APP_ROLES)[number];
 
 export const GROUP_SOURCES = ["idp", "local"] as const;
 export type GroupSource = (typeof GROUP_SOURCES)[number];
+
+/** Why a signed audit checkpoint was written (lib/audit/checkpoint.ts); signed with the rest of it. */
+export const CHECKPOINT_REASONS = ["periodic", "export", "manual", "retention"] as const;
+export type CheckpointReason = (typeof CHECKPOINT_REASONS)[number];

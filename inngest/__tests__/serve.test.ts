@@ -26,6 +26,7 @@ const EXPECTED = [
   "reconcile",
   "role-gc",
   "usage-pull",
+  "audit-maintenance",
 ];
 
 describe("serve endpoint /api/inngest", () => {
@@ -67,6 +68,7 @@ describe("serve endpoint /api/inngest", () => {
     expect(byId.get("reconcile")!.triggers).toEqual([{ cron: "* * * * *" }]);
     expect(byId.get("role-gc")!.triggers).toEqual([{ cron: "*/15 * * * *" }]);
     expect(byId.get("usage-pull")!.triggers).toEqual([{ cron: "*/15 * * * *" }]);
+    expect(byId.get("audit-maintenance")!.triggers).toEqual([{ cron: "* * * * *" }]);
     expect(byId.get("grant-lifecycle-failure")!.triggers[0]).toMatchObject({
       event: "inngest/function.failed",
     });

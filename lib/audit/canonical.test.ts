@@ -30,3 +30,20 @@ describe("canonicalAroundSeq", () => {
     expect(byParts).toBe(eventHash(GENESIS_HASH, { ...event, seq: 3 }));
   });
 });
+
+describe("eventHash", () => {
+  it("is sha256(prev + canonicalJson of the hashed fields), whatever else the row carries", () => {
+    const row = {
+      ...event,
+      seq: 12,
+      actorId: 'quote " and \\ backslash, \u2028 line sep, emoji 😀',
+      data: { z: undefined, b: [1, { y: 2, x: "\u0000" }], a: null },
+    };
+    const expected = createHash("sha256")
+      .update(`${GENESIS_HASH}${canonicalJson({ ...row, createdAt: row.createdAt.toISOString() })}`)
+      .digest("hex");
+    expect(eventHash(GENESIS_HASH, row)).toBe(expected);
+    // A stored row's extra columns (id, prevHash, hash) are not hashed.
+    expect(eventHash(GENESIS_HASH, { ...row, id: 5, prevHash: "x", hash: "y" } as typeof row)).toBe(expected);
+  });
+});

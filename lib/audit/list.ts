@@ -3,7 +3,9 @@ import { z } from "zod";
 import { auditEvents, users } from "@/db/schema";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { parseInput, Validation } from "@/lib/errors";
+import { checkpointSignatureOk, createCheckpoint, lastCheckpoint, type SignedCheckpoint } from "./checkpoint";
 import { csvRow } from "./csv";
+import { signingKey } from "./keys";
 import { type AuditVerification, verifyAuditChain } from "./verify";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -118,6 +120,28 @@ export async function getAuditChainStatus({ ctx }: { ctx: Ctx }): Promise<AuditV
   return verifyAuditChain(ctx.db, { orgId: ctx.orgId });
 }
 
+export type CheckpointStatus = {
+  /** False when the server has no signing key (production without ELEVATE_AUDIT_SIGNING_KEY). */
+  signing: boolean;
+  keyId: string | null;
+  last: SignedCheckpoint | null;
+  /** The last checkpoint's signature checks against the server's public key. */
+  lastVerified: boolean;
+};
+
+/** The org's last signed checkpoint and whether its signature verifies (audit.read), for the audit page. */
+export async function getCheckpointStatus({ ctx }: { ctx: Ctx }): Promise<CheckpointStatus> {
+  assertPermission(ctx, "audit.read");
+  const key = signingKey();
+  const last = await lastCheckpoint(ctx.db, ctx.orgId);
+  return {
+    signing: key !== null,
+    keyId: key?.keyId ?? null,
+    last,
+    lastVerified: !!(key && last && last.keyId === key.keyId && checkpointSignatureOk(key.publicKey, last)),
+  };
+}
+
 export const AUDIT_CSV_HEADER = [
   "seq",
   "created_at",
@@ -155,6 +179,9 @@ export async function* exportAuditCsv({
   ctx: Ctx;
   input: ListAuditInput;
 }): AsyncGenerator<string> {
+  // Each export leaves a signed checkpoint of the chain as exported (when signing is on).
+  parseInput(ListAuditInput, input);
+  if (signingKey()) await createCheckpoint(ctx.db, { orgId: ctx.orgId, reason: "export" });
   yield csvRow([...AUDIT_CSV_HEADER]);
   let cursor: string | undefined;
   for (;;) {

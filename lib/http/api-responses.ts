@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { ADAPTER_KINDS, CLOUDS, DECISION_CHANNELS, RISKS, VERDICTS } from "@/db/schema/enums";
+import type { AuditPublicKeyDto } from "@/lib/audit/public-key";
 import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import { EvidencePackSchema } from "@/lib/evidence/schema";
 import { GRANT_STATUSES } from "@/lib/grants/grant-state";
 import type { GrantDto, RequestDto } from "@/lib/requests/dto";
 import { REQUEST_STATUSES } from "@/lib/requests/request-state";
@@ -310,6 +312,18 @@ const SearchResult = z.object({
 });
 export const CatalogSearch = named("CatalogSearch", z.object({ results: z.array(SearchResult) }));
 
+/** A grant's signed evidence pack (lib/evidence): the body's exact bytes are what the signature covers. */
+export const EvidencePack = named("EvidencePack", EvidencePackSchema);
+
+export const AuditPublicKey = named(
+  "AuditPublicKey",
+  z.object({
+    alg: z.literal("Ed25519"),
+    keyId: z.string().describe("first 16 hex digits of the SHA-256 of the key's SubjectPublicKeyInfo DER"),
+    pem: z.string().describe("the public key, SPKI PEM"),
+  }),
+);
+
 /** This document itself: described loosely (it is OpenAPI 3.1). */
 export const OpenApiDocument = named(
   "OpenApiDocument",
@@ -325,6 +339,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <A, B>(ok: Same<A, B>) => ok;
 same<z.output<typeof Grant>, GrantDto>(true);
 same<z.output<typeof GrantUsage>, GrantUsageDto>(true);
+same<z.output<typeof AuditPublicKey>, AuditPublicKeyDto>(true);
 same<z.output<typeof AccessRequest>, RequestDto>(true);
 same<z.output<typeof RequestPage>, { items: RequestDto[]; nextCursor: string | null }>(true);
 same<z.output<typeof GrantPage>, { items: GrantDto[]; nextCursor: string | null }>(true);

@@ -66,6 +66,19 @@ export const API_OPERATIONS: Operation[] = [
     response: R.GrantUsage,
   },
   {
+    method: "get",
+    path: "/grants/{id}/evidence",
+    summary:
+      "Signed evidence pack of one grant (requester, justification, documents, window, approvals, provisioning, removal, usage, audit events with the covering signed checkpoint); verify offline with `npx elevate evidence verify`",
+    response: R.EvidencePack,
+  },
+  {
+    method: "get",
+    path: "/audit/public-key",
+    summary: "The Ed25519 public key that signs audit checkpoints and evidence packs",
+    response: R.AuditPublicKey,
+  },
+  {
     method: "post",
     path: "/grants/{id}/revoke",
     summary: "Revoke a grant now (or give back your own)",

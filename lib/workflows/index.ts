@@ -37,6 +37,9 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
       // The usage pull's schedule in embedded mode (Inngest's `usage-pull` cron does it there).
       const { startUsagePullTimer } = await import("@/lib/usage/pull");
       startUsagePullTimer({ db: await getDb() });
+      // Signed audit checkpoints and retention (Inngest's `audit-maintenance` cron there).
+      const { startAuditTimer } = await import("@/lib/audit/maintenance");
+      startAuditTimer({ db: await getDb() });
     }
     return driver;
   })();

@@ -77,7 +77,13 @@ describe("appendAudit under concurrency (real database)", () => {
     }
     expect(rows.some((r) => Number(r.subjectId.slice(1).split("e")[0]) % 5 === 4)).toBe(false);
     expect(await pendingCount(h.db, orgId)).toBe(0);
-    expect(await verifyAuditChain(h.db, { orgId })).toEqual({ ok: true, orgs: 1, checked: expectedEvents });
+    expect(await verifyAuditChain(h.db, { orgId })).toEqual({
+      ok: true,
+      orgs: 1,
+      checked: expectedEvents,
+      checkpoints: 0,
+      warnings: [],
+    });
   });
 
   it("leaves no event, chained or pending, from a rolled-back transaction", async () => {

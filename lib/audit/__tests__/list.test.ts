@@ -4,7 +4,7 @@ import { appendAudit } from "@/lib/audit/append";
 import { approvedRequest, expectAppError } from "@/lib/requests/__tests__/helpers";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { exportAuditCsv, getAuditChainStatus, listAuditEvents } from "../list";
+import { exportAuditCsv, getAuditChainStatus, getCheckpointStatus, listAuditEvents } from "../list";
 
 let h: DbHandle;
 beforeAll(async () => {
@@ -118,5 +118,13 @@ describe("audit chain status and CSV export", () => {
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(lines[1]).toContain("system:test");
     expect(lines[1]).not.toMatch(/,=/);
+    // Each export leaves a signed checkpoint of the chain as exported; the page shows it verified.
+    const status = await getCheckpointStatus({ ctx: auditor });
+    expect(status).toMatchObject({ signing: true, lastVerified: true, last: { seq: 1, reason: "export" } });
+    expect(await getAuditChainStatus({ ctx: auditor })).toMatchObject({
+      ok: true,
+      checked: 1,
+      checkpoints: 1,
+    });
   });
 });

@@ -67,8 +67,9 @@ function errorText(e: unknown): string {
 describe("verifyAuditChain", () => {
   it("verifies an intact chain, across page boundaries", async () => {
     const orgId = await orgWithEvents(h.db, 5);
-    expect(await verifyAuditChain(h.db, { orgId })).toEqual({ ok: true, orgs: 1, checked: 5 });
-    expect(await verifyAuditChain(h.db, { orgId, pageSize: 2 })).toEqual({ ok: true, orgs: 1, checked: 5 });
+    const intact = { ok: true, orgs: 1, checked: 5, checkpoints: 0, warnings: [] };
+    expect(await verifyAuditChain(h.db, { orgId })).toEqual(intact);
+    expect(await verifyAuditChain(h.db, { orgId, pageSize: 2 })).toEqual(intact);
   });
 
   it("names an edited row", async () => {
@@ -180,7 +181,13 @@ describe("verifyAuditChain over every org (private database)", () => {
   it("checks each org's chain separately and refuses TRUNCATE", async () => {
     const a = await orgWithEvents(own.db, 3);
     await orgWithEvents(own.db, 4);
-    expect(await verifyAuditChain(own.db)).toEqual({ ok: true, orgs: 2, checked: 7 });
+    expect(await verifyAuditChain(own.db)).toEqual({
+      ok: true,
+      orgs: 2,
+      checked: 7,
+      checkpoints: 0,
+      warnings: [],
+    });
     const truncate = await own.db.execute(sql`truncate audit_events`).then(() => null, errorText);
     expect(truncate).toMatch(/append-only \(TRUNCATE refused\)/);
     const target = await eventAt(own.db, a, 2);

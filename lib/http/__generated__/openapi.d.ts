@@ -124,6 +124,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/grants/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed evidence pack of one grant (requester, justification, documents, window, approvals, provisioning, removal, usage, audit events with the covering signed checkpoint); verify offline with `npx elevate evidence verify` */
+        get: operations["getGrantsIdEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Ed25519 public key that signs audit checkpoints and evidence packs */
+        get: operations["getAuditPublic-key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/grants/{id}/revoke": {
         parameters: {
             query?: never;
@@ -797,6 +831,196 @@ export interface components {
                 };
             }[];
         };
+        EvidencePack: {
+            /** @constant */
+            format: "elevate-evidence/v1";
+            /** @description ISO 8601 timestamp */
+            generatedAt: string;
+            org: {
+                id: string;
+                slug: string;
+            };
+            grant: {
+                id: string;
+                requestId: string;
+                /** @enum {string} */
+                status: "scheduled" | "provisioning" | "active" | "revoking" | "revoked" | "failed" | "revoke_stuck";
+            };
+            sections: {
+                requester: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    person: {
+                        id: string;
+                        email: string;
+                        name: string | null;
+                    };
+                    /** @description oidc:<issuer> or demo */
+                    identitySource: string;
+                    /** @description the stable identity the IdP gave (iss|sub) */
+                    subject: string;
+                };
+                justification: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    justification: string;
+                    ticketUrl: string | null;
+                };
+                documents: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    target: {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        cloud: "aws" | "gcp" | "azure";
+                        externalId: string;
+                    };
+                    template: {
+                        id: string;
+                        key: string;
+                        name: string;
+                        version: number;
+                        /** @enum {string} */
+                        risk: "low" | "medium" | "high";
+                    } | null;
+                    /** @enum {string} */
+                    risk: "low" | "medium" | "high";
+                    permissions: string[];
+                    resource: string | null;
+                    roleName: string;
+                    document: {
+                        [key: string]: unknown;
+                    };
+                    parts: {
+                        [key: string]: unknown;
+                    }[] | null;
+                };
+                window: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    /** @description ISO 8601 timestamp */
+                    requestedAt: string;
+                    requestedMinutes: number;
+                    decidedAt: string | null;
+                    activatedAt: string | null;
+                    expiresAt: string | null;
+                    endedAt: string | null;
+                    actualMinutes: number | null;
+                    extensions: {
+                        from: string | null;
+                        to: string;
+                        at: string;
+                    }[];
+                };
+                approvals: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    policy: {
+                        id: string;
+                        version: number;
+                        rule: string;
+                        document: {
+                            [key: string]: unknown;
+                        };
+                    };
+                    decisions: {
+                        approver: {
+                            id: string;
+                            email: string;
+                            name: string | null;
+                        };
+                        /** @enum {string} */
+                        verdict: "approve" | "deny";
+                        comment: string | null;
+                        /** @enum {string} */
+                        channel: "web" | "slack" | "api";
+                        /** @description ISO 8601 timestamp */
+                        at: string;
+                    }[];
+                };
+                provisioning: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    at: string | null;
+                    cloudRequestIds: string[];
+                    bindingId: string | null;
+                    readBack: unknown;
+                    effectiveAccess: unknown;
+                    cloudCheck: unknown;
+                };
+                removal: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    at: string | null;
+                    reason: string | null;
+                    cloudRequestIds: string[];
+                    /** @description the cloud read back after removal, proving the binding is gone */
+                    readBack: unknown;
+                    /** @description removal after the expiry; null when not removed or removed early */
+                    lateSeconds: number | null;
+                };
+                usage: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    available: boolean;
+                    allowedCalls: number;
+                    deniedCalls: number;
+                    permissions: {
+                        permission: string;
+                        granted: boolean;
+                        allowed: number;
+                        denied: number;
+                    }[];
+                };
+                audit: {
+                    /** @description the controls this section evidences */
+                    controls: string[];
+                    events: {
+                        seq: number;
+                        orgId: string;
+                        actorType: string;
+                        actorId: string;
+                        action: string;
+                        subjectType: string;
+                        subjectId: string;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 timestamp */
+                        createdAt: string;
+                        prevHash: string;
+                        hash: string;
+                    }[];
+                    /** @description the first signed checkpoint covering every event */
+                    checkpoint: {
+                        orgId: string;
+                        seq: number;
+                        headHash: string;
+                        /** @description ISO 8601 timestamp */
+                        signedAt: string;
+                        keyId: string;
+                        /** @enum {string} */
+                        reason: "periodic" | "export" | "manual" | "retention";
+                        signature: string;
+                    } | null;
+                };
+            };
+            signature: {
+                /** @constant */
+                alg: "Ed25519";
+                keyId: string;
+                value: string;
+            };
+        };
+        AuditPublicKey: {
+            /** @constant */
+            alg: "Ed25519";
+            /** @description first 16 hex digits of the SHA-256 of the key's SubjectPublicKeyInfo DER */
+            keyId: string;
+            /** @description the public key, SPKI PEM */
+            pem: string;
+        };
         OpenApiDocument: {
             openapi: string;
             info: {
@@ -1468,6 +1692,160 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GrantUsage"];
+                };
+            };
+            /** @description Invalid input; `error.field` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (including ids from another organization) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getGrantsIdEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePack"];
+                };
+            };
+            /** @description Invalid input; `error.field` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (including ids from another organization) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "getAuditPublic-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPublicKey"];
                 };
             };
             /** @description Invalid input; `error.field` names the field */

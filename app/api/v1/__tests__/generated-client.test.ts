@@ -11,7 +11,9 @@ import type { ApiContract } from "@/lib/http/with-api";
 import { apiTokenFor, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
 import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
+import * as auditPublicKey from "../audit/public-key/route";
 import * as catalog from "../catalog/route";
+import * as evidence from "../grants/[id]/evidence/route";
 import * as revoke from "../grants/[id]/revoke/route";
 import * as grant from "../grants/[id]/route";
 import * as grantUsage from "../grants/[id]/usage/route";
@@ -39,7 +41,9 @@ type RouteModule = Partial<Record<string, RouteHandler | undefined>>;
 
 /** Every route file by its document path: the in-process "server" the generated client talks to. */
 const ROUTES: Record<string, RouteModule> = {
+  "/audit/public-key": auditPublicKey,
   "/catalog": catalog,
+  "/grants/{id}/evidence": evidence,
   "/grants/{id}/revoke": revoke,
   "/grants/{id}/usage": grantUsage,
   "/grants/{id}": grant,
