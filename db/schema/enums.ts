@@ -47,3 +47,7 @@ export type AppRole = (typeof APP_ROLES)[number];
 
 export const GROUP_SOURCES = ["idp", "local"] as const;
 export type GroupSource = (typeof GROUP_SOURCES)[number];
+
+/** A policy change: pending until a second admin approves (active, with a version) or rejects it. */
+export const POLICY_STATUSES = ["pending", "active", "rejected"] as const;
+export type PolicyStatus = (typeof POLICY_STATUSES)[number];
