@@ -56,7 +56,10 @@ export type PolicyRule = {
   id: string;
   description?: string;
   match: PolicyMatch;
-  decide: Partial<PolicyDecision>;
+  /** What the rule decides; a partial breakGlass takes its other parts from the defaults. */
+  decide: Partial<Omit<PolicyDecision, "breakGlass">> & {
+    breakGlass?: Partial<PolicyDecision["breakGlass"]>;
+  };
 };
 
 /** A versioned policy document: defaults, then rules (combination: docs/approvals.md). */

@@ -94,7 +94,7 @@ function completed(defaults: PolicyDecision, partial: PolicyRule["decide"]): Pol
     ...partial,
     breakGlass: { ...defaults.breakGlass, ...partial.breakGlass },
     extensions: partial.extensions ?? defaults.extensions,
-  } as PolicyDecision;
+  };
 }
 
 /**
