@@ -14,7 +14,7 @@ const name = z
   .trim()
   .min(1, "must not be empty")
   .max(200)
-  .refine((s) => !/[\u0000-\u001f]/.test(s), "must not hold control characters");
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), "must not hold control characters");
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST, `at most ${MAX_LIST} entries`);
 const seconds = (max: number) =>
   z.number({ error: "must be a number of seconds" }).int("must be whole seconds").min(0).max(max);
