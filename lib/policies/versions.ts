@@ -9,6 +9,15 @@ import { type PolicyDetailDto, type PolicyVersionDto, toPolicyDtos } from "./dto
 import { getActivePolicy, getPolicyInOrgOrThrow } from "./queries";
 import { documentToYaml, parseDocumentText, validateDocument } from "./schema";
 
+/** JSON with sorted keys: jsonb does not keep key order, so equality is by content. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+}
+
 /** Reading policies: admins, and auditors (who read everything). */
 function assertCanRead(ctx: Ctx) {
   if (!hasPermission(ctx, "policies.edit") && !hasPermission(ctx, "audit.read")) {
@@ -99,7 +108,7 @@ export async function proposePolicyChange({
   const document = candidateDocument(data);
   const id = await ctx.db.transaction(async (tx) => {
     const active = await getActivePolicy(tx, ctx.orgId);
-    if (JSON.stringify(active.document) === JSON.stringify(document)) {
+    if (canonical(active.document) === canonical(document)) {
       throw Validation("document", "is the same as the active version; nothing to approve");
     }
     const [row] = await tx
@@ -150,20 +159,25 @@ export async function approvePolicyChange({
   assertPermission(ctx, "policies.edit");
   const actor = requirePerson(ctx);
   const { policyId, comment } = parseInput(DecidePolicyInput, input);
+  const seen = await getPolicyInOrgOrThrow(ctx.db, ctx.orgId, policyId);
+  if (seen.status === "pending" && seen.createdBy === actor.userId) {
+    // The refusal is evidence too: audited in its own transaction, then refused.
+    await ctx.db.transaction((tx) =>
+      appendAudit(tx, ctx, {
+        action: "policy.change_refused",
+        subjectType: "policy",
+        subjectId: policyId,
+        data: { reason: "author" },
+      }),
+    );
+    throw authorRefused();
+  }
   await ctx.db.transaction(async (tx) => {
     // One version assignment at a time per org.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`policy:${ctx.orgId}`}))`);
     const row = await getPolicyInOrgOrThrow(tx, ctx.orgId, policyId, { lock: true });
     if (row.status !== "pending") throw Conflict(`This policy change is already ${row.status}`);
-    if (row.createdBy === actor.userId) {
-      await appendAudit(tx, ctx, {
-        action: "policy.change_refused",
-        subjectType: "policy",
-        subjectId: policyId,
-        data: { reason: "author" },
-      });
-      throw Forbidden("A policy change needs a second admin: its author cannot approve it");
-    }
+    if (row.createdBy === actor.userId) throw authorRefused();
     const active = await getActivePolicy(tx, ctx.orgId);
     if (row.baseVersion !== active.version) {
       throw Conflict(
@@ -184,6 +198,8 @@ export async function approvePolicyChange({
   });
   return getPolicy({ ctx, input: { policyId } });
 }
+
+const authorRefused = () => Forbidden("A policy change needs a second admin: its author cannot approve it");
 
 /** Reject a pending change (another admin), or withdraw it (its author). */
 export async function rejectPolicyChange({
