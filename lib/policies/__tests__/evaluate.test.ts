@@ -20,7 +20,7 @@ import { validateDocument } from "../schema";
 const groupName = fc.constantFrom("approvers", "platform", "security", "db-owners", "$owners");
 const hours = fc.record({
   timeZone: fc.constantFrom("UTC", "Europe/Paris", "America/New_York"),
-  days: fc.constant([1, 2, 3, 4, 5]),
+  days: fc.constant<number[]>([1, 2, 3, 4, 5]),
   start: fc.constantFrom("08:00", "09:00"),
   end: fc.constantFrom("17:00", "18:00"),
 });
