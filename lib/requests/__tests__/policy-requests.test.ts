@@ -13,6 +13,7 @@ import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { recordingDriver } from "@/lib/workflows/port";
 import { reviewBreakGlass } from "../break-glass";
 import { decideRequest } from "../decide";
+import { listInbox } from "../list-inbox";
 import { submitRequest } from "../submit";
 import { auditFor, counts, expectAppError } from "./helpers";
 
@@ -114,6 +115,9 @@ describe("multi-target requests", () => {
       input: { requestId: req.id, verdict: "approve" },
     });
     expect(first.status).toBe("pending");
+    // The owners' group (platform: the admin only) sees it in its inbox too.
+    const inbox = await listInbox({ ctx: await userCtx(h.db, org.users.admin), input: {} });
+    expect(inbox.items.map((r) => r.id)).toContain(req.id);
     const second = await decideRequest({
       ctx: await userCtx(h.db, org.users.admin),
       input: { requestId: req.id, verdict: "approve" },
