@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { test } from "./fixtures";
+import { expectAccessible, test } from "./fixtures";
 
 // The policy editor, the simulation of a draft and the four-eyes flow with two admins, in a real browser.
 // The change it makes is harmless to the other specs: it refuses requests from the `security` group,
@@ -27,6 +27,7 @@ test("an admin edits the policy with a diff, simulates the draft, and a second a
   const ada = await as("admin");
   await ada.goto("/admin/policies");
   await expect(ada.getByText("Version 1 is active")).toBeVisible();
+  await expectAccessible(ada, "admin-policies");
 
   const editor = ada.getByLabel("Policy document (YAML or JSON)");
   const active = await editor.inputValue();
