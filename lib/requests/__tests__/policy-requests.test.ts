@@ -2,12 +2,14 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { accessRequests, approvals, grants, type PolicyDocument, targets } from "@/db/schema";
+import { extendGrant } from "@/lib/grants/extend-grant";
 import { reconcileOnce } from "@/lib/grants/reconcile";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
 import { setOnCallDirectory } from "@/lib/oncall";
 import { type FakePagerDuty, startFakePagerDuty } from "@/lib/oncall/fake/pagerduty";
 import { createPagerDutyDirectory } from "@/lib/oncall/pagerduty";
 import { DEFAULT_POLICY_DOCUMENT } from "@/lib/policies/default";
+import { activeGrantFor } from "@/lib/testing/active-grant";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { recordingDriver } from "@/lib/workflows/port";
@@ -237,6 +239,23 @@ describe("automatic approval", () => {
     expect(onCall.policy?.automatic).toEqual({ ruleIds: ["on-call"], conditions: ["requester on call"] });
     const notOnCall = await submitRequest({ ctx: await userCtx(h.db, org.users.approver), input });
     expect(notOnCall.status).toBe("pending");
+  });
+});
+
+describe("extensions", () => {
+  it("are automatic up to the policy's limit; beyond it a new request is needed", async () => {
+    const org = await createTestOrg(h.db, withRules([], { extensions: { autoUpToSeconds: 1800 } }));
+    const { grantId } = await activeGrantFor(h.db, org, "requester", {
+      targetId: org.targets.aws.id,
+      templateId: await logsTemplate(org),
+    });
+    const ctx = await userCtx(h.db, org.users.requester);
+    await extendGrant({ ctx, input: { grantId, minutes: 30, reason: "more" } });
+    await expectAppError(
+      extendGrant({ ctx, input: { grantId, minutes: 1, reason: "more" } }),
+      "limit_exceeded",
+      "minutes",
+    );
   });
 });
 
