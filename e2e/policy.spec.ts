@@ -34,19 +34,20 @@ test("an admin edits the policy with a diff, simulates the draft, and a second a
   expect(active).toContain("rules: []");
   await editor.fill(active.replace("rules: []", RULE));
   const diff = ada.getByRole("region", { name: "Policy diff" });
-  await expect(diff).toContainText("- rules: []");
-  await expect(diff).toContainText("+ rules:");
+  // Each line is marked by a sign (hidden from screen readers) and by words ("removed:", "added:").
+  await expect(diff).toContainText("removed: rules: []");
+  await expect(diff).toContainText("added: rules:");
   await expect(diff).toContainText("id: no-security-requests");
 
   // Simulation of the unsaved draft: who may request, who approves, what is automatic.
-  await ada.getByLabel("Targets").selectOption({ label: "aws-sandbox-prod (aws)" });
-  await ada.getByLabel("Template").selectOption({ label: "Read logs (medium risk)" });
+  await ada.getByLabel("Targets", { exact: true }).selectOption({ label: "aws-sandbox-prod (aws)" });
+  await ada.getByLabel("Template", { exact: true }).selectOption({ label: "Read logs (medium risk)" });
   await ada.getByRole("button", { name: "Simulate" }).click();
   const result = ada.getByRole("status", { name: "Simulation result" });
   await expect(result).toContainText("Allowed");
-  await expect(result).toContainText(
-    "Approvals required: 1, from approvers (Avery Approver, Jordan Approver)",
-  );
+  await expect(result).toContainText("Approvals required: 1, from approvers (");
+  await expect(result).toContainText("Avery Approver");
+  await expect(result).toContainText("Jordan Approver");
   await expect(result).toContainText("Automatic: no");
   await expect(result).toContainText("May request:");
   await expect(result).toContainText("engineering");
@@ -76,7 +77,7 @@ test("an admin edits the policy with a diff, simulates the draft, and a second a
     await jordan.goto("/admin/policies");
     const pending = jordan.getByRole("article").filter({ hasText: "e2e: security does not request" });
     await expect(pending.getByRole("region", { name: "Policy diff" })).toContainText("no-security-requests");
-    await pending.getByLabel("Comment").fill("looks right");
+    await pending.getByLabel("Comment", { exact: true }).fill("looks right");
     await pending.getByRole("button", { name: "Approve change" }).click();
     await expect(jordan.getByText("Version 2 is active")).toBeVisible();
     await expect(jordan.getByText("No pending changes.")).toBeVisible();
@@ -86,6 +87,6 @@ test("an admin edits the policy with a diff, simulates the draft, and a second a
 
   // Every step is in the audit log.
   await ada.goto("/audit");
-  await expect(ada.getByText("policy.change_approved").first()).toBeVisible();
-  await expect(ada.getByText("policy.change_proposed").first()).toBeVisible();
+  await expect(ada.locator("code", { hasText: "policy.change_approved" }).first()).toBeVisible();
+  await expect(ada.locator("code", { hasText: "policy.change_proposed" }).first()).toBeVisible();
 });
