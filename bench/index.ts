@@ -17,6 +17,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "audit-verify", run: async () => (await import("./audit-verify")).run() },
   { name: "usage-ingest", run: async () => (await import("./usage-ingest")).run() },
   { name: "usage-reports", run: async () => (await import("./usage-reports")).run() },
+  { name: "policy-eval", run: async () => (await import("./policy-eval")).run() },
 ];
 
 async function main(): Promise<number> {

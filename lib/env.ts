@@ -91,6 +91,12 @@ const Env = z.object({
   ELEVATE_AUDIT_ANCHOR_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).default(2555),
   /** Audit events older than this are exported to the anchor and purged behind a signed cut. Unset: kept. */
   ELEVATE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  /** PagerDuty REST API v2 token for on-call auto-approval (lib/oncall); unset: nobody is on call. */
+  PAGERDUTY_API_TOKEN: z.string().min(1).optional(),
+  /** Default https://api.pagerduty.com; another origin must be in ELEVATE_ENDPOINT_ALLOWLIST. */
+  PAGERDUTY_API_URL: z.url().optional(),
+  /** How long a service's on-call answer is reused (default 60 s). */
+  ELEVATE_ONCALL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** Targets may name as credentials only variables starting with this prefix (comma-separate several). */
   ELEVATE_CLOUD_CREDENTIAL_PREFIX: z
     .string()

@@ -11,6 +11,7 @@ const DESCRIPTIONS: Record<string, string> = {
   "/admin/grants": "Everything live across the org; revoke now with a reason.",
   "/admin/targets": "Cloud accounts, projects and subscriptions Elevate grants access to.",
   "/admin/templates": "Task templates with their permissions per cloud.",
+  "/admin/policies": "The access policy: rules, pending changes (four-eyes) and simulation.",
   "/admin/users": "People and groups from the identity provider; local role assignment.",
   "/admin/tokens": "API tokens for the CLI and automation.",
   "/admin/health": "Database, workflow driver, reconciler and stuck grants.",

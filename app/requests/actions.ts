@@ -21,16 +21,20 @@ const SubmitForm = z.object({
   durationMinutes: z.string().default(""),
   justification: z.string().default(""),
   ticketUrl: z.string().optional(),
+  // Multi-target: the other targets ticked under the picker (one value or several).
+  alsoTargetIds: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 const submit = authedAction(SubmitForm, async (ctx, form) => {
-  const { mode, templateId, permissions, resourceKind, ...rest } = form;
+  const { mode, templateId, permissions, resourceKind, alsoTargetIds, ...rest } = form;
+  const also = mode === "template" ? [alsoTargetIds ?? []].flat().filter((id) => id !== rest.targetId) : [];
+  const targets = also.length > 0 ? { targetIds: [rest.targetId, ...also], targetId: undefined } : {};
   const minutes = rest.durationMinutes.trim() === "" ? Number.NaN : Number(rest.durationMinutes);
   const which =
     mode === "permissions"
       ? { permissions: splitPermissionLines(permissions), resourceKind: resourceKind || null }
       : { templateId: templateId || null };
-  return submitRequest({ ctx, input: { ...rest, ...which, durationMinutes: minutes } });
+  return submitRequest({ ctx, input: { ...rest, ...targets, ...which, durationMinutes: minutes } });
 });
 
 export async function submitRequestAction(

@@ -6,6 +6,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/targets", label: "Targets", permission: "targets.manage" },
   { href: "/admin/templates", label: "Templates", permission: "templates.edit" },
   { href: "/admin/catalog", label: "Catalog", permission: "templates.edit" },
+  { href: "/admin/policies", label: "Policy", permission: "policies.edit" },
   { href: "/admin/usage", label: "Usage import", permission: "targets.manage" },
   { href: "/admin/users", label: "Users & groups", permission: "users.manage" },
   { href: "/admin/tokens", label: "API tokens", permission: "tokens.manage" },

@@ -77,6 +77,23 @@ export function NewRequestForm({
         error={err("targetId")}
       />
 
+      {mode === "template" && targets.length > 1 ? (
+        <fieldset className="space-y-1">
+          <legend className="text-sm font-medium">
+            Also on these targets (same template, one grant each)
+          </legend>
+          {targets
+            .filter((t) => t.id !== targetId)
+            .map((t) => (
+              <label key={t.id} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="alsoTargetIds" value={t.id} />
+                {t.name} ({t.cloud})
+              </label>
+            ))}
+          <FieldError id="targetIds" message={err("targetIds")} />
+        </fieldset>
+      ) : null}
+
       <AccessChoice
         mode={mode}
         onMode={setMode}

@@ -75,8 +75,27 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
           <TicketRow url={r.ticketUrl} />
           <dt className="text-muted-foreground">Approvals</dt>
           <dd>
-            {approvals} of {r.approvalsRequired} from {r.approverGroup}
+            {approvals} of {r.approvalsRequired} from{" "}
+            {(r.policy?.approverGroups ?? [r.approverGroup]).join(" and ")}
           </dd>
+          {r.policy?.automatic ? (
+            <>
+              <dt className="text-muted-foreground">Approved automatically</dt>
+              <dd>
+                {r.policy.automatic.conditions.join(", ")} (rule {r.policy.automatic.ruleIds.join(", ")})
+              </dd>
+            </>
+          ) : null}
+          {r.breakGlass ? (
+            <>
+              <dt className="text-muted-foreground">Break-glass</dt>
+              <dd>
+                {r.breakGlass.reviewedAt
+                  ? "Reviewed"
+                  : `Review due by ${r.breakGlass.reviewDueAt ?? "—"}${r.breakGlass.escalatedAt ? " (overdue, escalated)" : ""}`}
+              </dd>
+            </>
+          ) : null}
           {capacity ? (
             <>
               <dt className="text-muted-foreground">Cloud limits</dt>

@@ -51,3 +51,6 @@ export type GroupSource = (typeof GROUP_SOURCES)[number];
 /** Why a signed audit checkpoint was written (lib/audit/checkpoint.ts); signed with the rest of it. */
 export const CHECKPOINT_REASONS = ["periodic", "export", "manual", "retention"] as const;
 export type CheckpointReason = (typeof CHECKPOINT_REASONS)[number];
+/** A policy change: pending until a second admin approves (active, with a version) or rejects it. */
+export const POLICY_STATUSES = ["pending", "active", "rejected"] as const;
+export type PolicyStatus = (typeof POLICY_STATUSES)[number];

@@ -6,6 +6,7 @@ export * from "./groups";
 export * from "./jobs";
 export * from "./organizations";
 export * from "./policies";
+export * from "./policy-outcome";
 export * from "./rate-limits";
 export * from "./reports";
 export * from "./requests";

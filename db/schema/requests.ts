@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, oneOf, ts } from "./_columns";
 import { DECISION_CHANNELS, REQUEST_STATUSES, VERDICTS } from "./enums";
 import { organizations } from "./organizations";
 import { policies } from "./policies";
+import type { PolicyOutcome } from "./policy-outcome";
 import { targets } from "./targets";
 import { taskTemplates } from "./templates";
 import { users } from "./users";
@@ -39,6 +40,16 @@ export const accessRequests = pgTable(
     /** Snapshot of the policy's decision for this request: who and how many must approve. */
     approvalsRequired: integer("approvals_required").notNull(),
     approverGroup: text("approver_group").notNull(),
+    /** Every target of the request, `targetId` first (multi-target: one grant per target). */
+    targetIds: uuid("target_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    /** The policy's evaluated outcome at submission (which rules matched, what they decided, why automatic). */
+    policyOutcome: jsonb("policy_outcome").$type<PolicyOutcome>(),
+    /** Break-glass: self-activated; someone else must review it before reviewDueAt. */
+    breakGlass: boolean("break_glass").notNull().default(false),
+    reviewDueAt: ts("review_due_at"),
+    reviewedAt: ts("reviewed_at"),
+    reviewedBy: uuid("reviewed_by").references(() => users.id),
+    reviewEscalatedAt: ts("review_escalated_at"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
     decidedAt: ts("decided_at"),
@@ -46,6 +57,9 @@ export const accessRequests = pgTable(
   (t) => [
     index("requests_org_status_idx").on(t.orgId, t.status, t.createdAt),
     index("requests_requester_idx").on(t.orgId, t.requesterId, t.createdAt),
+    index("requests_review_due_idx")
+      .on(t.reviewDueAt)
+      .where(sql`${t.breakGlass} and ${t.reviewedAt} is null and ${t.reviewEscalatedAt} is null`),
     check("requests_template_xor_permissions", sql`(${t.templateId} is null) <> (${t.permissions} is null)`),
     oneOf("access_requests_status_check", t.status, REQUEST_STATUSES),
   ],
@@ -67,6 +81,9 @@ export const approvals = pgTable(
     verdict: text("verdict", { enum: VERDICTS }).notNull(),
     comment: text("comment"),
     channel: text("channel", { enum: DECISION_CHANNELS }).notNull(),
+    /** The policy version and the rules the request was judged by when this decision was made. */
+    policyVersion: integer("policy_version"),
+    ruleIds: jsonb("rule_ids").$type<string[]>(),
     createdAt: createdAt(),
   },
   // One decision per person per request: N-of-M counts distinct people.

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, oneOf } from "./_columns";
 import { ADAPTER_KINDS, CLOUDS } from "./enums";
@@ -16,6 +17,12 @@ export const targets = pgTable(
     /** AWS account id, GCP project id, or Azure subscription id. */
     externalId: text("external_id").notNull(),
     /** Connection settings; credentials only by reference (env var or secret name), never inline. */
+    /** What policy rules match on (docs/approvals.md): free-form tags, an environment, the owners' group. */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    environment: text("environment"),
+    ownerGroup: text("owner_group"),
+    /** The PagerDuty service whose on-call people may be auto-approved here (lib/oncall). */
+    oncallServiceId: text("oncall_service_id"),
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },

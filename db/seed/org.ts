@@ -11,6 +11,7 @@ import {
   taskTemplates,
   users,
 } from "@/db/schema";
+import { documentFromLegacy, type LegacyPolicyFields } from "@/lib/policies/default";
 import { STARTER_TEMPLATES } from "./templates";
 
 export const PERSONAS = [
@@ -22,13 +23,11 @@ export const PERSONAS = [
 ] as const satisfies readonly { key: string; name: string; roles: AppRole[]; groups: string[] }[];
 export type PersonaKey = (typeof PERSONAS)[number]["key"];
 
-export const DEFAULT_POLICY: PolicyDocument = {
-  approvalsRequired: 1,
-  approverGroup: "approvers",
-  maxDurationSeconds: 8 * 3600,
-  justificationRequired: true,
-  pendingTimeoutSeconds: 24 * 3600,
-};
+/** The legacy fields tests still pass, or a whole version-2 document. */
+export type SeedPolicy = Partial<LegacyPolicyFields> | PolicyDocument;
+
+const seedDocument = (p: SeedPolicy | undefined): PolicyDocument =>
+  p && "schemaVersion" in p ? p : documentFromLegacy(p);
 
 export type SeededOrg = Awaited<ReturnType<typeof seedOrg>>;
 
@@ -36,10 +35,7 @@ export type SeededOrg = Awaited<ReturnType<typeof seedOrg>>;
  * Creates (or finds) an org with demo personas, groups, the default policy, sandbox targets on the three
  * clouds and the starter templates. Idempotent by slug: running it twice changes nothing.
  */
-export async function seedOrg(
-  db: Db,
-  opts: { slug: string; name: string; policy?: Partial<PolicyDocument> },
-) {
+export async function seedOrg(db: Db, opts: { slug: string; name: string; policy?: SeedPolicy }) {
   return db.transaction(async (tx) => {
     await tx.insert(organizations).values({ slug: opts.slug, name: opts.name }).onConflictDoNothing();
     const [org] = await tx.select().from(organizations).where(eq(organizations.slug, opts.slug));
@@ -85,7 +81,7 @@ export async function seedOrg(
 
     await tx
       .insert(policies)
-      .values({ orgId, version: 1, document: { ...DEFAULT_POLICY, ...opts.policy } })
+      .values({ orgId, version: 1, document: seedDocument(opts.policy) })
       .onConflictDoNothing();
 
     const targetSeeds = [

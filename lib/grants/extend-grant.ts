@@ -49,7 +49,16 @@ export async function extendGrant({ ctx, input }: { ctx: Ctx; input: ExtendGrant
   const to = new Date(toMs);
 
   const dto = await ctx.db.transaction(async (tx) => {
-    const maxSeconds = await maxDurationSeconds(tx, ctx.orgId, seen.requestId);
+    const { maxSeconds, autoExtendSeconds, request } = await policyLimits(tx, ctx.orgId, seen.requestId);
+    // Extensions are automatic up to the policy's limit (added time past the approved duration); beyond
+    // it the access needs approving again: a new request.
+    const extendedMs = toMs - activatedAt.getTime() - request.durationSeconds * 1000;
+    if (extendedMs > autoExtendSeconds * 1000) {
+      throw LimitExceeded(
+        `minutes: extensions beyond ${Math.floor(autoExtendSeconds / 60)} minutes need approval; submit a new request`,
+        "minutes",
+      );
+    }
     // Total length counts from activation: extensions cannot add up past what one request may ask for.
     if (toMs - activatedAt.getTime() > maxSeconds * 1000) {
       const usedMs = from.getTime() - activatedAt.getTime();
@@ -103,13 +112,21 @@ export async function extendGrant({ ctx, input }: { ctx: Ctx; input: ExtendGrant
 const extendedMeanwhile = () =>
   Conflict("This grant was extended meanwhile; check its new expiry and try again");
 
-/** The max duration of the policy version the request was judged by (its snapshot), not today's. */
-async function maxDurationSeconds(tx: Db, orgId: string, requestId: string): Promise<number> {
+/**
+ * The limits of the policy version the request was judged by (its stored outcome; older requests: that
+ * version's defaults), not today's: the max total duration, and how much extension needs no re-approval.
+ */
+async function policyLimits(tx: Db, orgId: string, requestId: string) {
   const request = await getRequestInOrgOrThrow(tx, orgId, requestId);
+  if (request.policyOutcome) {
+    const d = request.policyOutcome.decision;
+    return { maxSeconds: d.maxDurationSeconds, autoExtendSeconds: d.extensions.autoUpToSeconds, request };
+  }
   const [policy] = await tx
     .select({ document: policies.document })
     .from(policies)
     .where(and(eq(policies.id, request.policyId), eq(policies.orgId, orgId)));
   if (!policy) throw Unavailable("The policy this request was judged by is missing");
-  return policy.document.maxDurationSeconds;
+  const d = policy.document.defaults;
+  return { maxSeconds: d.maxDurationSeconds, autoExtendSeconds: d.extensions.autoUpToSeconds, request };
 }

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { logger } from "@/lib/log";
+import { escalateOverdueReviews } from "@/lib/requests/break-glass";
 import type { WorkflowDriver } from "@/lib/workflows/port";
 import { removeDrift } from "./reconcile-drift";
 import { claimDueGrants, type GrantCounts, processDue } from "./reconcile-grants";
@@ -25,6 +26,8 @@ export type ReconcileOptions = {
 
 export type ReconcileResult = GrantCounts & {
   lapsed: number;
+  /** Break-glass requests whose post-hoc review fell overdue this pass (escalated once each). */
+  reviewsEscalated: number;
   drift: { removed: number; failed: number };
   rolesDeleted: number;
 };
@@ -44,6 +47,7 @@ export async function reconcileOnce(opts: ReconcileOptions): Promise<ReconcileRe
     retried: 0,
     provisioned: 0,
     lapsed: 0,
+    reviewsEscalated: 0,
     drift: { removed: 0, failed: 0 },
     rolesDeleted: 0,
   };
@@ -59,6 +63,11 @@ export async function reconcileOnce(opts: ReconcileOptions): Promise<ReconcileRe
     lapsed = await lapseStaleRequests(db, now, limit, opts.orgId);
     result.lapsed += lapsed;
   }
+  result.reviewsEscalated = await escalateOverdueReviews(db, now, {
+    limit,
+    orgId: opts.orgId,
+    dispatch: workflows ? (e) => workflows.dispatch(e) : undefined,
+  });
   result.drift = await removeDrift(db, opts.orgId);
   result.rolesDeleted = await collectRoles(
     db,
@@ -73,7 +82,15 @@ export async function reconcileOnce(opts: ReconcileOptions): Promise<ReconcileRe
     .insert(jobRuns)
     .values({ name: "reconciler", lastRunAt: now, details })
     .onConflictDoUpdate({ target: jobRuns.name, set: { lastRunAt: now, details } });
-  if (result.drift.removed + result.drift.failed + result.lapsed + result.expired + result.retried > 0) {
+  if (
+    result.drift.removed +
+      result.drift.failed +
+      result.lapsed +
+      result.reviewsEscalated +
+      result.expired +
+      result.retried >
+    0
+  ) {
     logger.info({ job: "reconciler", ...result }, "reconcile pass");
   }
   return result;

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { ADAPTER_KINDS, CLOUDS, DECISION_CHANNELS, RISKS, VERDICTS } from "@/db/schema/enums";
+import {
+  ADAPTER_KINDS,
+  CLOUDS,
+  DECISION_CHANNELS,
+  POLICY_STATUSES,
+  RISKS,
+  VERDICTS,
+} from "@/db/schema/enums";
 import type { AuditPublicKeyDto } from "@/lib/audit/public-key";
 import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
@@ -7,6 +14,9 @@ import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
 import { EvidencePackSchema } from "@/lib/evidence/schema";
 import { GRANT_STATUSES } from "@/lib/grants/grant-state";
+import type { PolicyDetailDto, PolicyVersionDto } from "@/lib/policies/dto";
+import { Decision, PolicyDocumentSchema } from "@/lib/policies/schema";
+import type { SimulationDto } from "@/lib/policies/simulate";
 import type { GrantDto, RequestDto } from "@/lib/requests/dto";
 import { REQUEST_STATUSES } from "@/lib/requests/request-state";
 import type { ConnectionCheckDto, TargetDetailDto } from "@/lib/targets/dto";
@@ -128,6 +138,19 @@ export const AccessRequest = named(
     ticketUrl: z.string().nullable(),
     approvalsRequired: z.number(),
     approverGroup: z.string(),
+    targetIds: Strings,
+    policy: z
+      .object({
+        version: z.number(),
+        ruleIds: Strings,
+        approverGroups: Strings,
+        automatic: z.object({ ruleIds: Strings, conditions: Strings }).nullable(),
+        stepUp: z.boolean(),
+      })
+      .nullable(),
+    breakGlass: z
+      .object({ reviewDueAt: Iso.nullable(), reviewedAt: Iso.nullable(), escalatedAt: Iso.nullable() })
+      .nullable(),
     approvals: z.array(Approval),
     grants: z.array(Grant),
     createdAt: Iso,
@@ -356,3 +379,55 @@ same<z.output<typeof UpdatedTemplate>, SavedTemplateDto & { changed: boolean }>(
 same<z.output<typeof TemplateHistory>, TemplateHistoryDto>(true);
 same<z.output<typeof TemplatePreview>, TemplatePreviewDto>(true);
 same<z.output<typeof SearchResult>, SearchResultDto>(true);
+
+// ---------------------------------------------------------------------------------------------------
+// Policies (lib/policies): versions, four-eyes changes, simulation.
+
+const PolicyVersionFields = {
+  id: z.string(),
+  version: z.number().nullable(),
+  status: z.enum(POLICY_STATUSES),
+  baseVersion: z.number().nullable(),
+  comment: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdByEmail: z.string().nullable(),
+  createdAt: Iso,
+  decidedBy: z.string().nullable(),
+  decidedByEmail: z.string().nullable(),
+  decidedAt: Iso.nullable(),
+  ruleCount: z.number(),
+};
+export const PolicyVersion = named("PolicyVersion", z.object(PolicyVersionFields));
+export const PolicyList = named("PolicyList", z.object({ items: z.array(PolicyVersion) }));
+const PolicyDocumentOut = named("PolicyDocument", PolicyDocumentSchema);
+const PolicyDecisionOut = named("PolicyDecision", Decision);
+export const PolicyDetail = named(
+  "PolicyDetail",
+  z.object({
+    ...PolicyVersionFields,
+    document: PolicyDocumentOut,
+    yaml: z.string().describe("The document as YAML (the JSON form is `document`)"),
+    diff: z.array(z.object({ op: z.enum([" ", "+", "-"]), text: z.string() })),
+  }),
+);
+export const PolicySimulation = named(
+  "PolicySimulation",
+  z.object({
+    policy: z.object({ source: z.enum(["draft", "active"]), version: z.number().nullable() }),
+    requester: z.object({ email: z.string().nullable(), groups: Strings }),
+    allowed: z.boolean(),
+    denyReasons: Strings,
+    ruleIds: Strings,
+    decision: PolicyDecisionOut,
+    approvers: z.array(z.object({ group: z.string(), members: z.array(UserRef) })),
+    automatic: z.object({ ruleIds: Strings, conditions: Strings }).nullable(),
+    breakGlassAllowed: z.boolean(),
+    requesterGroups: z.array(
+      z.object({ group: z.string(), allowed: z.boolean(), automaticPossible: z.boolean() }),
+    ),
+  }),
+);
+same<z.output<typeof PolicyVersion>, PolicyVersionDto>(true);
+same<z.output<typeof PolicyList>, { items: PolicyVersionDto[] }>(true);
+same<z.output<typeof PolicyDetail>, PolicyDetailDto>(true);
+same<z.output<typeof PolicySimulation>, SimulationDto>(true);

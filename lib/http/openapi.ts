@@ -4,7 +4,18 @@ import { ConnectTargetDocBody, DriftQuery, UpdateTargetDocBody } from "@/lib/tar
 import { CreateTemplateInput, PreviewTemplateInput } from "@/lib/templates";
 import { CatalogQuery, UpdateTemplateBody } from "@/lib/templates/api-schemas";
 import * as R from "./api-responses";
-import { DecisionBody, GrantsQuery, RequestsQuery, RevokeBody, SubmitBody } from "./api-schemas";
+import {
+  DecidePolicyBody,
+  DecisionBody,
+  GrantsQuery,
+  PoliciesQuery,
+  ProposePolicyBody,
+  RequestsQuery,
+  ReviewBody,
+  RevokeBody,
+  SimulateBody,
+  SubmitBody,
+} from "./api-schemas";
 
 type Operation = {
   method: "get" | "post" | "put" | "patch";
@@ -56,6 +67,56 @@ export const API_OPERATIONS: Operation[] = [
     path: "/requests/{id}/cancel",
     summary: "Cancel your own pending request",
     response: R.AccessRequest,
+  },
+  {
+    method: "post",
+    path: "/requests/{id}/review",
+    summary: "Review a break-glass request after the fact (an admin other than its requester)",
+    body: ReviewBody,
+    response: R.AccessRequest,
+  },
+  {
+    method: "get",
+    path: "/policies",
+    summary: "List policy versions and pending changes",
+    query: PoliciesQuery,
+    response: R.PolicyList,
+  },
+  {
+    method: "post",
+    path: "/policies",
+    summary: "Propose a policy change (pending until another admin approves it)",
+    status: 201,
+    body: ProposePolicyBody,
+    response: R.PolicyDetail,
+  },
+  {
+    method: "get",
+    path: "/policies/{id}",
+    summary:
+      "Get one policy version or change (`active` for the one in force), as JSON and YAML, with its diff",
+    response: R.PolicyDetail,
+  },
+  {
+    method: "post",
+    path: "/policies/{id}/approve",
+    summary: "Approve a pending policy change (four-eyes: never its author)",
+    body: DecidePolicyBody,
+    response: R.PolicyDetail,
+  },
+  {
+    method: "post",
+    path: "/policies/{id}/reject",
+    summary: "Reject a pending policy change, or withdraw your own",
+    body: DecidePolicyBody,
+    response: R.PolicyDetail,
+  },
+  {
+    method: "post",
+    path: "/policies/simulate",
+    summary: "Who may request, who approves and what is automatic, for a draft or the active policy",
+    body: SimulateBody,
+    response: R.PolicySimulation,
   },
   { method: "get", path: "/grants", summary: "List grants", query: GrantsQuery, response: R.GrantPage },
   { method: "get", path: "/grants/{id}", summary: "Get one grant", response: R.Grant },

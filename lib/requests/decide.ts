@@ -29,12 +29,13 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
     // The row lock serialises decisions on one request, so two last approvals cannot both miss the quorum.
     const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
     if (request.requesterId === actor.userId) throw Forbidden("You cannot decide your own request");
-    if (!(await isGroupMember(tx, ctx.orgId, actor.userId, request.approverGroup))) {
+    const groups = approverGroupsOf(request);
+    if (!(await isMemberOfAny(tx, ctx.orgId, actor.userId, groups))) {
       const visible = await canSeeRequest(tx, ctx, request);
       throw refuse(
         visible,
         "Request",
-        `Only members of the "${request.approverGroup}" group can decide this request`,
+        `Only members of the ${groups.map((g) => `"${g}"`).join(", ")} group${groups.length > 1 ? "s" : ""} can decide this request`,
       );
     }
     if (!requestAccepts(request.status, verdict)) throw Conflict(`This request is already ${request.status}`);
@@ -48,12 +49,20 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
         verdict,
         comment: comment || null,
         channel,
+        // Evidence: the policy version and rules the request was judged by.
+        policyVersion: request.policyOutcome?.policyVersion ?? null,
+        ruleIds: request.policyOutcome?.ruleIds ?? null,
       })
       .onConflictDoNothing()
       .returning({ id: approvals.id });
     if (inserted.length === 0) throw Conflict("You have already decided this request");
 
-    const count = verdict === "approve" ? await countApprovals(tx, requestId) : 0;
+    const counted = verdict === "approve" ? await countApprovals(tx, requestId) : 0;
+    // Every approver group must supply an approval: until then the quorum is not met, whatever the count.
+    const count =
+      verdict === "approve" && !(await everyGroupApproved(tx, ctx.orgId, requestId, groups))
+        ? Math.min(counted, request.approvalsRequired - 1)
+        : counted;
     const next = requestTransition(
       request.status,
       verdict === "approve"
@@ -81,6 +90,9 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
         approvals: count,
         required: request.approvalsRequired,
         approverGroup: request.approverGroup,
+        approverGroups: groups,
+        policyVersion: request.policyOutcome?.policyVersion ?? null,
+        ruleIds: request.policyOutcome?.ruleIds ?? null,
         ...(grantIds.length > 0 ? { grantIds } : {}),
       },
     });
@@ -99,6 +111,32 @@ async function countApprovals(tx: Db, requestId: string): Promise<number> {
     .from(approvals)
     .where(and(eq(approvals.requestId, requestId), eq(approvals.verdict, "approve")));
   return row?.n ?? 0;
+}
+
+/** The approver groups the policy named for this request (older rows: their one group). */
+function approverGroupsOf(request: RequestRow): string[] {
+  const fromPolicy = request.policyOutcome?.decision.approverGroups ?? [];
+  return fromPolicy.length > 0 ? fromPolicy : [request.approverGroup];
+}
+
+async function isMemberOfAny(tx: Db, orgId: string, userId: string, groups: string[]): Promise<boolean> {
+  for (const g of groups) if (await isGroupMember(tx, orgId, userId, g)) return true;
+  return false;
+}
+
+/** Has each group at least one approval from someone who is its member right now? */
+async function everyGroupApproved(tx: Db, orgId: string, requestId: string, groups: string[]) {
+  if (groups.length <= 1) return true;
+  const approvers = await tx
+    .select({ id: approvals.approverId })
+    .from(approvals)
+    .where(and(eq(approvals.requestId, requestId), eq(approvals.verdict, "approve")));
+  for (const g of groups) {
+    let covered = false;
+    for (const a of approvers) if (!covered && (await isGroupMember(tx, orgId, a.id, g))) covered = true;
+    if (!covered) return false;
+  }
+  return true;
 }
 
 /** UPDATE … WHERE status = 'pending'. The row is locked, so zero rows means our own view is stale: refuse. */

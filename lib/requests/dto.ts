@@ -69,6 +69,18 @@ export type RequestDto = {
   ticketUrl: string | null;
   approvalsRequired: number;
   approverGroup: string;
+  /** Every target of the request (multi-target: one grant each); `target` is the first. */
+  targetIds: string[];
+  /** What the policy decided at submission (null on requests older than the policy engine). */
+  policy: {
+    version: number;
+    ruleIds: string[];
+    approverGroups: string[];
+    automatic: { ruleIds: string[]; conditions: string[] } | null;
+    stepUp: boolean;
+  } | null;
+  /** Break-glass: self-activated, to be reviewed by someone else before dueAt. */
+  breakGlass: { reviewDueAt: string | null; reviewedAt: string | null; escalatedAt: string | null } | null;
   approvals: ApprovalDto[];
   grants: GrantDto[];
   createdAt: string;
@@ -269,6 +281,23 @@ function toRequestDto(row: RequestJoinRow, risk: Risk): RequestDto {
     ticketUrl: r.ticketUrl,
     approvalsRequired: r.approvalsRequired,
     approverGroup: r.approverGroup,
+    targetIds: r.targetIds.length > 0 ? r.targetIds : [r.targetId],
+    policy: r.policyOutcome
+      ? {
+          version: r.policyOutcome.policyVersion,
+          ruleIds: r.policyOutcome.ruleIds,
+          approverGroups: r.policyOutcome.decision.approverGroups,
+          automatic: r.policyOutcome.autoApproveReason,
+          stepUp: r.policyOutcome.stepUp,
+        }
+      : null,
+    breakGlass: r.breakGlass
+      ? {
+          reviewDueAt: iso(r.reviewDueAt),
+          reviewedAt: iso(r.reviewedAt),
+          escalatedAt: iso(r.reviewEscalatedAt),
+        }
+      : null,
     approvals: row.approvals.map(toApprovalDto),
     grants: row.grants.map(fromGrantJson),
     createdAt: r.createdAt.toISOString(),

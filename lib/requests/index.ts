@@ -1,4 +1,6 @@
 // The access-request domain's public face: the request verbs and DTOs the app, the API and the CLI call.
+
+export { reviewBreakGlass } from "./break-glass";
 export { cancelRequest } from "./cancel";
 export { encodeCursor } from "./cursor";
 export { decideRequest } from "./decide";

@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, inArray, ne, not, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, exists, inArray, ne, not, or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { preparedPerDb } from "@/db/prepared";
 import { accessRequests, approvals, groups, memberships } from "@/db/schema";
@@ -75,7 +75,11 @@ export function decidableBy(
     eq(accessRequests.orgId, orgId),
     eq(accessRequests.status, "pending"),
     ne(accessRequests.requesterId, userId),
-    inArray(accessRequests.approverGroup, myGroups),
+    // Any of the request's approver groups (the policy may name several; older rows name one).
+    or(
+      inArray(accessRequests.approverGroup, myGroups),
+      sql`coalesce(${accessRequests.policyOutcome} -> 'decision' -> 'approverGroups', '[]'::jsonb) ?| array(${myGroups})`,
+    ),
     not(exists(decidedByMe)),
   );
 }

@@ -1,12 +1,15 @@
-import { and, asc, eq, isNull, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { z } from "zod";
 import { groups, memberships, users } from "@/db/schema";
+import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { evaluate } from "@/lib/policies/evaluate";
+import { factsFor, groupsOf } from "@/lib/policies/judge";
 import { type ExplicitPreview, previewExplicit } from "./preview-explicit";
 import { getActivePolicy, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "./queries";
 import { previewRole, type RolePreview } from "./role-preview";
-import { roleSourceOf } from "./role-source";
+import { requestRisk, roleSourceOf } from "./role-source";
 import { RequestFields, templateOrPermissions } from "./schemas";
 
 export const PreviewInput = RequestFields.pick({
@@ -46,7 +49,13 @@ export async function previewRequest({
   const data = parseInput(PreviewInput, input);
   const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
   const template = data.templateId ? await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId) : null;
-  const rules = (await getActivePolicy(ctx.db, ctx.orgId)).document;
+  const policy = await getActivePolicy(ctx.db, ctx.orgId);
+  // The single-target verdict for this requester (on-call and the clock are the submission's to judge).
+  const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
+  const risk = requestRisk(catalog, target.cloud, template, null);
+  const rules = evaluate(policy.document, [
+    factsFor(target, template?.key ?? null, risk, await groupsOf(ctx.db, ctx.orgId, actor.userId)),
+  ]).decision;
   const maxMinutes = Math.floor(rules.maxDurationSeconds / 60);
   if (data.durationMinutes > maxMinutes) {
     throw LimitExceeded(
@@ -64,7 +73,7 @@ export async function previewRequest({
       and(
         eq(memberships.orgId, ctx.orgId),
         eq(groups.orgId, ctx.orgId),
-        eq(groups.name, rules.approverGroup),
+        inArray(groups.name, rules.approverGroups),
         ne(users.id, actor.userId),
         isNull(users.disabledAt),
       ),
@@ -89,9 +98,9 @@ export async function previewRequest({
   }
   return {
     approval: {
-      group: rules.approverGroup,
+      group: rules.approverGroups.join(", "),
       required: rules.approvalsRequired,
-      approvers: approvers.map((a) => ({ id: a.id, name: a.name ?? a.email })),
+      approvers: [...new Map(approvers.map((a) => [a.id, { id: a.id, name: a.name ?? a.email }])).values()],
     },
     durationMinutes: data.durationMinutes,
     maxMinutes,

@@ -1,16 +1,7 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import {
-  accessRequests,
-  grants,
-  groups,
-  memberships,
-  policies,
-  targets,
-  taskTemplates,
-  users,
-} from "@/db/schema";
-import { NotFound, Unavailable } from "@/lib/errors";
+import { accessRequests, grants, groups, memberships, targets, taskTemplates, users } from "@/db/schema";
+import { NotFound } from "@/lib/errors";
 
 // An id that is not a uuid can never exist; answering NotFound avoids a Postgres cast error (a 500).
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,17 +56,8 @@ export async function getTemplateInOrgOrThrow(tx: Db, orgId: string, id: string)
   return row;
 }
 
-/** The org's default policy: its highest version. */
-export async function getActivePolicy(tx: Db, orgId: string) {
-  const [row] = await tx
-    .select()
-    .from(policies)
-    .where(eq(policies.orgId, orgId))
-    .orderBy(desc(policies.version))
-    .limit(1);
-  if (!row) throw Unavailable("No access policy is configured for this organization");
-  return row;
-}
+/** The org's active policy (lib/policies owns policies; re-exported for the request verbs). */
+export { getActivePolicy } from "@/lib/policies/queries";
 
 /**
  * Is the user, enabled, a member of the named group right now? Read from the database at the moment of

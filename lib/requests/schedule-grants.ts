@@ -16,41 +16,47 @@ export async function scheduleGrants(
   request: RequestRow,
   catalog: Catalog,
 ): Promise<string[]> {
-  const target = await getTargetInOrgOrThrow(tx, ctx.orgId, request.targetId);
   const template = request.templateId
     ? await getTemplateInOrgOrThrow(tx, ctx.orgId, request.templateId)
     : null;
-  const source = roleSourceOf(target.cloud, template, request.permissions, request.resourceKind);
-  // The catalog was read before the transaction; explicit lists are stored expanded, so no wildcard runs here.
-  const roleSpec = buildRequestRole(target, source, request.resource, catalog);
-  const [grant] = await tx
-    .insert(grants)
-    .values({
-      orgId: ctx.orgId,
-      requestId: request.id,
-      targetId: target.id,
-      userId: request.requesterId,
-      status: "scheduled",
-      roleSpec,
-      durationSeconds: request.durationSeconds,
-    })
-    .returning({ id: grants.id });
-  await appendAudit(tx, ctx, {
-    action: "grant.scheduled",
-    subjectType: "grant",
-    subjectId: grant.id,
-    data: {
-      requestId: request.id,
-      targetId: target.id,
-      userId: request.requesterId,
-      roleName: roleSpec.roleName,
-      roleHash: roleSpec.hash,
-      permissions: roleSpec.permissions,
-      resource: roleSpec.resource,
-      resourceKind: roleSpec.resourceKind,
-      binding: roleSpec.binding,
-      durationSeconds: request.durationSeconds,
-    },
-  });
-  return [grant.id];
+  // A multi-target request lists every target (its first is `targetId`); older rows have only targetId.
+  const targetIds = request.targetIds.length > 0 ? request.targetIds : [request.targetId];
+  const ids: string[] = [];
+  for (const targetId of targetIds) {
+    const target = await getTargetInOrgOrThrow(tx, ctx.orgId, targetId);
+    const source = roleSourceOf(target.cloud, template, request.permissions, request.resourceKind);
+    // The catalog was read before the transaction; explicit lists are stored expanded, so no wildcard runs here.
+    const roleSpec = buildRequestRole(target, source, request.resource, catalog);
+    const [grant] = await tx
+      .insert(grants)
+      .values({
+        orgId: ctx.orgId,
+        requestId: request.id,
+        targetId: target.id,
+        userId: request.requesterId,
+        status: "scheduled",
+        roleSpec,
+        durationSeconds: request.durationSeconds,
+      })
+      .returning({ id: grants.id });
+    await appendAudit(tx, ctx, {
+      action: "grant.scheduled",
+      subjectType: "grant",
+      subjectId: grant.id,
+      data: {
+        requestId: request.id,
+        targetId: target.id,
+        userId: request.requesterId,
+        roleName: roleSpec.roleName,
+        roleHash: roleSpec.hash,
+        permissions: roleSpec.permissions,
+        resource: roleSpec.resource,
+        resourceKind: roleSpec.resourceKind,
+        binding: roleSpec.binding,
+        durationSeconds: request.durationSeconds,
+      },
+    });
+    ids.push(grant.id);
+  }
+  return ids;
 }

@@ -78,7 +78,31 @@ export function templateOrPermissions(
   }
 }
 
-export const SubmitInput = RequestFields.superRefine(templateOrPermissions);
+/** Targets one request may cover (one grant each). */
+export const MAX_REQUEST_TARGETS = 20;
+
+/**
+ * One target (`targetId`) or several (`targetIds`, same template or permissions on each); `breakGlass`
+ * self-activates at once when the policy allows it (docs/approvals.md).
+ */
+export const SubmitInput = RequestFields.extend({
+  targetId: z.uuid().optional(),
+  targetIds: z
+    .array(z.uuid(), { error: "must be a list of target ids" })
+    .min(1, "name at least one target")
+    .max(MAX_REQUEST_TARGETS, `at most ${MAX_REQUEST_TARGETS} targets`)
+    .refine((ids) => new Set(ids).size === ids.length, "names a target twice")
+    .optional(),
+  breakGlass: z.boolean().default(false),
+})
+  .superRefine(templateOrPermissions)
+  .superRefine((v, ctx) => {
+    if (v.targetId && v.targetIds) {
+      ctx.addIssue({ code: "custom", path: ["targetIds"], message: "give targetId or targetIds, not both" });
+    } else if (!v.targetId && !v.targetIds) {
+      ctx.addIssue({ code: "custom", path: ["targetId"], message: "give a targetId or targetIds" });
+    }
+  });
 export type SubmitInput = z.input<typeof SubmitInput>;
 
 export const DecideInput = z.object({

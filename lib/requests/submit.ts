@@ -3,67 +3,102 @@ import { appendAudit } from "@/lib/audit/append";
 import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
-import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { AppError, Forbidden, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { globMatch } from "@/lib/iam/glob";
+import { onCallDirectory } from "@/lib/oncall";
+import { groupsOf, type Judgement, judge, outcomeOf } from "@/lib/policies/judge";
+import { getActivePolicy } from "@/lib/policies/queries";
 import { enforceRateLimits, personRules, RATE_LIMITS } from "@/lib/ratelimit/limits";
+import { breakGlassAlert } from "./break-glass";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { expandExplicit } from "./explicit-permissions";
-import { getActivePolicy, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "./queries";
-import { buildRequestRole, type RoleSource, roleSourceOf } from "./role-source";
+import { getTargetInOrgOrThrow, getTemplateInOrgOrThrow, type TargetRow } from "./queries";
+import { buildRequestRole, type RoleSource, requestRisk, roleSourceOf } from "./role-source";
+import { scheduleGrants } from "./schedule-grants";
 import { SubmitInput } from "./schemas";
 
-/** Ask for access: records a pending request judged by the org's active policy. Nothing happens in a cloud. */
+/**
+ * Ask for access on one or several targets: the active policy judges the request over all of them (the
+ * strictest combination wins). It is recorded pending, approved at once when a rule makes it automatic,
+ * or self-activated when it is break-glass and the policy allows that. Cloud work happens after commit.
+ */
 export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInput }): Promise<RequestDto> {
   assertPermission(ctx, "requests.create");
   const actor = requirePerson(ctx);
   // Per user and, through an API token, per token too: every channel (API, portal, Slack) counts here.
   await enforceRateLimits(ctx.db, personRules(actor, RATE_LIMITS.submitPerUser, RATE_LIMITS.submitPerToken));
   const data = parseInput(SubmitInput, input);
-  const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
+  const targetIds = data.targetIds ?? [data.targetId as string];
+  const targets: TargetRow[] = [];
+  for (const id of targetIds) targets.push(await getTargetInOrgOrThrow(ctx.db, ctx.orgId, id));
   const template = data.templateId ? await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId) : null;
+  const cloud = targets[0].cloud;
+  if (data.permissions && targets.some((t) => t.cloud !== cloud)) {
+    throw Validation("targetIds", "explicit permissions name one cloud's actions: pick targets of one cloud");
+  }
   // Expansion and the role build are CPU work: they run before the transaction, never while it holds locks.
   const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
-  const explicit = data.permissions ? expandExplicit(catalog, target.cloud, data.permissions) : null;
-  const source = roleSourceOf(
-    target.cloud,
-    template,
-    explicit?.permissions ?? null,
-    data.resourceKind ?? null,
-  );
-  assertBuildable(target, source, data.resource, catalog);
+  const explicit = data.permissions ? expandExplicit(catalog, cloud, data.permissions) : null;
+  let resourceKind: string | null = null;
+  for (const target of targets) {
+    const source = roleSourceOf(
+      target.cloud,
+      template,
+      explicit?.permissions ?? null,
+      data.resourceKind ?? null,
+    );
+    assertBuildable(target, source, data.resource, catalog);
+    resourceKind = source.resourceKind;
+  }
+  const risk = requestRisk(catalog, cloud, template, explicit?.permissions ?? null);
 
-  return ctx.db.transaction(async (tx) => {
-    const policy = await getActivePolicy(tx, ctx.orgId);
-    const rules = policy.document;
+  // Judged before the transaction: the on-call lookup is a network call (cached), never made holding locks.
+  const policy = await getActivePolicy(ctx.db, ctx.orgId);
+  const requesterGroups = await groupsOf(ctx.db, ctx.orgId, actor.userId);
+  const judgement = await judge({
+    document: policy.document,
+    targets,
+    templateKey: template?.key ?? null,
+    risk,
+    requesterGroups,
+    requesterEmail: actor.email,
+    now: new Date(),
+    onCall: onCallDirectory(),
+  });
+  const durationSeconds = data.durationMinutes * 60;
+  checkAgainstPolicy(judgement, data, durationSeconds);
+  const { decision } = judgement;
+  const breakGlass = data.breakGlass;
+  const automatic = !breakGlass && judgement.auto !== null;
+  const outcome = outcomeOf(policy, breakGlass ? { ...judgement, auto: null } : judgement, breakGlass);
+  const now = new Date();
 
-    const durationSeconds = data.durationMinutes * 60;
-    if (durationSeconds > rules.maxDurationSeconds) {
-      const max = Math.floor(rules.maxDurationSeconds / 60);
-      throw LimitExceeded(
-        `durationMinutes: at most ${max} minutes under the current policy`,
-        "durationMinutes",
-      );
-    }
-    if (rules.justificationRequired && data.justification.length === 0) {
-      throw Validation("justification", "is required by the access policy");
-    }
+  const { dto, grantIds, requestId } = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(accessRequests)
       .values({
         orgId: ctx.orgId,
         requesterId: actor.userId,
-        targetId: target.id,
+        targetId: targets[0].id,
+        targetIds: targets.map((t) => t.id),
         templateId: template?.id ?? null,
         permissions: explicit?.permissions ?? null,
         resource: data.resource,
         // A template's kind is its placeholder; only explicit permissions carry their own.
-        resourceKind: data.resource ? source.resourceKind : null,
+        resourceKind: data.resource ? resourceKind : null,
         durationSeconds,
         justification: data.justification,
         ticketUrl: data.ticketUrl,
-        status: "pending",
+        status: breakGlass || automatic ? "approved" : "pending",
+        decidedAt: breakGlass || automatic ? now : null,
         policyId: policy.id,
-        approvalsRequired: rules.approvalsRequired,
-        approverGroup: rules.approverGroup,
+        approvalsRequired: decision.approvalsRequired,
+        approverGroup: decision.approverGroups[0] ?? "",
+        policyOutcome: outcome,
+        breakGlass,
+        reviewDueAt: breakGlass
+          ? new Date(now.getTime() + decision.breakGlass.reviewWithinSeconds * 1000)
+          : null,
       })
       .returning();
     await appendAudit(tx, ctx, {
@@ -71,7 +106,8 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
       subjectType: "request",
       subjectId: row.id,
       data: {
-        targetId: target.id,
+        targetId: targets[0].id,
+        targetIds: row.targetIds,
         ...(template
           ? { templateId: template.id, templateKey: template.key, templateVersion: template.version }
           : {
@@ -80,18 +116,115 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
               risk: explicit?.risk,
             }),
         resource: data.resource,
-        resourceKind: data.resource ? source.resourceKind : null,
+        resourceKind: row.resourceKind,
         durationMinutes: data.durationMinutes,
         justification: data.justification,
         ticketUrl: data.ticketUrl,
         policyId: policy.id,
         policyVersion: policy.version,
-        approvalsRequired: rules.approvalsRequired,
-        approverGroup: rules.approverGroup,
+        ruleIds: judgement.ruleIds,
+        approvalsRequired: decision.approvalsRequired,
+        approverGroup: row.approverGroup,
+        approverGroups: decision.approverGroups,
+        stepUp: decision.stepUp,
       },
     });
-    return loadRequestDto(tx, ctx.orgId, row.id);
+    if (!breakGlass && !automatic) {
+      return { dto: await loadRequestDto(tx, ctx.orgId, row.id), grantIds: [], requestId: row.id };
+    }
+    const grantIds = await scheduleGrants(tx, ctx, row, catalog);
+    if (breakGlass) {
+      // Exactly this action: the reports count it.
+      await appendAudit(tx, ctx, {
+        action: "request.break_glass",
+        subjectType: "request",
+        subjectId: row.id,
+        data: {
+          targetIds: row.targetIds,
+          justification: data.justification,
+          durationMinutes: data.durationMinutes,
+          policyVersion: policy.version,
+          ruleIds: judgement.ruleIds,
+          reviewDueAt: row.reviewDueAt?.toISOString() ?? null,
+          grantIds,
+        },
+      });
+    } else {
+      // An automatic decision, audited as one and naming the rules and conditions that made it.
+      await appendAudit(tx, ctx, {
+        action: "request.approved",
+        subjectType: "request",
+        subjectId: row.id,
+        data: {
+          automatic: true,
+          reason: judgement.auto,
+          policyVersion: policy.version,
+          ruleIds: judgement.auto?.ruleIds ?? [],
+          approvals: 0,
+          required: 0,
+          grantIds,
+        },
+      });
+    }
+    return { dto: await loadRequestDto(tx, ctx.orgId, row.id), grantIds, requestId: row.id };
   });
+
+  if (grantIds.length > 0) {
+    await ctx.workflows.dispatch([
+      { name: "request.approved", orgId: ctx.orgId, requestId, grantIds },
+      ...(breakGlass ? [breakGlassAlert(ctx.orgId, dto, "activated")] : []),
+    ]);
+  }
+  return dto;
+}
+
+/** What the policy demands of the submission itself; refusals change nothing. */
+function checkAgainstPolicy(
+  j: Judgement,
+  data: {
+    durationMinutes: number;
+    justification: string;
+    ticketUrl: string | null | undefined;
+    breakGlass: boolean;
+  },
+  durationSeconds: number,
+) {
+  const d = j.decision;
+  if (d.deny) throw Forbidden(`The access policy does not allow this request: ${j.denyReasons.join("; ")}`);
+  if (data.breakGlass) {
+    if (!d.breakGlass.allowed) {
+      throw Validation("breakGlass", "is not allowed by the access policy for this request");
+    }
+    if (durationSeconds > d.breakGlass.maxDurationSeconds) {
+      throw LimitExceeded(
+        `durationMinutes: break-glass access lasts at most ${Math.floor(d.breakGlass.maxDurationSeconds / 60)} minutes`,
+        "durationMinutes",
+      );
+    }
+    if (data.justification.length === 0)
+      throw Validation("justification", "is required for break-glass access");
+    return;
+  }
+  if (durationSeconds > d.maxDurationSeconds) {
+    const max = Math.floor(d.maxDurationSeconds / 60);
+    throw LimitExceeded(
+      `durationMinutes: at most ${max} minutes under the current policy`,
+      "durationMinutes",
+    );
+  }
+  if (d.justificationRequired && data.justification.length === 0) {
+    throw Validation("justification", "is required by the access policy");
+  }
+  const ticket = data.ticketUrl ?? "";
+  if ((d.ticketRequired || d.ticketPatterns.length > 0) && ticket.length === 0) {
+    throw Validation("ticketUrl", "is required by the access policy");
+  }
+  for (const pattern of d.ticketPatterns) {
+    // A bounded glob (lib/iam/glob.ts), never a regular expression built from the document.
+    if (!globMatch(pattern, ticket, { ignoreCase: true })) {
+      throw Validation("ticketUrl", `must match ${pattern} under the access policy`);
+    }
+  }
 }
 
 /**

@@ -17,13 +17,15 @@ export function canSeeGrant(ctx: Ctx, grant: Pick<GrantRow, "userId">): boolean 
 export async function canSeeRequest(
   db: Db,
   ctx: Ctx,
-  request: Pick<RequestRow, "requesterId" | "approverGroup">,
+  request: Pick<RequestRow, "requesterId" | "approverGroup"> & Partial<Pick<RequestRow, "policyOutcome">>,
 ): Promise<boolean> {
   if (hasPermission(ctx, "requests.read.all")) return true;
   const actor = ctx.actor;
   if (actor.type === "system") return false;
   if (request.requesterId === actor.userId && actor.permissions.has("requests.read.own")) return true;
-  return isGroupMember(db, ctx.orgId, actor.userId, request.approverGroup);
+  const groups = new Set([request.approverGroup, ...(request.policyOutcome?.decision.approverGroups ?? [])]);
+  for (const g of groups) if (await isGroupMember(db, ctx.orgId, actor.userId, g)) return true;
+  return false;
 }
 
 /**

@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inject } from "vitest";
 import { type Db, type DbHandle, openDb } from "@/db/client";
-import type { PolicyDocument } from "@/db/schema";
-import { seedOrg } from "@/db/seed/org";
+import { type SeedPolicy, seedOrg } from "@/db/seed/org";
 import { env } from "@/lib/env";
 
 /** Real database for tests: Postgres when DATABASE_URL is set, otherwise an in-memory PGlite. */
@@ -17,7 +16,7 @@ export async function openTestDb(): Promise<DbHandle> {
 }
 
 /** Each test gets its own organization, so tests never wipe or see each other's data. */
-export async function createTestOrg(db: Db, policy?: Partial<PolicyDocument>) {
+export async function createTestOrg(db: Db, policy?: SeedPolicy) {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   return seedOrg(db, { slug, name: `Test ${slug}`, policy });
 }

@@ -128,6 +128,13 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
         } else if (e.name === "grant.extended") {
           await track(pump.run("provisioning", () => extend(e.orgId, e.grantId)));
           lane.arm(e.orgId, e.grantId, e.expiresAt);
+        } else if (e.name === "alert.raised") {
+          // Inline, an alert is an error log line marked `alert` (as capacity alerts are); notification
+          // channels subscribe to the same event under Inngest.
+          logger.error(
+            { alert: true, kind: e.kind, orgId: e.orgId, grantId: e.grantId, occurrence: e.occurrence },
+            e.message,
+          );
         }
       }
     },

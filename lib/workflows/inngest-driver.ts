@@ -21,6 +21,32 @@ export const grantExtended = eventType("elevate/grant.extended", {
   schema: z.object({ orgId: z.uuid(), grantId: z.uuid(), expiresAt: z.iso.datetime({ offset: true }) }),
 });
 
+export const ALERT_KINDS = [
+  "grant.failed",
+  "grant.revoke_stuck",
+  "workflow.failed",
+  "break_glass.activated",
+  "break_glass.review_overdue",
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * Something a person must look at (a grant that failed or whose revocation is stuck, a failed job, a
+ * break-glass activation or its overdue review). Functions send it, and so do verbs (break-glass), through
+ * the driver port. `runId` names the occurrence (the failed run, or `break-glass:<requestId>`).
+ */
+export const alertRaised = eventType("elevate/alert.raised", {
+  schema: z.object({
+    kind: z.enum(ALERT_KINDS),
+    orgId: z.uuid().nullable(),
+    grantId: z.uuid().nullable(),
+    status: z.string().nullable(),
+    message: z.string(),
+    functionId: z.string(),
+    runId: z.string(),
+  }),
+});
+
 /**
  * Deterministic event ids: Inngest drops a second event with the same id (24 h window), so a verb that
  * dispatches twice, or a retried HTTP call, starts one run, not two.
@@ -76,6 +102,19 @@ function toInngest(e: WorkflowEvent) {
       return grantExtended.create(
         { orgId: e.orgId, grantId: e.grantId, expiresAt: e.expiresAt },
         { id: eventIds.grantExtended(e.grantId, e.expiresAt) },
+      );
+    case "alert.raised":
+      return alertRaised.create(
+        {
+          kind: e.kind,
+          orgId: e.orgId,
+          grantId: e.grantId,
+          status: e.status,
+          message: e.message,
+          functionId: e.source,
+          runId: e.occurrence,
+        },
+        { id: `alert.raised:${e.occurrence}` },
       );
   }
 }

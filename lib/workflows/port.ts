@@ -2,7 +2,18 @@
 export type WorkflowEvent =
   | { name: "request.approved"; orgId: string; requestId: string; grantIds: string[] }
   | { name: "grant.revoke.requested"; orgId: string; grantId: string }
-  | { name: "grant.extended"; orgId: string; grantId: string; expiresAt: string };
+  | { name: "grant.extended"; orgId: string; grantId: string; expiresAt: string }
+  | {
+      /** An alert for admins (`elevate/alert.raised`); `occurrence` makes it idempotent. */
+      name: "alert.raised";
+      orgId: string;
+      kind: "break_glass.activated" | "break_glass.review_overdue";
+      grantId: string | null;
+      status: string | null;
+      message: string;
+      source: string;
+      occurrence: string;
+    };
 
 /**
  * The workflow driver port. The inline driver runs the work in this process; the Inngest driver

@@ -41,8 +41,8 @@ export default async function NewRequestPage() {
             risk: t.risk,
             placeholders: t.placeholders,
           }))}
-          maxMinutes={Math.floor(policy.document.maxDurationSeconds / 60)}
-          justificationRequired={policy.document.justificationRequired}
+          maxMinutes={Math.floor(policy.document.defaults.maxDurationSeconds / 60)}
+          justificationRequired={policy.document.defaults.justificationRequired}
           resourceFormats={resourceFormats()}
         />
       </TitledCard>

@@ -141,8 +141,11 @@ describe("extendGrant", () => {
     const [current] = await h.db.select().from(policies).where(eq(policies.orgId, org.org.id));
     await h.db.insert(policies).values({
       orgId: org.org.id,
-      version: current.version + 1,
-      document: { ...current.document, maxDurationSeconds: 3600 },
+      version: (current.version ?? 1) + 1,
+      document: {
+        ...current.document,
+        defaults: { ...current.document.defaults, maxDurationSeconds: 3600 },
+      },
     });
     const owner = await userCtx(h.db, org.users.requester);
     const dto = await extendGrant({

@@ -11,7 +11,10 @@ import type { SubmitInput } from "../schemas";
 import { submitRequest } from "../submit";
 
 /** A valid submission for the org's AWS target and the `vm.ssh` template. */
-export function validInput(org: SeededOrg, overrides: Partial<SubmitInput> = {}): SubmitInput {
+export function validInput(
+  org: SeededOrg,
+  overrides: Partial<SubmitInput> = {},
+): SubmitInput & { targetId: string } {
   return {
     targetId: org.targets.aws.id,
     templateId: org.template("vm.ssh").id,

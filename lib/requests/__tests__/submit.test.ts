@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { accessRequests, policies, taskTemplates } from "@/db/schema";
+import { documentFromLegacy } from "@/lib/policies/default";
 import { systemCtx, tokenCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { submitRequest } from "../submit";
@@ -52,13 +53,13 @@ describe("submitRequest", () => {
     await h.db.insert(policies).values({
       orgId: org.org.id,
       version: 2,
-      document: {
+      document: documentFromLegacy({
         approvalsRequired: 2,
         approverGroup: "platform",
         maxDurationSeconds: 3600,
         justificationRequired: false,
         pendingTimeoutSeconds: 60,
-      },
+      }),
     });
     const ctx = await userCtx(h.db, org.users.requester);
     const dto = await submitRequest({ ctx, input: validInput(org, { justification: "" }) });

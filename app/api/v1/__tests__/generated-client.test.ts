@@ -19,8 +19,14 @@ import * as grant from "../grants/[id]/route";
 import * as grantUsage from "../grants/[id]/usage/route";
 import * as grants from "../grants/route";
 import * as openapi from "../openapi.json/route";
+import * as policyApprove from "../policies/[id]/approve/route";
+import * as policyReject from "../policies/[id]/reject/route";
+import * as policy from "../policies/[id]/route";
+import * as policies from "../policies/route";
+import * as simulate from "../policies/simulate/route";
 import * as cancel from "../requests/[id]/cancel/route";
 import * as decision from "../requests/[id]/decision/route";
+import * as review from "../requests/[id]/review/route";
 import * as request from "../requests/[id]/route";
 import * as requests from "../requests/route";
 import * as catalogSync from "../targets/[id]/catalog-sync/route";
@@ -49,8 +55,14 @@ const ROUTES: Record<string, RouteModule> = {
   "/grants/{id}": grant,
   "/grants": grants,
   "/openapi.json": openapi,
+  "/policies/{id}/approve": policyApprove,
+  "/policies/{id}/reject": policyReject,
+  "/policies/{id}": policy,
+  "/policies/simulate": simulate,
+  "/policies": policies,
   "/requests/{id}/cancel": cancel,
   "/requests/{id}/decision": decision,
+  "/requests/{id}/review": review,
   "/requests/{id}": request,
   "/requests": requests,
   "/targets/{id}/catalog-sync": catalogSync,

@@ -20,6 +20,10 @@ export function azureTarget(
     cloud: "azure",
     adapter: "azure",
     externalId: subscriptionId,
+    tags: [],
+    environment: null,
+    ownerGroup: null,
+    oncallServiceId: null,
     settings,
     createdAt: new Date(),
   };
