@@ -8,7 +8,7 @@ import { onJobFailure } from "../failure";
 export const USAGE_PULL_ID = "usage-pull";
 
 /**
- * Every 15 minutes: each AWS target's CloudTrail since its checkpoint, into usage events (lib/usage/pull),
+ * Every 15 minutes: each AWS, GCP and Azure target's audit log since its checkpoint, into usage events (lib/usage/pull),
  * then the report roll-ups of the last days (lib/usage/reports).
  * One pass at a time; a target that fails is logged and retried on the next tick from its checkpoint.
  */

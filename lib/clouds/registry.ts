@@ -134,7 +134,7 @@ function lazyAdapter(
   };
 }
 
-function gcpAuthClient(c: { json: Record<string, unknown> } | { accessToken: string }): AuthClient {
+export function gcpAuthClient(c: { json: Record<string, unknown> } | { accessToken: string }): AuthClient {
   if ("accessToken" in c) {
     // A bare token has no refresh: it works until the cloud says it expired (then "credentials rejected").
     const client = new OAuth2Client();

@@ -11,6 +11,8 @@ import { readRecords } from "./stream";
 
 /** Rows per INSERT: large enough to amortise the round trip, small enough to keep memory flat. */
 export const BATCH_ROWS = 2000;
+/** Batches being stored at once (memory: IN_FLIGHT × BATCH_ROWS rows, a few MB). */
+export const IN_FLIGHT = 3;
 
 export function emptyCounts(): UsageImportCounts {
   return {
@@ -30,6 +32,17 @@ const bump = (c: UsageImportCounts, reason: string) => {
 };
 
 type Pending = { primary: string; attributed: boolean };
+
+const byKey = (a: EventRow, b: EventRow) =>
+  a.cloud < b.cloud
+    ? -1
+    : a.cloud > b.cloud
+      ? 1
+      : a.event_id < b.event_id
+        ? -1
+        : a.event_id > b.event_id
+          ? 1
+          : 0;
 
 /**
  * Parse → map → attribute → store for one import, in batches, adding to `counts`. A record is one event:
@@ -72,18 +85,23 @@ export class Ingest {
     }
   }
 
-  private inflight: Promise<void> | null = null;
+  private inflight: Promise<void>[] = [];
 
-  /** One batch is stored while the next is parsed: the database and the parser work side by side. */
+  /**
+   * Batches are stored while the next ones are parsed: the database and the parser work side by side, and
+   * on Postgres up to IN_FLIGHT batches go through separate pool connections (PGlite queues them on its
+   * one). A batch's counts do not depend on the others': an event in two concurrent batches is inserted by
+   * one, and the other's `ON CONFLICT DO NOTHING` waits for it and reports it as not inserted (a duplicate).
+   */
   private async startFlush(): Promise<void> {
-    await this.inflight;
+    if (this.inflight.length >= IN_FLIGHT) await this.inflight.shift();
     const rows = this.rows;
     const pending = this.pending;
     this.rows = [];
     this.pending = [];
     const stored = this.store(rows, pending);
-    stored.catch(() => {}); // rethrown where it is awaited: the next batch or the final flush
-    this.inflight = stored;
+    stored.catch(() => {}); // rethrown where it is awaited: a later batch or the final flush
+    this.inflight.push(stored);
   }
 
   /** One record already parsed (the scheduled pull gets objects from the SDKs). */
@@ -133,8 +151,12 @@ export class Ingest {
 
   /** Stores what is left and waits for every batch. */
   async flush(): Promise<void> {
-    await this.inflight;
-    this.inflight = null;
+    const inflight = this.inflight;
+    this.inflight = [];
+    // Every batch is awaited (the first failure is thrown once all have settled: none left running).
+    const settled = await Promise.allSettled(inflight);
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     const rows = this.rows;
     const pending = this.pending;
     this.rows = [];
@@ -143,6 +165,9 @@ export class Ingest {
   }
 
   private async store(rows: EventRow[], pending: Pending[]): Promise<void> {
+    // One key order for every batch: concurrent batches (this import's, or another import's) holding the
+    // same events then wait for each other in the same order and never deadlock on the unique index.
+    rows.sort(byKey);
     const inserted = this.opts.store
       ? await this.opts.store(rows)
       : await insertEvents(this.opts.db, this.opts.orgId, this.opts.importId, rows);

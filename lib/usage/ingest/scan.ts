@@ -12,6 +12,10 @@ const WRAPPER_KEYS = new Set(["Records", "records", "Events", "QueryResultRows",
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
 export type Piece = { bytes: Buffer } | { malformed: string };
+/**
+ * Receives each piece. `bytes` may be a view of the chunk being scanned: read it during the call (the
+ * stream may reuse the chunk's memory afterwards), copy it to keep it.
+ */
 type Emit = (p: Piece) => void;
 
 const NONE = -1;
@@ -203,8 +207,14 @@ export class RecordScanner {
   }
 
   private finish(chunk: Buffer, i: number, emit: Emit): void {
-    this.keep(chunk, this.partStart, i + 1);
     const parts = this.parts ?? [];
+    if (parts.length === 0 && !this.tooLarge && i + 1 - this.partStart <= MAX_RECORD_BYTES) {
+      // The whole record is in this chunk: handed over as a view, no copy (see Emit: used during the call).
+      this.parts = null;
+      emit({ bytes: chunk.subarray(this.partStart, i + 1) });
+      return;
+    }
+    this.keep(chunk, this.partStart, i + 1);
     const tooLarge = this.tooLarge;
     this.parts = null;
     if (tooLarge) emit({ malformed: "record too large" });

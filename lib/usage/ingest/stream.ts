@@ -23,7 +23,9 @@ async function* decoded(source: AsyncIterable<Buffer | Uint8Array | string>): As
     }
   }
   if (head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1]) {
-    const gunzip = createGunzip();
+    // 64 KB out per call (zlib's default is 16 KB), as files are read: fewer trips through the async loop,
+    // while a chunk's parsed records stay few enough to die young (larger chunks grew the heap).
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
     const feed = (async () => {
       try {
         for await (const c of rest()) if (!gunzip.write(c)) await new Promise((r) => gunzip.once("drain", r));

@@ -11,6 +11,8 @@ import { GrantIndex } from "../attribute";
 import { finishImport, type UsageImportSummary } from "../import";
 import { Ingest } from "../ingest/pipeline";
 import { cloudTrailSource } from "./aws";
+import { activityLogSource } from "./azure";
+import { cloudLoggingSource } from "./gcp";
 import { type PullCursor, type PullSource, Throttled } from "./source";
 
 export type PullOptions = {
@@ -31,8 +33,16 @@ const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The reader for a target's adapter, from its settings; null for adapters with no audit log to pull. */
 export function sourceFor(target: typeof targets.$inferSelect): PullSource | null {
-  if (target.adapter === "aws") return cloudTrailSource(SETTINGS_SCHEMAS.aws.parse(target.settings));
-  return null;
+  switch (target.adapter) {
+    case "aws":
+      return cloudTrailSource(SETTINGS_SCHEMAS.aws.parse(target.settings));
+    case "gcp":
+      return cloudLoggingSource(SETTINGS_SCHEMAS.gcp.parse(target.settings), target.externalId);
+    case "azure":
+      return activityLogSource(SETTINGS_SCHEMAS.azure.parse(target.settings), target.externalId);
+    default:
+      return null;
+  }
 }
 
 /**
@@ -128,7 +138,7 @@ export async function pullTarget({
   return { ...summary, window: { start: start.toISOString(), end: end.toISOString() }, throttled };
 }
 
-const PULLED_ADAPTERS = ["aws"] as const;
+const PULLED_ADAPTERS = ["aws", "gcp", "azure"] as const;
 
 /**
  * Every pullable target of every org, one after the other (the clouds' rate limits are per account, and
