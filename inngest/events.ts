@@ -7,6 +7,7 @@ export {
   eventIds,
   grantExtended,
   grantRevokeRequested,
+  notificationDeliver,
   requestApproved,
 } from "@/lib/workflows/inngest-driver";
 

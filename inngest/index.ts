@@ -2,6 +2,7 @@ import { defaultDeps, type FunctionDeps } from "./deps";
 import { createGrantExtend } from "./functions/grant-extend";
 import { createGrantLifecycle } from "./functions/grant-lifecycle";
 import { createGrantRevoke } from "./functions/grant-revoke";
+import { createNotifyAlert, createNotifyDeliver, createNotifySweep } from "./functions/notify";
 import { createReconcile } from "./functions/reconcile";
 import { createRoleGc } from "./functions/role-gc";
 import { createScheduleGrants } from "./functions/schedule-grants";
@@ -20,6 +21,9 @@ export function createFunctions(deps: FunctionDeps) {
     createReconcile(deps),
     createRoleGc(deps),
     createUsagePull(deps),
+    createNotifyDeliver(deps),
+    createNotifyAlert(deps),
+    createNotifySweep(deps),
   ] as const;
 }
 

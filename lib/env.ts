@@ -70,6 +70,17 @@ const Env = z.object({
   /** Step-up: a decision that requires it counts only from a sign-in at most this old (seconds). */
   ELEVATE_STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(300),
   /**
+   * Risks whose approval needs step-up when the request's policy outcome does not say (comma-separated;
+   * empty: none). The test configuration empties it; suites that test step-up set it.
+   */
+  ELEVATE_STEP_UP_RISKS: z
+    .string()
+    .regex(
+      /^((low|medium|high)(,(low|medium|high))*)?$/,
+      "must be a comma-separated list of low, medium, high",
+    )
+    .default("high"),
+  /**
    * How many reverse proxies in front of the server set X-Forwarded-Host/-Proto (0 or unset: none, so
    * those headers are ignored and the Host header counts). With N, the value the N-th proxy from the
    * server appended is used. Rules: lib/auth/same-origin.ts, docs/security.md.

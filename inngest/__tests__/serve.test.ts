@@ -26,6 +26,9 @@ const EXPECTED = [
   "reconcile",
   "role-gc",
   "usage-pull",
+  "notify-deliver",
+  "notify-alert",
+  "notify-sweep",
 ];
 
 describe("serve endpoint /api/inngest", () => {

@@ -2,7 +2,9 @@
 export type WorkflowEvent =
   | { name: "request.approved"; orgId: string; requestId: string; grantIds: string[] }
   | { name: "grant.revoke.requested"; orgId: string; grantId: string }
-  | { name: "grant.extended"; orgId: string; grantId: string; expiresAt: string };
+  | { name: "grant.extended"; orgId: string; grantId: string; expiresAt: string }
+  /** Queued notifications to send (lib/notify): inline now, or one Inngest event per delivery (retried there). */
+  | { name: "notification.deliver"; orgId: string; deliveryIds: string[] };
 
 /**
  * The workflow driver port. The inline driver runs the work in this process; the Inngest driver
