@@ -1,9 +1,18 @@
 import { z } from "zod";
-import { ADAPTER_KINDS, CLOUDS, DECISION_CHANNELS, RISKS, VERDICTS } from "@/db/schema/enums";
+import {
+  ADAPTER_KINDS,
+  CLOUDS,
+  DECISION_CHANNELS,
+  FREEZE_STATUSES,
+  RISKS,
+  VERDICTS,
+} from "@/db/schema/enums";
 import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import type { FreezeDto } from "@/lib/freeze/freeze";
+import type { GrantAccessDto } from "@/lib/grants/get-grant-access";
 import { GRANT_STATUSES } from "@/lib/grants/grant-state";
 import type { GrantDto, RequestDto } from "@/lib/requests/dto";
 import { REQUEST_STATUSES } from "@/lib/requests/request-state";
@@ -310,6 +319,44 @@ const SearchResult = z.object({
 });
 export const CatalogSearch = named("CatalogSearch", z.object({ results: z.array(SearchResult) }));
 
+/** How to use a grant (`elevate assume`). */
+export const GrantAccess = named(
+  "GrantAccess",
+  z.object({
+    grantId: z.string(),
+    status: z.string(),
+    cloud: Cloud,
+    expiresAt: Iso.nullable(),
+    consoleUrl: z.string().nullable(),
+    cli: Strings,
+    profile: z.string().nullable(),
+    notes: Strings,
+    sandbox: z.boolean(),
+    env: z.record(z.string(), z.string()),
+  }),
+);
+
+const FreezeDeny = z.object({ targetId: z.string(), policyName: z.string(), removedAt: Iso.nullable() });
+/** A person's freeze: what was revoked, denied and cancelled, and what could not be. */
+export const Freeze = named(
+  "Freeze",
+  z.object({
+    id: z.string(),
+    userId: z.string(),
+    status: z.enum(FREEZE_STATUSES),
+    reason: z.string(),
+    frozenBy: z.string(),
+    grantIds: Strings,
+    revoked: z.array(z.object({ grantId: z.string(), status: z.enum(GRANT_STATUSES) })),
+    denies: z.array(FreezeDeny),
+    cancelledRequestIds: Strings,
+    problems: Strings,
+    createdAt: Iso,
+    liftedAt: Iso.nullable(),
+  }),
+);
+export const Unfreeze = named("Unfreeze", z.object({ lifted: z.number() }));
+
 /** This document itself: described loosely (it is OpenAPI 3.1). */
 export const OpenApiDocument = named(
   "OpenApiDocument",
@@ -324,6 +371,8 @@ export const OpenApiDocument = named(
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <A, B>(ok: Same<A, B>) => ok;
 same<z.output<typeof Grant>, GrantDto>(true);
+same<z.output<typeof GrantAccess>, GrantAccessDto>(true);
+same<z.output<typeof Freeze>, FreezeDto>(true);
 same<z.output<typeof GrantUsage>, GrantUsageDto>(true);
 same<z.output<typeof AccessRequest>, RequestDto>(true);
 same<z.output<typeof RequestPage>, { items: RequestDto[]; nextCursor: string | null }>(true);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FreezeInput } from "@/lib/freeze/freeze";
 import { ListGrantsInput, RevokeGrantInput } from "@/lib/grants/schemas";
 import { DecideInput, ListRequestsInput, SubmitInput } from "@/lib/requests/schemas";
 
@@ -15,3 +16,6 @@ export const RevokeBody = RevokeGrantInput.omit({ grantId: true });
 const Scope = z.enum(["mine", "all"]).default("mine");
 export const RequestsQuery = ListRequestsInput.extend({ scope: Scope });
 export const GrantsQuery = ListGrantsInput.extend({ scope: Scope });
+
+/** POST /users/{id}/freeze: why (audited). */
+export const FreezeBody = FreezeInput.omit({ userId: true });

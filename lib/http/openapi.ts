@@ -4,7 +4,7 @@ import { ConnectTargetDocBody, DriftQuery, UpdateTargetDocBody } from "@/lib/tar
 import { CreateTemplateInput, PreviewTemplateInput } from "@/lib/templates";
 import { CatalogQuery, UpdateTemplateBody } from "@/lib/templates/api-schemas";
 import * as R from "./api-responses";
-import { DecisionBody, GrantsQuery, RequestsQuery, RevokeBody, SubmitBody } from "./api-schemas";
+import { DecisionBody, FreezeBody, GrantsQuery, RequestsQuery, RevokeBody, SubmitBody } from "./api-schemas";
 
 type Operation = {
   method: "get" | "post" | "put" | "patch";
@@ -71,6 +71,25 @@ export const API_OPERATIONS: Operation[] = [
     summary: "Revoke a grant now (or give back your own)",
     body: RevokeBody,
     response: R.Grant,
+  },
+  {
+    method: "get",
+    path: "/grants/{id}/access",
+    summary: "How to use a grant: console URL, CLI commands and environment for its cloud",
+    response: R.GrantAccess,
+  },
+  {
+    method: "post",
+    path: "/users/{id}/freeze",
+    summary: "Freeze a person: revoke every live grant, deny on GCP meanwhile, cancel pending requests",
+    body: FreezeBody,
+    response: R.Freeze,
+  },
+  {
+    method: "post",
+    path: "/users/{id}/unfreeze",
+    summary: "Lift a person's freeze",
+    response: R.Unfreeze,
   },
   {
     method: "get",

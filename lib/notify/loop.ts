@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { organizations } from "@/db/schema";
+import { releaseFreezeDenies } from "@/lib/freeze/freeze";
 import { logger } from "@/lib/log";
 import type { WorkflowDriver } from "@/lib/workflows/port";
 import { collectExpiring, collectFromAudit, dueDeliveries } from "./collect";
@@ -59,6 +60,12 @@ export function startNotifyTimer(opts: {
       await notifyOnce(opts);
     } catch (err) {
       logger.error({ err }, "notification pass failed");
+    }
+    // Freeze deny policies outlive their grants only until the revocations finish.
+    try {
+      await releaseFreezeDenies(opts.db);
+    } catch (err) {
+      logger.error({ err }, "releasing freeze deny policies failed");
     }
     if (!stopped) {
       g[KEY] = setTimeout(tick, opts.intervalMs);

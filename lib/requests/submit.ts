@@ -4,6 +4,7 @@ import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { assertNotFrozen } from "@/lib/freeze/freeze";
 import { enforceRateLimits, personRules, RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { expandExplicit } from "./explicit-permissions";
@@ -18,6 +19,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   // Per user and, through an API token, per token too: every channel (API, portal, Slack) counts here.
   await enforceRateLimits(ctx.db, personRules(actor, RATE_LIMITS.submitPerUser, RATE_LIMITS.submitPerToken));
   const data = parseInput(SubmitInput, input);
+  await assertNotFrozen(ctx.db, ctx.orgId, actor.userId);
   const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
   const template = data.templateId ? await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId) : null;
   // Expansion and the role build are CPU work: they run before the transaction, never while it holds locks.

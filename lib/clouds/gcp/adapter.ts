@@ -1,7 +1,9 @@
+import type { v2 } from "@google-cloud/iam";
 import type { RoleSpec } from "@/db/schema";
 import { bindingIdFor, type CloudAdapter, CloudError } from "@/lib/clouds/port";
 import { gcpCatalogExports } from "./catalog-sync";
 import { defaultAuthClient, type GcpAdapterConfig, gcpSettings, projectsClient } from "./config";
+import { createDenyPolicy, deleteDenyPolicy, policiesClient } from "./deny";
 import { describeGcpError, type GcpFailure, isMarkedDeleted, toCloudError } from "./errors";
 import {
   expiryOf,
@@ -29,12 +31,17 @@ export const GCP_MAX_ROLE_PERMISSIONS = 3_000;
  */
 export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
   const s = gcpSettings(config);
-  let clients: Promise<{ roles: RolesApi; policies: PolicyStore }> | undefined;
+  let clients: Promise<{ roles: RolesApi; policies: PolicyStore; deny: v2.PoliciesClient }> | undefined;
   const connect = () => {
     clients ??= (async () => {
       const auth = config.authClient ?? (await defaultAuthClient());
-      const projects = projectsClient(s.resourceManagerUrl, tapAuthClient(auth));
-      return { roles: rolesApi(auth, s.iamUrl, s.timeoutMs), policies: policyStore(projects, s) };
+      const tapped = tapAuthClient(auth);
+      const projects = projectsClient(s.resourceManagerUrl, tapped);
+      return {
+        roles: rolesApi(auth, s.iamUrl, s.timeoutMs),
+        policies: policyStore(projects, s),
+        deny: policiesClient(s.iamUrl, tapped),
+      };
     })().catch((e) => {
       clients = undefined; // credentials may appear later (e.g. a mounted secret)
       throw e;
@@ -56,6 +63,24 @@ export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
 
   return {
     kind: "gcp",
+
+    async denyPrincipal(target, deny) {
+      const { deny: client } = await connect();
+      const { out, requestIds } = await collectRequestIds(() =>
+        attempt("createDenyPolicy", () =>
+          createDenyPolicy(client, projectOf(target.externalId).slice("projects/".length), deny),
+        ),
+      );
+      return { policyName: out as string, requestIds };
+    },
+
+    async removeDeny(_target, policyName) {
+      const { deny: client } = await connect();
+      const { requestIds } = await collectRequestIds(() =>
+        attempt("deleteDenyPolicy", () => deleteDenyPolicy(client, policyName)),
+      );
+      return { requestIds };
+    },
 
     ensureRole: (target, spec) =>
       evidence(async () => {

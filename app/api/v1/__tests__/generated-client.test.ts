@@ -12,6 +12,7 @@ import { apiTokenFor, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
 import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
 import * as catalog from "../catalog/route";
+import * as grantAccess from "../grants/[id]/access/route";
 import * as revoke from "../grants/[id]/revoke/route";
 import * as grant from "../grants/[id]/route";
 import * as grantUsage from "../grants/[id]/usage/route";
@@ -30,6 +31,8 @@ import * as template from "../templates/[key]/route";
 import * as versions from "../templates/[key]/versions/route";
 import * as preview from "../templates/preview/route";
 import * as templates from "../templates/route";
+import * as freeze from "../users/[id]/freeze/route";
+import * as unfreeze from "../users/[id]/unfreeze/route";
 
 type RouteHandler = (
   req: Request,
@@ -40,6 +43,7 @@ type RouteModule = Partial<Record<string, RouteHandler | undefined>>;
 /** Every route file by its document path: the in-process "server" the generated client talks to. */
 const ROUTES: Record<string, RouteModule> = {
   "/catalog": catalog,
+  "/grants/{id}/access": grantAccess,
   "/grants/{id}/revoke": revoke,
   "/grants/{id}/usage": grantUsage,
   "/grants/{id}": grant,
@@ -58,6 +62,8 @@ const ROUTES: Record<string, RouteModule> = {
   "/templates/{key}/versions": versions,
   "/templates/preview": preview,
   "/templates": templates,
+  "/users/{id}/freeze": freeze,
+  "/users/{id}/unfreeze": unfreeze,
 };
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
