@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { VERSION } from "@/lib/env";
 import { registerAudit } from "./commands/audit";
 import { registerDb } from "./commands/db";
+import { registerPeople } from "./commands/people";
 import { registerReconcile } from "./commands/reconcile";
 import { registerTokens } from "./commands/tokens";
 import { registerUsage } from "./commands/usage";
@@ -18,5 +19,6 @@ registerTokens(program);
 registerReconcile(program);
 registerAudit(program);
 registerUsage(program);
+registerPeople(program);
 
 await program.parseAsync(process.argv);

@@ -65,6 +65,9 @@ const Env = z.object({
   SLACK_API_URL: z.string().url().optional(),
   /** A channel id for approval requests; unset: each approver who chose Slack gets a DM. */
   SLACK_APPROVER_CHANNEL: z.string().min(1).optional(),
+  /** The people CLI (`elevate request`, `approve`, `assume`…): the portal's address and a personal API token. */
+  ELEVATE_URL: z.string().url().optional(),
+  ELEVATE_TOKEN: z.string().min(1).optional(),
   /** How often queued notifications are collected and delivered in this process (lib/notify/loop.ts). */
   ELEVATE_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   /** Step-up: a decision that requires it counts only from a sign-in at most this old (seconds). */
