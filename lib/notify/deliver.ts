@@ -47,12 +47,26 @@ async function render(db: Db, d: DeliveryRow): Promise<Rendered> {
 
 type Sent = { slackChannel?: string; slackTs?: string };
 
-async function send(db: Db, d: DeliveryRow): Promise<Sent> {
+/** Rendered messages by kind and subject: a fan-out to 1,000 approvers renders the request once. */
+type RenderCache = Map<string, Promise<Rendered>>;
+
+function renderOnce(db: Db, d: DeliveryRow, cache: RenderCache): Promise<Rendered> {
+  const key = `${d.orgId}:${d.kind}:${d.subjectId}:${JSON.stringify(d.payload)}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = render(db, d);
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
+}
+
+async function send(db: Db, d: DeliveryRow, cache: RenderCache): Promise<Sent> {
   const [person] = d.userId
     ? await db.select({ email: users.email }).from(users).where(eq(users.id, d.userId))
     : [undefined];
   if (d.kind === "request.updated") return updateSlackMessages(db, d);
-  const msg = await render(db, d);
+  const msg = await renderOnce(db, d, cache);
   switch (d.channel) {
     case "email": {
       if (!person) throw new PermanentDeliveryError("no recipient");
@@ -161,7 +175,7 @@ export async function deliverNotifications({
       .select({ id: notificationDeliveries.id })
       .from(notificationDeliveries)
       .where(and(...conditions))
-      .limit(limit)
+      .limit(ids ? ids.length : limit)
       .for("update", { skipLocked: true });
     if (rows.length === 0) return [];
     return tx
@@ -182,11 +196,12 @@ export async function deliverNotifications({
   let failed = 0;
   const retrying: string[] = [];
   let next = 0;
+  const cache: RenderCache = new Map();
   async function worker() {
     while (next < claimed.length) {
       const d = claimed[next++];
       try {
-        const out = await send(db, d);
+        const out = await send(db, d, cache);
         await db
           .update(notificationDeliveries)
           .set({
