@@ -95,7 +95,7 @@ export async function run(opts: NotifyFanoutOptions = {}): Promise<Record<string
       },
     });
     const t0 = performance.now();
-    const out1 = await notifyOnce({ db, workflows: driver });
+    const out1 = await notifyOnce({ db, workflows: driver, orgId });
     await driver.idle();
     const posts = slack.calls.filter((c) => c.method === "chat.postMessage");
     const created = [
@@ -111,7 +111,7 @@ export async function run(opts: NotifyFanoutOptions = {}): Promise<Record<string
       input: { requestId: req.id, verdict: "approve" },
     });
     const t1 = performance.now();
-    const out2 = await notifyOnce({ db, workflows: driver });
+    const out2 = await notifyOnce({ db, workflows: driver, orgId });
     await driver.idle();
     const updates = slack.calls.filter((c) => c.method === "chat.update");
     const decided = [

@@ -103,7 +103,7 @@ describe("the people CLI over the public API", () => {
     const someoneElses = await elevate(tokens.approver, "assume", grantId);
     expect(someoneElses.code).toBe(1);
     expect(someoneElses.stderr).toContain("not found");
-  });
+  }, 180_000);
 
   it("refuses to run without a token or with bad input, naming what is missing", async () => {
     const none = await elevate(null, "grants");
@@ -135,5 +135,5 @@ describe("the people CLI over the public API", () => {
     );
     expect(badMinutes.code).toBe(1);
     expect(badMinutes.stderr).toContain("--minutes");
-  });
+  }, 120_000);
 });

@@ -14,22 +14,23 @@ export async function notifyOnce({
   db,
   workflows,
   now = new Date(),
+  orgId: only,
 }: {
   db: Db;
   workflows: WorkflowDriver;
   now?: Date;
+  /** One org only (tests and benches on a shared database). */
+  orgId?: string;
 }): Promise<{ collected: number; retried: number }> {
-  const orgs = await db.select({ id: organizations.id }).from(organizations);
   let collected = 0;
-  for (const org of orgs) {
-    const ids = [...(await collectFromAudit(db, org.id, now)), ...(await collectExpiring(db, org.id, now))];
+  for (const orgId of only ? [only] : await allOrgIds(db)) {
+    const ids = [...(await collectFromAudit(db, orgId, now)), ...(await collectExpiring(db, orgId, now))];
     collected += ids.length;
-    if (ids.length > 0)
-      await workflows.dispatch([{ name: "notification.deliver", orgId: org.id, deliveryIds: ids }]);
+    if (ids.length > 0) await workflows.dispatch([{ name: "notification.deliver", orgId, deliveryIds: ids }]);
   }
   let retried = 0;
   if (workflows.kind !== "inngest") {
-    const due = await dueDeliveries(db, now);
+    const due = (await dueDeliveries(db, now)).filter((d) => !only || d.orgId === only);
     const byOrg = new Map<string, string[]>();
     for (const d of due) byOrg.set(d.orgId, [...(byOrg.get(d.orgId) ?? []), d.id]);
     for (const [orgId, deliveryIds] of byOrg) {

@@ -115,7 +115,7 @@ describe("notifications through one port", () => {
       },
     });
     requestId = req.id;
-    const out = await notifyOnce({ db: h.db, workflows: driver });
+    const out = await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id });
     expect(out.collected).toBe(4); // approver: email + slack; approver2: email + webhook
 
     const [avery] = mailTo(u.approver.email);
@@ -149,7 +149,7 @@ describe("notifications through one port", () => {
     });
 
     // Collecting again sends nothing twice.
-    expect((await notifyOnce({ db: h.db, workflows: driver })).collected).toBe(0);
+    expect((await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id })).collected).toBe(0);
     expect(mailTo(u.approver.email)).toHaveLength(1);
   });
 
@@ -161,7 +161,7 @@ describe("notifications through one port", () => {
     });
     await driver.idle();
     grantId = dto.grants[0].id;
-    await notifyOnce({ db: h.db, workflows: driver });
+    await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id });
 
     const riley = mailTo(u.requester.email).map((m) => m.raw);
     expect(riley.some((r) => r.includes("Subject: Your request was approved"))).toBe(true);
@@ -179,8 +179,13 @@ describe("notifications through one port", () => {
     const { users: u } = org;
     const [g] = await h.db.query.grants.findMany({ where: (t, { eq: e }) => e(t.id, grantId) });
     const at = new Date(g.expiresAt!.getTime() - 9 * 60_000);
-    await notifyOnce({ db: h.db, workflows: driver, now: at });
-    await notifyOnce({ db: h.db, workflows: driver, now: new Date(at.getTime() + 60_000) });
+    await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id, now: at });
+    await notifyOnce({
+      db: h.db,
+      workflows: driver,
+      orgId: org.org.id,
+      now: new Date(at.getTime() + 60_000),
+    });
     const warnings = mailTo(u.requester.email).filter((m) => m.raw.includes("Subject: Your access on"));
     expect(warnings).toHaveLength(1);
     expect(warnings[0].raw).toMatch(/Extend: http:\/\/localhost:3000\/requests\/[0-9a-f-]+#extend/);
@@ -193,7 +198,7 @@ describe("notifications through one port", () => {
       input: { grantId, reason: "INC-7 closed" },
     });
     await driver.idle();
-    await notifyOnce({ db: h.db, workflows: driver });
+    await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id });
     const revoked = mailTo(u.requester.email).find((m) => m.raw.includes("was revoked"));
     expect(revoked?.raw).toContain("INC-7 closed");
   });
@@ -226,7 +231,7 @@ describe("notifications through one port", () => {
         justification: "INC-8 read the logs",
       },
     });
-    await notifyOnce({ db: h.db, workflows: driver });
+    await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id });
     expect(hookBodies.length).toBe(before + 1);
     const [pending] = await h.db
       .select()
@@ -237,7 +242,7 @@ describe("notifications through one port", () => {
     expect(pending.attempts).toBe(1);
     expect(pending.lastError).toContain("503");
     // Not due yet: nothing is sent.
-    await notifyOnce({ db: h.db, workflows: driver });
+    await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id });
     expect(hookBodies.length).toBe(before + 1);
     hookStatus = 200;
     // The backoff has elapsed: the next pass hands the delivery back to the driver.
@@ -245,7 +250,7 @@ describe("notifications through one port", () => {
       .update(notificationDeliveries)
       .set({ nextAttemptAt: new Date(Date.now() - 1000) })
       .where(eq(notificationDeliveries.id, pending.id));
-    await notifyOnce({ db: h.db, workflows: driver });
+    await notifyOnce({ db: h.db, workflows: driver, orgId: org.org.id });
     expect(hookBodies.length).toBe(before + 2);
     const [done] = await h.db
       .select()

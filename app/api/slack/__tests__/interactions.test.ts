@@ -135,7 +135,7 @@ describe("POST /api/slack/interactions", () => {
   it("an approval retried twice (X-Slack-Retry-Num) counts exactly once, and every message is updated", async () => {
     const workflows = await getWorkflowDriver();
     const req = await submit("requester", "vm.restart");
-    await notifyOnce({ db: db(), workflows });
+    await notifyOnce({ db: db(), workflows, orgId: org.org.id });
     const dms = () => [...slack.messages.values()].filter((m) => JSON.stringify(m.blocks).includes(req.id));
     expect(
       dms()
@@ -162,7 +162,7 @@ describe("POST /api/slack/interactions", () => {
     // The second approver, in Slack too: approved; every message about it is re-rendered without buttons.
     const second = await post(payload("UJORDAN", "elevate_approve", req.id, actionTs()));
     expect(second.json.outcome).toBe("approved");
-    await notifyOnce({ db: db(), workflows });
+    await notifyOnce({ db: db(), workflows, orgId: org.org.id });
     for (const m of dms()) {
       expect(m.updates).toBeGreaterThanOrEqual(1);
       expect(JSON.stringify(m.blocks)).not.toContain("elevate_approve");
