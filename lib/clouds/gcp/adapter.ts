@@ -3,7 +3,7 @@ import type { RoleSpec } from "@/db/schema";
 import { bindingIdFor, type CloudAdapter, CloudError } from "@/lib/clouds/port";
 import { gcpCatalogExports } from "./catalog-sync";
 import { defaultAuthClient, type GcpAdapterConfig, gcpSettings, projectsClient } from "./config";
-import { createDenyPolicy, deleteDenyPolicy, policiesClient } from "./deny";
+import { createDenyPolicy, deleteDenyPolicy, denyParent, policiesClient } from "./deny";
 import { describeGcpError, type GcpFailure, isMarkedDeleted, toCloudError } from "./errors";
 import {
   expiryOf,
@@ -67,17 +67,24 @@ export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
     async denyPrincipal(target, deny) {
       const { deny: client } = await connect();
       const { out, requestIds } = await collectRequestIds(() =>
-        attempt("createDenyPolicy", () =>
-          createDenyPolicy(client, projectOf(target.externalId).slice("projects/".length), deny),
+        attempt(
+          "createDenyPolicy",
+          () => createDenyPolicy(client, projectOf(target.externalId).slice("projects/".length), deny),
+          (f) => f.http === 409 || f.status === "ALREADY_EXISTS",
         ),
       );
-      return { policyName: out as string, requestIds };
+      const policyName = `${denyParent(projectOf(target.externalId).slice("projects/".length))}/${deny.policyId}`;
+      return { policyName: typeof out === "string" ? out : policyName, requestIds };
     },
 
     async removeDeny(_target, policyName) {
       const { deny: client } = await connect();
       const { requestIds } = await collectRequestIds(() =>
-        attempt("deleteDenyPolicy", () => deleteDenyPolicy(client, policyName)),
+        attempt(
+          "deleteDenyPolicy",
+          () => deleteDenyPolicy(client, policyName),
+          (f) => f.http === 404 || f.status === "NOT_FOUND",
+        ),
       );
       return { requestIds };
     },

@@ -46,7 +46,7 @@ export function policiesClient(url: string, authClient: AuthClient): v2.Policies
   });
 }
 
-/** Creates the deny policy (an existing one of that id is success) and waits for the operation. */
+/** Creates the deny policy and waits for the operation (the adapter treats ALREADY_EXISTS as success). */
 export async function createDenyPolicy(
   client: v2.PoliciesClient,
   projectId: string,
@@ -54,36 +54,28 @@ export async function createDenyPolicy(
 ): Promise<string> {
   const parent = denyParent(projectId);
   const name = `${parent}/${deny.policyId}`;
-  try {
-    const [operation] = await client.createPolicy({
-      parent,
-      policyId: deny.policyId,
-      policy: {
-        displayName: "Elevate freeze",
-        rules: [
-          {
-            description: "Elevate: access frozen by an admin",
-            denyRule: {
-              deniedPrincipals: [v2Principal(deny.principal)],
-              deniedPermissions: [...new Set(deny.permissions.map(v2Permission))],
-            },
+  const [operation] = await client.createPolicy({
+    parent,
+    policyId: deny.policyId,
+    policy: {
+      displayName: "Elevate freeze",
+      rules: [
+        {
+          description: "Elevate: access frozen by an admin",
+          denyRule: {
+            deniedPrincipals: [v2Principal(deny.principal)],
+            deniedPermissions: [...new Set(deny.permissions.map(v2Permission))],
           },
-        ],
-      },
-    });
-    await operation.promise();
-  } catch (e) {
-    if ((e as { code?: number }).code !== 6) throw e; // 6 = ALREADY_EXISTS
-  }
+        },
+      ],
+    },
+  });
+  await operation.promise();
   return name;
 }
 
-/** Deletes the deny policy; one already gone is success. */
+/** Deletes the deny policy (the adapter treats NOT_FOUND as success). */
 export async function deleteDenyPolicy(client: v2.PoliciesClient, name: string): Promise<void> {
-  try {
-    const [operation] = await client.deletePolicy({ name });
-    await operation.promise();
-  } catch (e) {
-    if ((e as { code?: number }).code !== 5) throw e; // 5 = NOT_FOUND
-  }
+  const [operation] = await client.deletePolicy({ name });
+  await operation.promise();
 }

@@ -30,7 +30,8 @@ function route(state: FakeGcpState, req: FakeRequest) {
   const policy = /^\/v3\/projects\/([^/:]+):(getIamPolicy|setIamPolicy)$/.exec(path);
   if (policy && req.method === "POST") return handlePolicy(state, policy[1], policy[2], req.body);
   // The attachment point is URL-encoded inside the resource name (policies/<encoded>/denypolicies/<id>).
-  const deny = /^\/v2\/policies\/([^/]+)\/denypolicies(?:\/([^/:]+))?$/.exec(path);
+  // Sent once-encoded (the documentation's curl) or twice (the client library): both name the project.
+  const deny = /^\/v2\/policies\/(.+?)\/denypolicies(?:\/([^/:]+))?$/.exec(path);
   const attached =
     deny && /^cloudresourcemanager\.googleapis\.com\/projects\/([^/]+)$/.exec(decodeURIComponent(deny[1]));
   if (deny && attached) return handleDeny(state, req, attached[1], deny[2]);
