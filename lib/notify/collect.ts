@@ -42,15 +42,21 @@ export type NewDelivery = {
   payload: Record<string, unknown>;
 };
 
-/** One delivery per channel the person chose (Slack only when a Slack app is configured). */
+/** One delivery per channel the person chose that this server can send (SMTP, a Slack app, their URL). */
 function forRecipient(
   r: Recipient,
   base: Omit<NewDelivery, "userId" | "channel" | "dedupeKey">,
   key: string,
 ): NewDelivery[] {
-  const slack = Boolean(env().SLACK_BOT_TOKEN);
+  const e = env();
+  // A channel the server has no transport for is skipped, not queued to fail.
+  const usable = {
+    email: Boolean(e.ELEVATE_SMTP_URL),
+    slack: Boolean(e.SLACK_BOT_TOKEN),
+    webhook: Boolean(r.webhookUrl),
+  };
   return r.channels
-    .filter((c) => (c === "slack" ? slack : c === "webhook" ? Boolean(r.webhookUrl) : true))
+    .filter((c) => usable[c])
     .map((channel) => ({ ...base, userId: r.userId, channel, dedupeKey: `${key}:${r.userId}:${channel}` }));
 }
 
