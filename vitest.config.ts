@@ -34,6 +34,9 @@ export default defineConfig({
       ELEVATE_RATE_LIMIT_DECIDE_PER_MINUTE: "100000",
       ELEVATE_RATE_LIMIT_TOKENS_PER_HOUR: "100000",
       ELEVATE_RATE_LIMIT_DEMO_SIGNIN_PER_MINUTE: "100000",
+      // Suites approve high-risk requests with API tokens: no step-up unless a suite asks for it
+      // (lib/requests/step-up.ts; the step-up tests set ELEVATE_STEP_UP_RISKS=high).
+      ELEVATE_STEP_UP_RISKS: "",
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,

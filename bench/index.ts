@@ -18,6 +18,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "usage-ingest", run: async () => (await import("./usage-ingest")).run() },
   { name: "usage-reports", run: async () => (await import("./usage-reports")).run() },
   { name: "policy-eval", run: async () => (await import("./policy-eval")).run() },
+  { name: "notify-fanout", run: async () => (await import("./notify-fanout")).run() },
 ];
 
 async function main(): Promise<number> {

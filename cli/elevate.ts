@@ -3,6 +3,7 @@ import { VERSION } from "@/lib/env";
 import { registerAudit } from "./commands/audit";
 import { registerDb } from "./commands/db";
 import { registerEvidence } from "./commands/evidence";
+import { registerPeople } from "./commands/people";
 import { registerReconcile } from "./commands/reconcile";
 import { registerTokens } from "./commands/tokens";
 import { registerUsage } from "./commands/usage";
@@ -20,5 +21,6 @@ registerReconcile(program);
 registerAudit(program);
 registerUsage(program);
 registerEvidence(program);
+registerPeople(program);
 
 await program.parseAsync(process.argv);

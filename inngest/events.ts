@@ -10,6 +10,7 @@ export {
   eventIds,
   grantExtended,
   grantRevokeRequested,
+  notificationDeliver,
   requestApproved,
 } from "@/lib/workflows/inngest-driver";
 

@@ -3,6 +3,7 @@ import { createAuditMaintenance } from "./functions/audit-maintenance";
 import { createGrantExtend } from "./functions/grant-extend";
 import { createGrantLifecycle } from "./functions/grant-lifecycle";
 import { createGrantRevoke } from "./functions/grant-revoke";
+import { createNotifyAlert, createNotifyDeliver, createNotifySweep } from "./functions/notify";
 import { createReconcile } from "./functions/reconcile";
 import { createRoleGc } from "./functions/role-gc";
 import { createScheduleGrants } from "./functions/schedule-grants";
@@ -22,6 +23,9 @@ export function createFunctions(deps: FunctionDeps) {
     createRoleGc(deps),
     createUsagePull(deps),
     createAuditMaintenance(deps),
+    createNotifyDeliver(deps),
+    createNotifyAlert(deps),
+    createNotifySweep(deps),
   ] as const;
 }
 

@@ -15,6 +15,8 @@ export type Actor =
       groups: string[];
       permissions: Set<Permission>;
       tokenId?: string;
+      /** The portal session's token hash (web only): step-up reads when that sign-in happened. */
+      sessionHash?: string;
     }
   | { type: "system"; job: string };
 

@@ -54,6 +54,35 @@ const Env = z.object({
    */
   ELEVATE_ENDPOINT_ALLOWLIST: z.string().optional(),
   ELEVATE_ALLOW_ENDPOINT_OVERRIDE_IN_PRODUCTION: z.enum(["0", "1"]).optional(),
+  /** Outgoing mail (lib/delivery/email.ts): an SMTP URL nodemailer understands (smtp://user:pass@host:587, smtps://…). */
+  ELEVATE_SMTP_URL: z.string().url().optional(),
+  /** The From of Elevate's mail, e.g. "Elevate <elevate@example.com>". */
+  ELEVATE_MAIL_FROM: z.string().min(3).optional(),
+  /** Slack app (lib/slack): the bot token (chat:write, users:read, users:read.email) and the signing secret. */
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** The Slack Web API base (default https://slack.com/api/); tests point it at a loopback fake. */
+  SLACK_API_URL: z.string().url().optional(),
+  /** A channel id for approval requests; unset: each approver who chose Slack gets a DM. */
+  SLACK_APPROVER_CHANNEL: z.string().min(1).optional(),
+  /** The people CLI (`elevate request`, `approve`, `assume`…): the portal's address and a personal API token. */
+  ELEVATE_URL: z.string().url().optional(),
+  ELEVATE_TOKEN: z.string().min(1).optional(),
+  /** How often queued notifications are collected and delivered in this process (lib/notify/loop.ts). */
+  ELEVATE_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+  /** Step-up: a decision that requires it counts only from a sign-in at most this old (seconds). */
+  ELEVATE_STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(300),
+  /**
+   * Risks whose approval needs step-up when the request's policy outcome does not say (comma-separated;
+   * empty: none). The test configuration empties it; suites that test step-up set it.
+   */
+  ELEVATE_STEP_UP_RISKS: z
+    .string()
+    .regex(
+      /^((low|medium|high)(,(low|medium|high))*)?$/,
+      "must be a comma-separated list of low, medium, high",
+    )
+    .default("high"),
   /**
    * How many reverse proxies in front of the server set X-Forwarded-Host/-Proto (0 or unset: none, so
    * those headers are ignored and the Host header counts). With N, the value the N-th proxy from the

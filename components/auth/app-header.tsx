@@ -67,6 +67,9 @@ export function AppHeader({ actor }: { actor: PersonActor }) {
               ))}
             </ul>
           </div>
+          <Link href="/settings/notifications" className="text-sm underline-offset-4 hover:underline">
+            Notifications
+          </Link>
           <ThemeToggle />
           <form action={signOutAction}>
             <Button type="submit" variant="secondary">

@@ -54,3 +54,24 @@ export type CheckpointReason = (typeof CHECKPOINT_REASONS)[number];
 /** A policy change: pending until a second admin approves (active, with a version) or rejects it. */
 export const POLICY_STATUSES = ["pending", "active", "rejected"] as const;
 export type PolicyStatus = (typeof POLICY_STATUSES)[number];
+/** Where a person's notifications go (lib/notify); each user picks theirs. */
+export const NOTIFY_CHANNELS = ["email", "slack", "webhook"] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+
+/** What a notification is about. `request.updated` re-renders a request's Slack messages after a decision. */
+export const NOTIFICATION_KINDS = [
+  "request.created",
+  "request.updated",
+  "request.decided",
+  "grant.active",
+  "grant.expiring",
+  "grant.revoked",
+  "alert",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const DELIVERY_STATUSES = ["pending", "sent", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const FREEZE_STATUSES = ["active", "lifted"] as const;
+export type FreezeStatus = (typeof FREEZE_STATUSES)[number];

@@ -4,6 +4,7 @@ export * from "./enums";
 export * from "./grants";
 export * from "./groups";
 export * from "./jobs";
+export * from "./notifications";
 export * from "./organizations";
 export * from "./policies";
 export * from "./policy-outcome";

@@ -61,6 +61,8 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     expires: ts("expires").notNull(),
+    /** When the person signed in: step-up (lib/notify/step-up.ts) asks for a recent one. */
+    createdAt: ts("created_at").defaultNow(),
   },
   (t) => [
     index("sessions_user_idx").on(t.userId),

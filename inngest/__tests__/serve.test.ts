@@ -27,6 +27,9 @@ const EXPECTED = [
   "role-gc",
   "usage-pull",
   "audit-maintenance",
+  "notify-deliver",
+  "notify-alert",
+  "notify-sweep",
 ];
 
 describe("serve endpoint /api/inngest", () => {

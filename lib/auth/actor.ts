@@ -30,8 +30,12 @@ export async function loadUserActor(
  * The table holds only the token's hash, so that is what the query is given (and what any error shows).
  */
 export async function loadSessionActor(db: Db, sessionToken: string): Promise<Loaded | null> {
-  const [row] = await sessionActorQuery(db).execute({ tokenHash: hashSessionToken(sessionToken) });
-  return row ? toActor(row, "user") : null;
+  const tokenHash = hashSessionToken(sessionToken);
+  const [row] = await sessionActorQuery(db).execute({ tokenHash });
+  if (!row) return null;
+  const loaded = toActor(row, "user");
+  loaded.actor.sessionHash = tokenHash;
+  return loaded;
 }
 
 const sessionActorQuery = preparedPerDb((db) =>

@@ -99,6 +99,17 @@ export interface CloudAdapter {
     binding: BindingSpec & { bindingId: string },
     spec: RoleSpec,
   ): Promise<CloudAccessEvidence>;
+  /**
+   * Optional: deny a principal these permissions on the target whatever binds them, until removeDeny
+   * (GCP IAM v2 deny policies). Freezing a person uses it while their bindings are being removed.
+   * "Already exists" is success.
+   */
+  denyPrincipal?(
+    target: TargetRow,
+    deny: { policyId: string; principal: string; permissions: string[] },
+  ): Promise<Evidence & { policyName: string }>;
+  /** Optional: remove what denyPrincipal created ("not found" is success). */
+  removeDeny?(target: TargetRow, policyName: string): Promise<Evidence>;
 }
 
 export type CloudErrorKind = "retryable" | "throttled" | "not_found" | "permanent";

@@ -131,6 +131,21 @@ function lazyAdapter(
             return adapter.syncCatalog(t);
           },
         }),
+    // Only GCP has deny policies a freeze creates (port.ts, denyPrincipal).
+    ...(kind === "gcp"
+      ? {
+          denyPrincipal: async (...args: Parameters<NonNullable<CloudAdapter["denyPrincipal"]>>) => {
+            const adapter = await current();
+            if (!adapter.denyPrincipal) throw new CloudError("permanent", `${kind}: no deny policies`);
+            return adapter.denyPrincipal(...args);
+          },
+          removeDeny: async (...args: Parameters<NonNullable<CloudAdapter["removeDeny"]>>) => {
+            const adapter = await current();
+            if (!adapter.removeDeny) throw new CloudError("permanent", `${kind}: no deny policies`);
+            return adapter.removeDeny(...args);
+          },
+        }
+      : {}),
   };
 }
 

@@ -5,6 +5,7 @@ export { applyExtension } from "./apply-extension";
 export { executeRevocation } from "./execute-revocation";
 export { extendGrant } from "./extend-grant";
 export { getGrant } from "./get-grant";
+export { type GrantAccessDto, getGrantAccess } from "./get-grant-access";
 export { GRANT_STATUSES } from "./grant-state";
 export { listGrants } from "./list-grants";
 export { provisionGrant } from "./provision";

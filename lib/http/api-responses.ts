@@ -3,6 +3,7 @@ import {
   ADAPTER_KINDS,
   CLOUDS,
   DECISION_CHANNELS,
+  FREEZE_STATUSES,
   POLICY_STATUSES,
   RISKS,
   VERDICTS,
@@ -13,6 +14,8 @@ import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
 import { EvidencePackSchema } from "@/lib/evidence/schema";
+import type { FreezeDto } from "@/lib/freeze/freeze";
+import type { GrantAccessDto } from "@/lib/grants/get-grant-access";
 import { GRANT_STATUSES } from "@/lib/grants/grant-state";
 import type { PolicyDetailDto, PolicyVersionDto } from "@/lib/policies/dto";
 import { Decision, PolicyDocumentSchema } from "@/lib/policies/schema";
@@ -347,6 +350,44 @@ export const AuditPublicKey = named(
   }),
 );
 
+/** How to use a grant (`elevate assume`). */
+export const GrantAccess = named(
+  "GrantAccess",
+  z.object({
+    grantId: z.string(),
+    status: z.string(),
+    cloud: Cloud,
+    expiresAt: Iso.nullable(),
+    consoleUrl: z.string().nullable(),
+    cli: Strings,
+    profile: z.string().nullable(),
+    notes: Strings,
+    sandbox: z.boolean(),
+    env: z.record(z.string(), z.string()),
+  }),
+);
+
+const FreezeDeny = z.object({ targetId: z.string(), policyName: z.string(), removedAt: Iso.nullable() });
+/** A person's freeze: what was revoked, denied and cancelled, and what could not be. */
+export const Freeze = named(
+  "Freeze",
+  z.object({
+    id: z.string(),
+    userId: z.string(),
+    status: z.enum(FREEZE_STATUSES),
+    reason: z.string(),
+    frozenBy: z.string(),
+    grantIds: Strings,
+    revoked: z.array(z.object({ grantId: z.string(), status: z.enum(GRANT_STATUSES) })),
+    denies: z.array(FreezeDeny),
+    cancelledRequestIds: Strings,
+    problems: Strings,
+    createdAt: Iso,
+    liftedAt: Iso.nullable(),
+  }),
+);
+export const Unfreeze = named("Unfreeze", z.object({ lifted: z.number() }));
+
 /** This document itself: described loosely (it is OpenAPI 3.1). */
 export const OpenApiDocument = named(
   "OpenApiDocument",
@@ -361,6 +402,8 @@ export const OpenApiDocument = named(
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <A, B>(ok: Same<A, B>) => ok;
 same<z.output<typeof Grant>, GrantDto>(true);
+same<z.output<typeof GrantAccess>, GrantAccessDto>(true);
+same<z.output<typeof Freeze>, FreezeDto>(true);
 same<z.output<typeof GrantUsage>, GrantUsageDto>(true);
 same<z.output<typeof AuditPublicKey>, AuditPublicKeyDto>(true);
 same<z.output<typeof AccessRequest>, RequestDto>(true);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FreezeInput } from "@/lib/freeze/freeze";
 import { ListGrantsInput, RevokeGrantInput } from "@/lib/grants/schemas";
 import { SimulateInput } from "@/lib/policies/simulate";
 import { DecidePolicyInput, ListPoliciesInput, ProposePolicyInput } from "@/lib/policies/versions";
@@ -26,3 +27,5 @@ export const ProposePolicyBody = ProposePolicyInput;
 export const DecidePolicyBody = DecidePolicyInput.omit({ policyId: true });
 export const SimulateBody = SimulateInput;
 export const ReviewBody = ReviewBreakGlassInput.omit({ requestId: true });
+/** POST /users/{id}/freeze: why (audited). */
+export const FreezeBody = FreezeInput.omit({ userId: true });

@@ -7,6 +7,7 @@ import * as R from "./api-responses";
 import {
   DecidePolicyBody,
   DecisionBody,
+  FreezeBody,
   GrantsQuery,
   PoliciesQuery,
   ProposePolicyBody,
@@ -145,6 +146,25 @@ export const API_OPERATIONS: Operation[] = [
     summary: "Revoke a grant now (or give back your own)",
     body: RevokeBody,
     response: R.Grant,
+  },
+  {
+    method: "get",
+    path: "/grants/{id}/access",
+    summary: "How to use a grant: console URL, CLI commands and environment for its cloud",
+    response: R.GrantAccess,
+  },
+  {
+    method: "post",
+    path: "/users/{id}/freeze",
+    summary: "Freeze a person: revoke every live grant, deny on GCP meanwhile, cancel pending requests",
+    body: FreezeBody,
+    response: R.Freeze,
+  },
+  {
+    method: "post",
+    path: "/users/{id}/unfreeze",
+    summary: "Lift a person's freeze",
+    response: R.Unfreeze,
   },
   {
     method: "get",

@@ -11,6 +11,7 @@ import { getRequestInOrgOrThrow, isGroupMember, type RequestRow } from "./querie
 import { requestAccepts, requestTransition } from "./request-state";
 import { scheduleGrants } from "./schedule-grants";
 import { DecideInput } from "./schemas";
+import { assertFreshSignIn, stepUpRequired } from "./step-up";
 import { canSeeRequest, refuse } from "./visibility";
 
 /**
@@ -39,6 +40,10 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
       );
     }
     if (!requestAccepts(request.status, verdict)) throw Conflict(`This request is already ${request.status}`);
+    // Step-up: an approval that needs a fresh sign-in counts only with one (lib/requests/step-up.ts).
+    if (verdict === "approve" && (await stepUpRequired(tx, request, catalog))) {
+      await assertFreshSignIn(tx, actor, requestId);
+    }
 
     const inserted = await tx
       .insert(approvals)

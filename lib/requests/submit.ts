@@ -4,6 +4,7 @@ import type { Catalog } from "@/lib/catalog/catalog";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, Forbidden, LimitExceeded, parseInput, Validation } from "@/lib/errors";
+import { assertNotFrozen } from "@/lib/freeze/freeze";
 import { globMatch } from "@/lib/iam/glob";
 import { onCallDirectory } from "@/lib/oncall";
 import { groupsOf, type Judgement, judge, outcomeOf } from "@/lib/policies/judge";
@@ -28,6 +29,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   // Per user and, through an API token, per token too: every channel (API, portal, Slack) counts here.
   await enforceRateLimits(ctx.db, personRules(actor, RATE_LIMITS.submitPerUser, RATE_LIMITS.submitPerToken));
   const data = parseInput(SubmitInput, input);
+  await assertNotFrozen(ctx.db, ctx.orgId, actor.userId);
   const targetIds = data.targetIds ?? [data.targetId as string];
   const targets: TargetRow[] = [];
   for (const id of targetIds) targets.push(await getTargetInOrgOrThrow(ctx.db, ctx.orgId, id));

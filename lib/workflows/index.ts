@@ -24,7 +24,12 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
   const opening = (async (): Promise<WorkflowDriver> => {
     const e = env();
     // With Inngest, timing, retries and the reconciler cron all run there: nothing starts in-process.
-    if (e.workflowsKind === "inngest") return createInngestDriver();
+    if (e.workflowsKind === "inngest") {
+      const driver = createInngestDriver();
+      // Notifications are collected here too (Inngest's notify-sweep cron is the catch-up) and sent there.
+      if (e.ELEVATE_RECONCILER === "on") await startNotifications(driver);
+      return driver;
+    }
     const driver = createInlineDriver({
       db: await getDb(),
       reconcileIntervalMs: e.ELEVATE_RECONCILE_INTERVAL_MS,
@@ -40,6 +45,7 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
       // Signed audit checkpoints and retention (Inngest's `audit-maintenance` cron there).
       const { startAuditTimer } = await import("@/lib/audit/maintenance");
       startAuditTimer({ db: await getDb() });
+      await startNotifications(driver);
     }
     return driver;
   })();
@@ -48,6 +54,11 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
     if (g[KEY] === opening) g[KEY] = undefined;
   });
   return opening;
+}
+
+async function startNotifications(workflows: WorkflowDriver): Promise<void> {
+  const { startNotifyTimer } = await import("@/lib/notify/loop");
+  startNotifyTimer({ db: await getDb(), workflows, intervalMs: env().ELEVATE_NOTIFY_INTERVAL_MS });
 }
 
 /** Called once at start-up (Next's instrumentation.ts, the CLI's long-running commands). */

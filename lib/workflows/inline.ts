@@ -4,6 +4,7 @@ import { executeRevocation } from "@/lib/grants/execute-revocation";
 import { provisionGrant } from "@/lib/grants/provision";
 import { type ReconcileOptions, reconcileOnce } from "@/lib/grants/reconcile";
 import { logger } from "@/lib/log";
+import { deliverNotifications } from "@/lib/notify/deliver";
 import type { WorkflowDriver, WorkflowEvent } from "./port";
 import { createPriorityPump } from "./priority-pump";
 import { createRevocationLane, defaultHorizonMs, type RevocationLane } from "./revocation-lane";
@@ -134,6 +135,14 @@ export function createInlineDriver(opts: InlineDriverOptions): InlineDriver {
           logger.error(
             { alert: true, kind: e.kind, orgId: e.orgId, grantId: e.grantId, occurrence: e.occurrence },
             e.message,
+          );
+        } else if (e.name === "notification.deliver") {
+          // Not through the pump: messages never wait behind cloud work. Failures wait their retry time
+          // and the notification pass (lib/notify/loop.ts) hands them back here.
+          await track(
+            deliverNotifications({ db, ids: e.deliveryIds }).catch((err) =>
+              logger.error({ err }, "delivering notifications failed; the next pass retries"),
+            ),
           );
         }
       }

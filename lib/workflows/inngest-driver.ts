@@ -47,6 +47,11 @@ export const alertRaised = eventType("elevate/alert.raised", {
   }),
 });
 
+/** One queued notification (lib/notify); the function retries it with Inngest's backoff. */
+export const notificationDeliver = eventType("elevate/notification.deliver", {
+  schema: z.object({ orgId: z.uuid(), deliveryId: z.uuid() }),
+});
+
 /**
  * Deterministic event ids: Inngest drops a second event with the same id (24 h window), so a verb that
  * dispatches twice, or a retried HTTP call, starts one run, not two.
@@ -55,6 +60,7 @@ export const eventIds = {
   requestApproved: (requestId: string) => `request.approved:${requestId}`,
   grantRevokeRequested: (grantId: string) => `grant.revoke.requested:${grantId}`,
   grantExtended: (grantId: string, expiresAt: string) => `grant.extended:${grantId}:${expiresAt}`,
+  notificationDeliver: (deliveryId: string) => `notification.deliver:${deliveryId}`,
 };
 
 /**
@@ -86,8 +92,22 @@ export function inngestClientOptions(e: Env = env()): ClientOptions & { id: stri
   };
 }
 
-function toInngest(e: WorkflowEvent) {
+type InngestEvent =
+  | ReturnType<typeof requestApproved.create>
+  | ReturnType<typeof grantRevokeRequested.create>
+  | ReturnType<typeof grantExtended.create>
+  | ReturnType<typeof notificationDeliver.create>
+  | ReturnType<typeof alertRaised.create>;
+
+function toInngest(e: WorkflowEvent): InngestEvent | InngestEvent[] {
   switch (e.name) {
+    case "notification.deliver":
+      return e.deliveryIds.map((deliveryId) =>
+        notificationDeliver.create(
+          { orgId: e.orgId, deliveryId },
+          { id: eventIds.notificationDeliver(deliveryId) },
+        ),
+      );
     case "request.approved":
       return requestApproved.create(
         { orgId: e.orgId, requestId: e.requestId, grantIds: e.grantIds },
@@ -131,7 +151,7 @@ export function createInngestDriver(opts: { client?: Inngest.Any } = {}): Workfl
     async dispatch(events) {
       if (events.length === 0) return;
       try {
-        await client.send(events.map(toInngest));
+        await client.send(events.flatMap(toInngest));
       } catch (err) {
         logger.error(
           { err, events: events.map((e) => e.name) },

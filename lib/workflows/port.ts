@@ -13,7 +13,9 @@ export type WorkflowEvent =
       message: string;
       source: string;
       occurrence: string;
-    };
+    }
+  /** Queued notifications to send (lib/notify): inline now, or one Inngest event per delivery (retried there). */
+  | { name: "notification.deliver"; orgId: string; deliveryIds: string[] };
 
 /**
  * The workflow driver port. The inline driver runs the work in this process; the Inngest driver

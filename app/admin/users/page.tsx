@@ -8,16 +8,19 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { listGroups, listUsers } from "@/lib/admin";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { setLocalRolesAction } from "../actions";
+import { freezePersonAction } from "./freeze-action";
 
 export const metadata = { title: "Users & groups" };
 
 export default async function AdminUsersPage({
   searchParams,
 }: {
-  searchParams: Promise<{ q?: string | string[] }>;
+  searchParams: Promise<{ q?: string | string[]; notice?: string | string[] }>;
 }) {
   const ctx = await requireSessionCtx("users.manage");
-  const q = [(await searchParams).q].flat()[0]?.slice(0, 200) || undefined;
+  const params = await searchParams;
+  const q = [params.q].flat()[0]?.slice(0, 200) || undefined;
+  const notice = [params.notice].flat()[0]?.slice(0, 1000);
   const [users, groups] = await Promise.all([
     listUsers({ ctx, input: { query: q, limit: 200 } }),
     listGroups({ ctx }),
@@ -25,6 +28,11 @@ export default async function AdminUsersPage({
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Users & groups</h1>
+      {notice ? (
+        <p role="status" className="rounded-md bg-muted p-3 text-sm">
+          {notice}
+        </p>
+      ) : null}
       <TitledCard
         id="users"
         title="Users"
@@ -51,6 +59,7 @@ export default async function AdminUsersPage({
                 <TH>User</TH>
                 <TH>Groups (from the IdP)</TH>
                 <TH>Local roles</TH>
+                <TH>Freeze</TH>
               </TR>
             </THead>
             <TBody>
@@ -82,6 +91,20 @@ export default async function AdminUsersPage({
                       localRoles={u.localRoles}
                       action={setLocalRolesAction}
                     />
+                  </TD>
+                  <TD>
+                    <form action={freezePersonAction} className="flex flex-col gap-1">
+                      <input type="hidden" name="userId" value={u.id} />
+                      <Input
+                        name="reason"
+                        required
+                        placeholder="Reason (e.g. SEC-12)"
+                        aria-label={`Reason to freeze ${u.name ?? u.email}`}
+                      />
+                      <Button type="submit" variant="secondary">
+                        Freeze all access
+                      </Button>
+                    </form>
                   </TD>
                 </TR>
               ))}

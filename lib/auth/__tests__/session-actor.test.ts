@@ -28,9 +28,14 @@ describe("loadSessionActor: the page-load session check in one query", () => {
   it("resolves a live session to the same actor loadUserActor builds (roles from local roles and groups)", async () => {
     const org = await createTestOrg(h.db);
     const approver = org.users.approver;
-    const fromSession = await loadSessionActor(h.db, await session(approver.id, HOUR));
+    const token = await session(approver.id, HOUR);
+    const fromSession = await loadSessionActor(h.db, token);
     const fromUser = await loadUserActor(h.db, approver.id);
-    expect(fromSession).toEqual(fromUser);
+    // The same person, plus the session it came from (step-up reads when that sign-in happened).
+    expect(fromSession).toEqual({
+      ...fromUser,
+      actor: { ...fromUser?.actor, sessionHash: hashSessionToken(token) },
+    });
     expect(fromSession?.orgId).toBe(org.org.id);
     expect(fromSession?.actor.groups).toEqual(["approvers", "engineering"]);
     expect(fromSession?.actor.roles.sort()).toEqual(["approver", "requester"]);

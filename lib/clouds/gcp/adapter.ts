@@ -1,7 +1,9 @@
+import type { v2 } from "@google-cloud/iam";
 import type { RoleSpec } from "@/db/schema";
 import { bindingIdFor, type CloudAdapter, CloudError } from "@/lib/clouds/port";
 import { gcpCatalogExports } from "./catalog-sync";
 import { defaultAuthClient, type GcpAdapterConfig, gcpSettings, projectsClient } from "./config";
+import { createDenyPolicy, deleteDenyPolicy, denyParent, policiesClient } from "./deny";
 import { describeGcpError, type GcpFailure, isMarkedDeleted, toCloudError } from "./errors";
 import {
   expiryOf,
@@ -31,15 +33,24 @@ export const GCP_MAX_ROLE_PERMISSIONS = 3_000;
 export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
   const s = gcpSettings(config);
   const now = config.now ?? Date.now;
-  let clients: Promise<{ roles: RolesApi; policies: PolicyStore; troubleshoot: Troubleshooter }> | undefined;
+  let clients:
+    | Promise<{
+        roles: RolesApi;
+        policies: PolicyStore;
+        troubleshoot: Troubleshooter;
+        deny: v2.PoliciesClient;
+      }>
+    | undefined;
   const connect = () => {
     clients ??= (async () => {
       const auth = config.authClient ?? (await defaultAuthClient());
-      const projects = projectsClient(s.resourceManagerUrl, tapAuthClient(auth));
+      const tapped = tapAuthClient(auth);
+      const projects = projectsClient(s.resourceManagerUrl, tapped);
       return {
         roles: rolesApi(auth, s.iamUrl, s.timeoutMs),
         policies: policyStore(projects, s),
         troubleshoot: troubleshooterApi(auth, s.troubleshooterUrl, s.timeoutMs),
+        deny: policiesClient(s.iamUrl, tapped),
       };
     })().catch((e) => {
       clients = undefined; // credentials may appear later (e.g. a mounted secret)
@@ -62,6 +73,31 @@ export function gcpAdapter(config: GcpAdapterConfig = {}): CloudAdapter {
 
   return {
     kind: "gcp",
+
+    async denyPrincipal(target, deny) {
+      const { deny: client } = await connect();
+      const { out, requestIds } = await collectRequestIds(() =>
+        attempt(
+          "createDenyPolicy",
+          () => createDenyPolicy(client, projectOf(target.externalId).slice("projects/".length), deny),
+          (f) => f.http === 409 || f.status === "ALREADY_EXISTS",
+        ),
+      );
+      const policyName = `${denyParent(projectOf(target.externalId).slice("projects/".length))}/${deny.policyId}`;
+      return { policyName: typeof out === "string" ? out : policyName, requestIds };
+    },
+
+    async removeDeny(_target, policyName) {
+      const { deny: client } = await connect();
+      const { requestIds } = await collectRequestIds(() =>
+        attempt(
+          "deleteDenyPolicy",
+          () => deleteDenyPolicy(client, policyName),
+          (f) => f.http === 404 || f.status === "NOT_FOUND",
+        ),
+      );
+      return { requestIds };
+    },
 
     ensureRole: (target, spec) =>
       evidence(async () => {

@@ -13,6 +13,7 @@ import { createTestOrg } from "@/lib/testing/db";
 import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
 import * as auditPublicKey from "../audit/public-key/route";
 import * as catalog from "../catalog/route";
+import * as grantAccess from "../grants/[id]/access/route";
 import * as evidence from "../grants/[id]/evidence/route";
 import * as revoke from "../grants/[id]/revoke/route";
 import * as grant from "../grants/[id]/route";
@@ -38,6 +39,8 @@ import * as template from "../templates/[key]/route";
 import * as versions from "../templates/[key]/versions/route";
 import * as preview from "../templates/preview/route";
 import * as templates from "../templates/route";
+import * as freeze from "../users/[id]/freeze/route";
+import * as unfreeze from "../users/[id]/unfreeze/route";
 
 type RouteHandler = (
   req: Request,
@@ -50,6 +53,7 @@ const ROUTES: Record<string, RouteModule> = {
   "/audit/public-key": auditPublicKey,
   "/catalog": catalog,
   "/grants/{id}/evidence": evidence,
+  "/grants/{id}/access": grantAccess,
   "/grants/{id}/revoke": revoke,
   "/grants/{id}/usage": grantUsage,
   "/grants/{id}": grant,
@@ -74,6 +78,8 @@ const ROUTES: Record<string, RouteModule> = {
   "/templates/{key}/versions": versions,
   "/templates/preview": preview,
   "/templates": templates,
+  "/users/{id}/freeze": freeze,
+  "/users/{id}/unfreeze": unfreeze,
 };
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 

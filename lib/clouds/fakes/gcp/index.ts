@@ -1,4 +1,5 @@
 import { listPredefinedRoles, queryTestablePermissions } from "./catalog-handler";
+import { handleDeny } from "./deny-handler";
 import { gcpError, gcpErrorBody } from "./errors";
 import { type FakeCall, type FakeRequest, type Fault, hasBearer, serveFake } from "./fake-http";
 import { handlePolicy } from "./policy-handler";
@@ -31,6 +32,12 @@ function route(state: FakeGcpState, req: FakeRequest) {
   if (policy && req.method === "POST") return handlePolicy(state, policy[1], policy[2], req.body);
   if (path === "/v3/locations/global:troubleshoot" && req.method === "POST")
     return troubleshoot(state, req.body);
+  // The attachment point is URL-encoded inside the resource name (policies/<encoded>/denypolicies/<id>).
+  // Sent once-encoded (the documentation's curl) or twice (the client library): both name the project.
+  const deny = /^\/v2\/policies\/(.+?)\/denypolicies(?:\/([^/:]+))?$/.exec(path);
+  const attached =
+    deny && /^cloudresourcemanager\.googleapis\.com\/projects\/([^/]+)$/.exec(decodeURIComponent(deny[1]));
+  if (deny && attached) return handleDeny(state, req, attached[1], deny[2]);
   if (path === "/v1/roles" && req.method === "GET") return listPredefinedRoles(state, req);
   if (path === "/v1/permissions:queryTestablePermissions" && req.method === "POST")
     return queryTestablePermissions(state, req.body);
@@ -41,7 +48,7 @@ function route(state: FakeGcpState, req: FakeRequest) {
 
 /**
  * Google Cloud IAM on loopback, spoken over the same REST the real SDK clients use: IAM v1 custom roles,
- * predefined roles and testable permissions, Resource Manager v3 allow policies and Policy Troubleshooter v3, with Google's limits, error shapes and `x-goog-request-id`.
+ * predefined roles and testable permissions, IAM v2 deny policies (honoured by the access check), Resource Manager v3 allow policies and Policy Troubleshooter v3, with Google's limits, error shapes and `x-goog-request-id`.
  */
 export async function startFakeGcp(): Promise<FakeGcp> {
   const state = new FakeGcpState();

@@ -1,4 +1,5 @@
 import { evaluateGcp, type GcpResource } from "@/lib/iam/gcp-eval";
+import { isDenied } from "./deny-handler";
 
 /** Documented IAM limits the fake enforces (each test in roles.test.ts / policy.test.ts cites its page). */
 export const GCP_LIMITS = {
@@ -54,7 +55,22 @@ export type FakeTestablePermission = {
 export type FakeCondition = { title: string; description?: string; expression: string };
 export type FakeBinding = { role: string; members: string[]; condition?: FakeCondition };
 
+/** An IAM v2 deny policy as the API returns it. */
+export type FakeDenyPolicy = {
+  name: string;
+  uid: string;
+  kind: string;
+  displayName: string;
+  etag: string;
+  createTime: string;
+  rules: {
+    denyRule: { deniedPrincipals: string[]; deniedPermissions: string[]; exceptionPrincipals?: string[] };
+  }[];
+};
+
 export type FakeProject = {
+  /** IAM v2 deny policies attached to the project, by policy id. */
+  denyPolicies: Map<string, FakeDenyPolicy>;
   roles: Map<string, FakeRole>;
   bindings: FakeBinding[];
   version: number;
@@ -80,7 +96,15 @@ export class FakeGcpState {
   project(id: string): FakeProject {
     let p = this.projects.get(id);
     if (!p) {
-      p = { roles: new Map(), bindings: [], version: 1, etagSeq: 1, history: [], deletedAt: new Map() };
+      p = {
+        roles: new Map(),
+        bindings: [],
+        version: 1,
+        etagSeq: 1,
+        history: [],
+        deletedAt: new Map(),
+        denyPolicies: new Map(),
+      };
       this.projects.set(id, p);
     }
     this.purgeDeletedRoles(p);
@@ -146,6 +170,8 @@ export class FakeGcpState {
   ): boolean {
     const p = this.projects.get(projectId);
     if (!p) return false;
+    // Deny policies are evaluated before allow policies: a denied permission is denied whatever binds it.
+    if (isDenied(p.denyPolicies.values(), member, permission)) return false;
     const inForce = p.history.filter((h) => h.at <= at - this.propagationDelayMs).at(-1)?.bindings ?? [];
     const bindings = inForce.flatMap((b) => {
       const role = p.roles.get(b.role.split("/roles/")[1] ?? "");

@@ -1,0 +1,9 @@
+export {
+  assertNotFrozen,
+  type FreezeDto,
+  FreezeInput,
+  freezePerson,
+  releaseFreezeDenies,
+  UnfreezeInput,
+  unfreezePerson,
+} from "./freeze";
