@@ -4,13 +4,22 @@ import { describe, expect, it } from "vitest";
 import { renderPdf } from "./index";
 
 /**
+ * WinAnsiEncoding's bytes 0x80-0x9F (PDF 32000-1:2008 Annex D.2, the same as Microsoft's cp1252 table at
+ * https://www.unicode.org/Public/MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT); the other bytes are Latin-1.
+ * Written out because this Node's TextDecoder("windows-1252") returned U+0080 for 0x80, i.e. plain Latin-1.
+ */
+const CP1252_80_9F =
+  "\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd" +
+  "\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178";
+const winAnsi = (bytes: Buffer) =>
+  [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? CP1252_80_9F[b - 0x80] : String.fromCharCode(b))).join("");
+
+/**
  * Reads the text a PDF draws, independently of the writer: pages parsed by pdf-lib's parser, content streams
- * inflated by node:zlib (FlateDecode, PDF 32000-1 §7.4.4), hex strings of Tj decoded as Windows-1252 by the
- * WHATWG TextDecoder (WinAnsiEncoding, PDF 32000-1 Annex D.2, is that code page for the characters it holds).
+ * inflated by node:zlib (FlateDecode, PDF 32000-1 §7.4.4), hex strings of Tj decoded as WinAnsiEncoding.
  */
 async function pageTexts(bytes: Uint8Array): Promise<string[]> {
   const pdf = await PDFDocument.load(bytes);
-  const decoder = new TextDecoder("windows-1252");
   return pdf.getPages().map((page) => {
     const contents = page.node.Contents();
     const streams = contents && "asArray" in contents ? contents.asArray() : [contents];
@@ -23,7 +32,7 @@ async function pageTexts(bytes: Uint8Array): Promise<string[]> {
       ops += Buffer.from(filter ? inflateSync(raw) : raw).toString("latin1");
     }
     return [...ops.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)]
-      .map((m) => decoder.decode(Buffer.from(m[1], "hex")))
+      .map((m) => winAnsi(Buffer.from(m[1], "hex")))
       .join("\n");
   });
 }
