@@ -3,6 +3,7 @@ import { createGrantExtend } from "./functions/grant-extend";
 import { createGrantLifecycle } from "./functions/grant-lifecycle";
 import { createGrantRevoke } from "./functions/grant-revoke";
 import { createReconcile } from "./functions/reconcile";
+import { createReportSchedules } from "./functions/report-schedules";
 import { createRoleGc } from "./functions/role-gc";
 import { createScheduleGrants } from "./functions/schedule-grants";
 import { createUsagePull } from "./functions/usage-pull";
@@ -20,6 +21,7 @@ export function createFunctions(deps: FunctionDeps) {
     createReconcile(deps),
     createRoleGc(deps),
     createUsagePull(deps),
+    createReportSchedules(deps),
   ] as const;
 }
 

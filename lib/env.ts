@@ -54,6 +54,9 @@ const Env = z.object({
    */
   ELEVATE_ENDPOINT_ALLOWLIST: z.string().optional(),
   ELEVATE_ALLOW_ENDPOINT_OVERRIDE_IN_PRODUCTION: z.enum(["0", "1"]).optional(),
+  /** Outgoing mail (lib/delivery/email.ts): `smtp://user:pass@host:port` or `smtps://…`; unset, no mail. */
+  ELEVATE_SMTP_URL: z.string().url().optional(),
+  ELEVATE_MAIL_FROM: z.string().default("Elevate <elevate@localhost>"),
   /**
    * How many reverse proxies in front of the server set X-Forwarded-Host/-Proto (0 or unset: none, so
    * those headers are ignored and the Host header counts). With N, the value the N-th proxy from the

@@ -37,6 +37,9 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
       // The usage pull's schedule in embedded mode (Inngest's `usage-pull` cron does it there).
       const { startUsagePullTimer } = await import("@/lib/usage/pull");
       startUsagePullTimer({ db: await getDb() });
+      // Scheduled compliance reports (Inngest's `report-schedules` cron there).
+      const { startReportScheduleTimer } = await import("@/lib/compliance/schedules");
+      startReportScheduleTimer({ db: await getDb() });
     }
     return driver;
   })();

@@ -17,6 +17,7 @@ import * as grant from "../grants/[id]/route";
 import * as grantUsage from "../grants/[id]/usage/route";
 import * as grants from "../grants/route";
 import * as openapi from "../openapi.json/route";
+import * as accessReport from "../reports/access/route";
 import * as cancel from "../requests/[id]/cancel/route";
 import * as decision from "../requests/[id]/decision/route";
 import * as request from "../requests/[id]/route";
@@ -45,6 +46,7 @@ const ROUTES: Record<string, RouteModule> = {
   "/grants/{id}": grant,
   "/grants": grants,
   "/openapi.json": openapi,
+  "/reports/access": accessReport,
   "/requests/{id}/cancel": cancel,
   "/requests/{id}/decision": decision,
   "/requests/{id}": request,

@@ -1,0 +1,39 @@
+import type { Db } from "@/db/client";
+import { logger } from "@/lib/log";
+import { runDueReportSchedules } from "./run-due";
+
+export const REPORT_SCHEDULE_INTERVAL_MS = 60_000;
+
+/**
+ * The embedded mode's schedule for report delivery (Inngest's `report-schedules` cron does it there): one
+ * pass a minute; a failed pass is logged and the next one runs. Returns a stop function; does not keep the
+ * process alive.
+ */
+export function startReportScheduleTimer({
+  db,
+  intervalMs = REPORT_SCHEDULE_INTERVAL_MS,
+}: {
+  db: Db;
+  intervalMs?: number;
+}) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const loop = () => {
+    timer = setTimeout(async () => {
+      try {
+        const out = await runDueReportSchedules({ db });
+        if (out.delivered + out.retrying + out.failed > 0)
+          logger.info({ job: "report-schedules", ...out }, "report schedule pass");
+      } catch (err) {
+        logger.error({ job: "report-schedules", err }, "report schedule pass failed");
+      }
+      if (!stopped) loop();
+    }, intervalMs);
+    timer.unref?.();
+  };
+  loop();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
