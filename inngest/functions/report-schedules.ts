@@ -1,4 +1,5 @@
 import { cron } from "inngest";
+import { remindAccessReviewers } from "@/lib/compliance/reviews";
 import { runDueReportSchedules } from "@/lib/compliance/schedules";
 import { getInngest } from "../client";
 import type { FunctionDeps } from "../deps";
@@ -8,7 +9,7 @@ export const REPORT_SCHEDULES_ID = "report-schedules";
 
 /**
  * Every 5 minutes: the compliance report schedules that are due, delivered by email or signed webhook
- * (lib/compliance/schedules). Retries of a failed delivery are kept in the schedule row with backoff, so
+ * (lib/compliance/schedules), then the daily reminders of open access reviews. Retries of a failed delivery are kept in the schedule row with backoff, so
  * they happen on later ticks whichever driver runs them.
  */
 export function createReportSchedules(deps: FunctionDeps) {

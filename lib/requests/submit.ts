@@ -5,6 +5,7 @@ import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, LimitExceeded, parseInput, Validation } from "@/lib/errors";
 import { enforceRateLimits, personRules, RATE_LIMITS } from "@/lib/ratelimit/limits";
+import { isTemplateArchived } from "@/lib/templates/archive";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { expandExplicit } from "./explicit-permissions";
 import { getActivePolicy, getTargetInOrgOrThrow, getTemplateInOrgOrThrow } from "./queries";
@@ -20,6 +21,11 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   const data = parseInput(SubmitInput, input);
   const target = await getTargetInOrgOrThrow(ctx.db, ctx.orgId, data.targetId);
   const template = data.templateId ? await getTemplateInOrgOrThrow(ctx.db, ctx.orgId, data.templateId) : null;
+  if (template && (await isTemplateArchived(ctx.db, ctx.orgId, template.key)))
+    throw Validation(
+      "templateId",
+      "this template was archived by an access review and can no longer be requested",
+    );
   // Expansion and the role build are CPU work: they run before the transaction, never while it holds locks.
   const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
   const explicit = data.permissions ? expandExplicit(catalog, target.cloud, data.permissions) : null;

@@ -134,7 +134,12 @@ describe("scheduled reports", () => {
       function: createReportSchedules(deps),
       events: [{ name: "inngest/scheduled.timer", data: { cron: "*/5 * * * *" } }],
     }).execute();
-    expect(run.result).toEqual({ delivered: 1, retrying: 0, failed: 0 });
+    expect(run.result).toEqual({
+      delivered: 1,
+      retrying: 0,
+      failed: 0,
+      reminders: { reminded: 0, failed: 0 },
+    });
     const mail = readMime(smtp.messages.filter((m) => m.to.includes("cron@example.com")).at(-1)!.raw);
     const csv = mail.parts[1];
     expect(csv.headers.get("content-disposition")).toMatch(/filename="?elevate-access-.*\.csv/);
