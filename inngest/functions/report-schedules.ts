@@ -22,9 +22,15 @@ export function createReportSchedules(deps: FunctionDeps) {
       retries: 1,
       onFailure: ({ event, error, step }) => onJobFailure(step, REPORT_SCHEDULES_ID, event, error),
     },
-    async ({ step }) =>
-      step.run("run-due", async () =>
+    async ({ step }) => {
+      const reports = await step.run("run-due", async () =>
         runDueReportSchedules({ db: await deps.db(), orgId: deps.reconcile?.orgId }),
-      ),
+      );
+      // Access-review reminders go through the same channel, on the same beat.
+      const reminders = await step.run("remind-reviewers", async () =>
+        remindAccessReviewers({ db: await deps.db(), orgId: deps.reconcile?.orgId }),
+      );
+      return { ...reports, reminders };
+    },
   );
 }

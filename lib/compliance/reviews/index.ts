@@ -8,5 +8,5 @@ export {
   type ReviewItemDto,
 } from "./read";
 export { REMINDER_INTERVAL_MS, remindAccessReviewers } from "./remind";
-export { DecideReviewItemInput, ReviewIdInput, StartReviewInput } from "./schemas";
+export { DecideReviewItemInput, ReviewExportQuery, ReviewIdInput, StartReviewInput } from "./schemas";
 export { startAccessReview } from "./start";

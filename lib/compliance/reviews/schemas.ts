@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REPORT_FORMATS } from "@/db/schema/enums";
 
 export const StartReviewInput = z.object({
   name: z.string().trim().min(1, "is required").max(120),
@@ -19,3 +20,5 @@ export const DecideReviewItemInput = z.object({
 export type DecideReviewItemInput = z.input<typeof DecideReviewItemInput>;
 
 export const ReviewIdInput = z.object({ reviewId: z.string().uuid("must be a review id") });
+
+export const ReviewExportQuery = z.object({ format: z.enum(REPORT_FORMATS).default("pdf") });
