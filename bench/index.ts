@@ -16,6 +16,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "audit-append", run: async () => (await import("./audit-append")).run() },
   { name: "usage-ingest", run: async () => (await import("./usage-ingest")).run() },
   { name: "usage-reports", run: async () => (await import("./usage-reports")).run() },
+  { name: "compliance-report", run: async () => (await import("./compliance-report")).run() },
 ];
 
 async function main(): Promise<number> {

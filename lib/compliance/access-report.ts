@@ -46,7 +46,9 @@ export async function buildAccessReport({
   const groups = new Map<string, AccessRow[]>();
   for (const r of rows) {
     const key = by === "person" ? r.person : by === "target" ? r.target : r.template;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
   }
   return {
     from: from.toISOString(),
@@ -66,6 +68,12 @@ export async function buildAccessReport({
 }
 
 async function accessRows(ctx: Ctx, from: Date, to: Date): Promise<AccessRow[]> {
+  const inPeriod = and(
+    eq(grants.orgId, ctx.orgId),
+    isNotNull(grants.activatedAt),
+    lt(grants.activatedAt, to),
+    or(sql`${grants.revokedAt} is null`, gte(grants.revokedAt, from)),
+  );
   const rows = await ctx.db
     .select({
       grant: grants,
@@ -81,17 +89,11 @@ async function accessRows(ctx: Ctx, from: Date, to: Date): Promise<AccessRow[]> 
     .innerJoin(users, eq(users.id, grants.userId))
     .innerJoin(targets, eq(targets.id, grants.targetId))
     .leftJoin(taskTemplates, eq(taskTemplates.id, accessRequests.templateId))
-    .where(
-      and(
-        eq(grants.orgId, ctx.orgId),
-        isNotNull(grants.activatedAt),
-        lt(grants.activatedAt, to),
-        or(sql`${grants.revokedAt} is null`, gte(grants.revokedAt, from)),
-      ),
-    )
+    .where(inPeriod)
     .orderBy(asc(grants.activatedAt), asc(grants.id));
-  const requestIds = [...new Set(rows.map((r) => r.grant.requestId))];
-  const decisions = requestIds.length
+  // The period's requests as a subquery, not a list of ids: no parameter limit however many grants.
+  const requestIds = ctx.db.select({ id: grants.requestId }).from(grants).where(inPeriod);
+  const decisions = rows.length
     ? await ctx.db
         .select({
           requestId: approvals.requestId,
@@ -106,6 +108,18 @@ async function accessRows(ctx: Ctx, from: Date, to: Date): Promise<AccessRow[]> 
         .where(and(eq(approvals.orgId, ctx.orgId), inArray(approvals.requestId, requestIds)))
         .orderBy(asc(approvals.createdAt))
     : [];
+  const byRequest = new Map<string, AccessRow["approvals"]>();
+  for (const d of decisions) {
+    const list = byRequest.get(d.requestId) ?? [];
+    list.push({
+      approver: d.approver,
+      verdict: d.verdict,
+      channel: d.channel,
+      at: d.at.toISOString(),
+      comment: d.comment,
+    });
+    byRequest.set(d.requestId, list);
+  }
   return rows.map((r) => {
     const removal = r.grant.evidence.removal;
     const inspected = removal?.inspected as { present?: unknown } | null | undefined;
@@ -121,15 +135,7 @@ async function accessRows(ctx: Ctx, from: Date, to: Date): Promise<AccessRow[]> 
       expiresAt: r.grant.expiresAt?.toISOString() ?? null,
       revokedAt: r.grant.revokedAt?.toISOString() ?? null,
       justification: r.justification,
-      approvals: decisions
-        .filter((d) => d.requestId === r.grant.requestId)
-        .map((d) => ({
-          approver: d.approver,
-          verdict: d.verdict,
-          channel: d.channel,
-          at: d.at.toISOString(),
-          comment: d.comment,
-        })),
+      approvals: byRequest.get(r.grant.requestId) ?? [],
       removal: removal
         ? {
             at: removal.at,
