@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { accessReviewItems, apiTokens, auditEvents, groups, memberships } from "@/db/schema";
+import { accessReviewItems, accessReviews, apiTokens, auditEvents, groups, memberships } from "@/db/schema";
 import { listTemplates } from "@/lib/catalog/list";
 import { submitRequest } from "@/lib/requests/submit";
 import { userCtx } from "@/lib/testing/ctx";
@@ -121,6 +121,21 @@ describe("access reviews", () => {
       expect(actions).toContain(a);
     expect(actions.filter((a) => a === "access_review.item_decided")).toHaveLength(3);
     expect((await listAccessReviews({ ctx: admin }))[0].counts).toMatchObject({ removed: 3 });
+  });
+
+  it("takes a form's fields as they come: addresses in one string, empty numbers as defaults", async () => {
+    const org = await createTestOrg(h.db);
+    const admin = await userCtx(h.db, org.users.admin);
+    const { id } = await startAccessReview({
+      ctx: admin,
+      input: { name: "Form", dueInDays: "", remindEmails: "A@example.com, b@example.com" } as never,
+    });
+    const [row] = await h.db.select().from(accessReviews).where(eq(accessReviews.id, id));
+    expect(row.remindEmails).toEqual(["a@example.com", "b@example.com"]);
+    expect(Math.round((row.dueAt.getTime() - Date.now()) / 86_400_000)).toBe(14);
+    await expect(
+      startAccessReview({ ctx: admin, input: { name: "Bad", remindEmails: "not-an-address" } as never }),
+    ).rejects.toMatchObject({ code: "validation" });
   });
 
   it("lets only the right reviewer decide, once, while the campaign is open", async () => {

@@ -241,6 +241,24 @@ describe("scheduled reports", () => {
     const admin = await userCtx(h.db, org.users.admin);
     const bad = (input: Record<string, unknown>) =>
       createReportSchedule({ ctx: admin, input: { name: "x", ...input } as never });
+    // A form sends every field as a string: addresses in one field, blanks for what is not used.
+    const fromForm = await bad({
+      channel: "email",
+      recipients: "a@example.com; B@example.com",
+      webhookUrl: "",
+      webhookSecret: "",
+      periodDays: "",
+      format: "",
+    }).catch((e: unknown) => e);
+    expect(fromForm).toMatchObject({
+      recipients: ["a@example.com", "b@example.com"],
+      periodDays: 7,
+      format: "pdf",
+    });
+    await h.db
+      .update(reportSchedules)
+      .set({ disabledAt: new Date() })
+      .where(eq(reportSchedules.orgId, org.org.id));
     await expect(bad({ channel: "email", recipients: [] })).rejects.toMatchObject({
       code: "validation",
       field: "recipients",
@@ -278,8 +296,9 @@ describe("scheduled reports", () => {
         input: { name: "x", channel: "email", recipients: ["a@example.com"] },
       }),
     ).rejects.toMatchObject({ code: "forbidden" });
-    expect(await h.db.select().from(reportSchedules).where(eq(reportSchedules.orgId, org.org.id))).toEqual(
-      [],
-    );
+    // Only the one made from the form fields, none of the refused ones.
+    expect(
+      await h.db.select().from(reportSchedules).where(eq(reportSchedules.orgId, org.org.id)),
+    ).toHaveLength(1);
   });
 });

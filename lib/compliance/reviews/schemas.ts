@@ -3,12 +3,18 @@ import { REPORT_FORMATS } from "@/db/schema/enums";
 
 export const StartReviewInput = z.object({
   name: z.string().trim().min(1, "is required").max(120),
-  dueInDays: z.coerce.number().int("must be a whole number of days").min(1).max(90).default(14),
-  /** Who is reminded of pending template and membership items (token owners are reminded themselves). */
-  remindEmails: z
-    .array(z.string().trim().toLowerCase().email("must be an email address"))
-    .max(50)
-    .default([]),
+  dueInDays: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number().int("must be a whole number of days").min(1).max(90).default(14),
+  ),
+  /**
+   * Who is reminded of pending template and membership items (token owners are reminded themselves): a
+   * list, or one string of addresses separated by commas, semicolons or spaces (a form field).
+   */
+  remindEmails: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(/[\s,;]+/).filter(Boolean) : v),
+    z.array(z.string().trim().toLowerCase().email("must be an email address")).max(50).default([]),
+  ),
 });
 export type StartReviewInput = z.input<typeof StartReviewInput>;
 
