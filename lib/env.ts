@@ -54,9 +54,10 @@ const Env = z.object({
    */
   ELEVATE_ENDPOINT_ALLOWLIST: z.string().optional(),
   ELEVATE_ALLOW_ENDPOINT_OVERRIDE_IN_PRODUCTION: z.enum(["0", "1"]).optional(),
-  /** Outgoing mail (lib/delivery/email.ts): `smtp://user:pass@host:port` or `smtps://…`; unset, no mail. */
+  /** Outgoing mail (lib/delivery/email.ts): an SMTP URL nodemailer understands (smtp://user:pass@host:587, smtps://…). */
   ELEVATE_SMTP_URL: z.string().url().optional(),
-  ELEVATE_MAIL_FROM: z.string().default("Elevate <elevate@localhost>"),
+  /** The From of Elevate's mail, e.g. "Elevate <elevate@example.com>". */
+  ELEVATE_MAIL_FROM: z.string().min(3).optional(),
   /**
    * How many reverse proxies in front of the server set X-Forwarded-Host/-Proto (0 or unset: none, so
    * those headers are ignored and the Host header counts). With N, the value the N-th proxy from the

@@ -234,7 +234,8 @@ export function isOfficialEndpoint(cloud: EgressCloud, url: string): boolean {
   );
 }
 
-const allowlisted = (u: URL, allowlist: readonly AllowedOrigin[]) =>
+/** True when the URL's origin is one the operator allowed (ELEVATE_ENDPOINT_ALLOWLIST). */
+export const allowlisted = (u: URL, allowlist: readonly AllowedOrigin[]) =>
   allowlist.some(
     (a) =>
       a.protocol === u.protocol &&

@@ -1,24 +1,30 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
-/** A real SMTP server on loopback (the `smtp-server` package) that keeps every message it receives. */
+export type CapturedMail = { from: string; to: string[]; raw: string };
+
+/**
+ * A real SMTP server (smtp-server) on 127.0.0.1 at a free port, keeping every message it receives.
+ * No TLS and no authentication: it exists for tests and benches on this machine only.
+ */
 export async function startTestSmtp(): Promise<{
   url: string;
-  messages: { from: string; to: string[]; raw: string }[];
+  messages: CapturedMail[];
   close(): Promise<void>;
 }> {
-  const messages: { from: string; to: string[]; raw: string }[] = [];
+  const messages: CapturedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ["STARTTLS"],
+    disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
+    size: 25 * 1024 * 1024,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
+        const mailFrom = session.envelope.mailFrom;
         messages.push({
-          from,
+          from: mailFrom ? mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString("utf8"),
         });
@@ -26,7 +32,10 @@ export async function startTestSmtp(): Promise<{
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,

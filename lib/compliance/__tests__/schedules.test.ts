@@ -8,6 +8,7 @@ import type { DbHandle } from "@/db/client";
 import { auditEvents, reportSchedules } from "@/db/schema";
 import { InngestTestEngine, testDeps } from "@/inngest/__tests__/helpers";
 import { createReportSchedules } from "@/inngest/functions/report-schedules";
+import { SIGNATURE_HEADER } from "@/lib/delivery/webhook";
 import { resetEnv } from "@/lib/env";
 import { activeGrantFor } from "@/lib/testing/active-grant";
 import { userCtx } from "@/lib/testing/ctx";
@@ -93,6 +94,15 @@ describe("scheduled reports", () => {
       await until(
         () => smtp.messages.some((m) => m.to.includes("audit@example.com")) && smtp.messages.length > before,
       );
+      // The server has the message before the pass records the delivery: wait for that too.
+      await expect
+        .poll(
+          async () =>
+            (await h.db.select().from(reportSchedules).where(eq(reportSchedules.id, schedule.id)))[0]
+              .lastStatus,
+          { timeout: 10_000 },
+        )
+        .toBe("delivered");
     } finally {
       stop();
     }
@@ -219,7 +229,7 @@ describe("scheduled reports", () => {
       });
       expect(received).toHaveLength(2);
       const { headers, body } = received[1];
-      const [t, v1] = String(headers["elevate-signature"]).split(",");
+      const [t, v1] = String(headers[SIGNATURE_HEADER]).split(",");
       const ts = t.replace("t=", "");
       expect(v1).toBe(`v1=${createHmac("sha256", secret).update(`${ts}.${body}`).digest("hex")}`);
       const payload = JSON.parse(body);

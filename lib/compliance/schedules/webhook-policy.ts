@@ -1,4 +1,4 @@
-import { egressPolicy, isInternalHost, isMetadataHost } from "@/lib/clouds/egress";
+import { allowlisted, egressPolicy, isInternalHost, isMetadataHost } from "@/lib/clouds/egress";
 
 /**
  * Why a report webhook may not be sent to this URL, or undefined when it may: the endpoint policy of cloud
@@ -11,11 +11,7 @@ export function webhookUrlProblem(url: string): string | undefined {
   if (u.protocol !== "https:" && u.protocol !== "http:") return "must be an https:// URL";
   if (u.username || u.password) return "must not hold a user name or password";
   if (isMetadataHost(u.hostname)) return "points at a cloud metadata address, which is never allowed";
-  const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
-  const allowed = egressPolicy().allowlist.some(
-    (a) => a.protocol === u.protocol && a.hostname === u.hostname && (a.port === "*" || a.port === port),
-  );
-  if (allowed) return undefined;
+  if (allowlisted(u, egressPolicy().allowlist)) return undefined;
   if (isInternalHost(u.hostname))
     return "points at a loopback, private or link-local address: only the server's operator can allow one (ELEVATE_ENDPOINT_ALLOWLIST)";
   if (u.protocol !== "https:") return "must be an https:// URL";
