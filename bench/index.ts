@@ -19,6 +19,7 @@ const BENCHES: { name: string; run: () => Promise<object> }[] = [
   { name: "usage-reports", run: async () => (await import("./usage-reports")).run() },
   { name: "policy-eval", run: async () => (await import("./policy-eval")).run() },
   { name: "notify-fanout", run: async () => (await import("./notify-fanout")).run() },
+  { name: "compliance-report", run: async () => (await import("./compliance-report")).run() },
 ];
 
 async function main(): Promise<number> {

@@ -5,6 +5,7 @@ import { createGrantLifecycle } from "./functions/grant-lifecycle";
 import { createGrantRevoke } from "./functions/grant-revoke";
 import { createNotifyAlert, createNotifyDeliver, createNotifySweep } from "./functions/notify";
 import { createReconcile } from "./functions/reconcile";
+import { createReportSchedules } from "./functions/report-schedules";
 import { createRoleGc } from "./functions/role-gc";
 import { createScheduleGrants } from "./functions/schedule-grants";
 import { createUsagePull } from "./functions/usage-pull";
@@ -26,6 +27,7 @@ export function createFunctions(deps: FunctionDeps) {
     createNotifyDeliver(deps),
     createNotifyAlert(deps),
     createNotifySweep(deps),
+    createReportSchedules(deps),
   ] as const;
 }
 

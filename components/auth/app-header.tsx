@@ -51,6 +51,14 @@ export function AppHeader({ actor }: { actor: PersonActor }) {
                   <NavLink href="/reports/usage">Reports</NavLink>
                 </li>
               ) : null}
+              {can("audit.read") ? (
+                <li>
+                  <NavLink href="/reports/compliance">Compliance</NavLink>
+                </li>
+              ) : null}
+              <li>
+                <NavLink href="/reviews">Reviews</NavLink>
+              </li>
             </ul>
           </nav>
         </div>

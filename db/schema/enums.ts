@@ -75,3 +75,18 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const FREEZE_STATUSES = ["active", "lifted"] as const;
 export type FreezeStatus = (typeof FREEZE_STATUSES)[number];
+/** Compliance reports (lib/compliance): how the access report groups, and the formats it exports. */
+export const REPORT_GROUPINGS = ["person", "target", "template"] as const;
+export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
+export const REPORT_FORMATS = ["json", "csv", "pdf"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const DELIVERY_CHANNELS = ["email", "webhook"] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+/** Access reviews (lib/compliance/reviews). */
+export const REVIEW_STATUSES = ["open", "closed"] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+export const REVIEW_ITEM_KINDS = ["template", "membership", "token"] as const;
+export type ReviewItemKind = (typeof REVIEW_ITEM_KINDS)[number];
+export const REVIEW_DECISIONS = ["pending", "confirmed", "removed"] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];

@@ -1,5 +1,6 @@
 export * from "./audit";
 export * from "./catalog";
+export * from "./compliance";
 export * from "./enums";
 export * from "./grants";
 export * from "./groups";

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   "users.manage",
   "tokens.manage",
   "audit.read",
+  /** Compliance report schedules and access-review campaigns (admins). */
+  "compliance.manage",
   "system.health",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,6 +1,6 @@
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { preparedPerDb } from "@/db/prepared";
-import { type CloudPermissions, type Risk, targets, taskTemplates } from "@/db/schema";
+import { type CloudPermissions, type Risk, targets, taskTemplates, templateArchives } from "@/db/schema";
 import type { Ctx } from "@/lib/ctx";
 
 export type TargetDto = {
@@ -62,7 +62,13 @@ const templatesQuery = preparedPerDb((db) =>
       permissions: taskTemplates.permissions,
     })
     .from(taskTemplates)
-    .where(eq(taskTemplates.orgId, sql.placeholder("orgId")))
+    .where(
+      and(
+        eq(taskTemplates.orgId, sql.placeholder("orgId")),
+        // Keys an access review removed (lib/templates/archive.ts) leave the catalog.
+        sql`not exists (select 1 from ${templateArchives} a where a.org_id = ${taskTemplates.orgId} and a.key = ${taskTemplates.key})`,
+      ),
+    )
     .orderBy(asc(taskTemplates.key), desc(taskTemplates.version))
     .prepare("templates_latest"),
 );

@@ -13,6 +13,7 @@ import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import type { AccessReport as AccessReportDto } from "@/lib/compliance/report-types";
 import { EvidencePackSchema } from "@/lib/evidence/schema";
 import type { FreezeDto } from "@/lib/freeze/freeze";
 import type { GrantAccessDto } from "@/lib/grants/get-grant-access";
@@ -244,6 +245,85 @@ const DriftEvent = z.object({
 });
 export const DriftList = named("DriftList", z.object({ items: z.array(DriftEvent) }));
 
+const Nullable = { str: z.string().nullable(), num: z.number().nullable() };
+const AccessRow = z.object({
+  grantId: z.string(),
+  requestId: z.string(),
+  person: z.string(),
+  target: z.string(),
+  template: z.string(),
+  status: z.string(),
+  requestedAt: Iso,
+  activatedAt: Iso.nullable(),
+  expiresAt: Iso.nullable(),
+  revokedAt: Iso.nullable(),
+  justification: z.string(),
+  approvals: z.array(
+    z.object({
+      approver: z.string(),
+      verdict: z.string(),
+      channel: z.string(),
+      at: Iso,
+      comment: Nullable.str,
+    }),
+  ),
+  removal: z
+    .object({ at: z.string(), cloudRequestIds: Strings, absentOnReadBack: z.boolean().nullable() })
+    .nullable(),
+});
+export const AccessReport = named(
+  "AccessReport",
+  z.object({
+    from: Iso,
+    to: Iso,
+    by: z.enum(["person", "target", "template"]),
+    generatedAt: Iso,
+    controls: z.record(z.string(), Strings),
+    access: z.array(z.object({ key: z.string(), grants: z.number(), rows: z.array(AccessRow) })),
+    lateness: z.object({
+      count: z.number(),
+      p50: Nullable.num,
+      p95: Nullable.num,
+      max: Nullable.num,
+      buckets: z.array(z.object({ label: z.string(), count: z.number() })),
+    }),
+    failures: z.array(
+      z.object({
+        grantId: z.string(),
+        person: z.string(),
+        target: z.string(),
+        status: z.string(),
+        events: Strings,
+        lastError: Nullable.str,
+        resolution: z.string(),
+      }),
+    ),
+    selfApprovals: z.array(
+      z.object({ at: Iso, person: z.string(), requestId: z.string(), channel: z.string() }),
+    ),
+    breakGlass: z.object({
+      count: z.number(),
+      events: z.array(z.object({ at: Iso, actor: z.string(), subjectId: z.string() })),
+    }),
+    standingAccess: z.object({
+      checkedAt: Iso,
+      targets: z.number(),
+      bindings: z.number(),
+      roles: z.number(),
+      accounted: z.boolean(),
+      unaccounted: z.array(
+        z.object({
+          target: z.string(),
+          kind: z.enum(["binding", "role"]),
+          name: z.string(),
+          grantId: Nullable.str,
+        }),
+      ),
+      errors: z.array(z.object({ target: z.string(), error: z.string() })),
+    }),
+  }),
+);
+
 const TemplateFields = {
   id: z.string(),
   key: z.string(),
@@ -415,6 +495,7 @@ same<z.output<typeof ConnectionCheck>, ConnectionCheckDto>(true);
 same<z.output<typeof CatalogVersion>, CatalogVersionDto>(true);
 same<z.output<typeof CatalogSync>, CatalogSyncDto>(true);
 same<z.output<typeof DriftEvent>, DriftEventDto>(true);
+same<z.output<typeof AccessReport>, AccessReportDto>(true);
 same<z.output<typeof TemplateSummary>, TemplateDto>(true);
 same<z.output<typeof TemplateVersion>, TemplateVersionDto>(true);
 same<z.output<typeof SavedTemplate>, SavedTemplateDto>(true);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AccessReportQuery } from "@/lib/compliance/schemas";
 import { VERSION } from "@/lib/env";
 import { ConnectTargetDocBody, DriftQuery, UpdateTargetDocBody } from "@/lib/targets/schemas";
 import { CreateTemplateInput, PreviewTemplateInput } from "@/lib/templates";
@@ -262,6 +263,14 @@ export const API_OPERATIONS: Operation[] = [
     summary: "Search templates and permissions across clouds",
     query: CatalogQuery,
     response: R.CatalogSearch,
+  },
+  {
+    method: "get",
+    path: "/reports/access",
+    summary:
+      "Compliance access report for [from, to) by person, target or template (needs audit.read); format=csv or pdf downloads the same report as a file",
+    query: AccessReportQuery,
+    response: R.AccessReport,
   },
   {
     method: "get",

@@ -26,88 +26,111 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
 
   // Read (and, on a cache miss, build) the catalog before the transaction: no CPU work while it holds locks.
   const catalog = verdict === "approve" ? await loadOrgCatalog(ctx.db, ctx.orgId) : null;
-  const { dto, grantIds } = await ctx.db.transaction(async (tx) => {
-    // The row lock serialises decisions on one request, so two last approvals cannot both miss the quorum.
-    const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
-    if (request.requesterId === actor.userId) throw Forbidden("You cannot decide your own request");
-    const groups = approverGroupsOf(request);
-    if (!(await isMemberOfAny(tx, ctx.orgId, actor.userId, groups))) {
-      const visible = await canSeeRequest(tx, ctx, request);
-      throw refuse(
-        visible,
-        "Request",
-        `Only members of the ${groups.map((g) => `"${g}"`).join(", ")} group${groups.length > 1 ? "s" : ""} can decide this request`,
+  let selfApproval = false;
+  const { dto, grantIds } = await ctx.db
+    .transaction(async (tx) => {
+      // The row lock serialises decisions on one request, so two last approvals cannot both miss the quorum.
+      const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
+      if (request.requesterId === actor.userId) {
+        selfApproval = true;
+        throw Forbidden("You cannot decide your own request");
+      }
+      const groups = approverGroupsOf(request);
+      if (!(await isMemberOfAny(tx, ctx.orgId, actor.userId, groups))) {
+        const visible = await canSeeRequest(tx, ctx, request);
+        throw refuse(
+          visible,
+          "Request",
+          `Only members of the ${groups.map((g) => `"${g}"`).join(", ")} group${groups.length > 1 ? "s" : ""} can decide this request`,
+        );
+      }
+      if (!requestAccepts(request.status, verdict))
+        throw Conflict(`This request is already ${request.status}`);
+      // Step-up: an approval that needs a fresh sign-in counts only with one (lib/requests/step-up.ts).
+      if (verdict === "approve" && (await stepUpRequired(tx, request, catalog))) {
+        await assertFreshSignIn(tx, actor, requestId);
+      }
+
+      const inserted = await tx
+        .insert(approvals)
+        .values({
+          orgId: ctx.orgId,
+          requestId,
+          approverId: actor.userId,
+          verdict,
+          comment: comment || null,
+          channel,
+          // Evidence: the policy version and rules the request was judged by.
+          policyVersion: request.policyOutcome?.policyVersion ?? null,
+          ruleIds: request.policyOutcome?.ruleIds ?? null,
+        })
+        .onConflictDoNothing()
+        .returning({ id: approvals.id });
+      if (inserted.length === 0) throw Conflict("You have already decided this request");
+
+      const counted = verdict === "approve" ? await countApprovals(tx, requestId) : 0;
+      // Every approver group must supply an approval: until then the quorum is not met, whatever the count.
+      const count =
+        verdict === "approve" && !(await everyGroupApproved(tx, ctx.orgId, requestId, groups))
+          ? Math.min(counted, request.approvalsRequired - 1)
+          : counted;
+      const next = requestTransition(
+        request.status,
+        verdict === "approve"
+          ? { type: "approve", approvals: count, required: request.approvalsRequired }
+          : { type: "deny" },
       );
-    }
-    if (!requestAccepts(request.status, verdict)) throw Conflict(`This request is already ${request.status}`);
-    // Step-up: an approval that needs a fresh sign-in counts only with one (lib/requests/step-up.ts).
-    if (verdict === "approve" && (await stepUpRequired(tx, request, catalog))) {
-      await assertFreshSignIn(tx, actor, requestId);
-    }
+      if (!next.ok) throw Conflict(next.reason);
+      await guardedUpdate(tx, request, next.to);
 
-    const inserted = await tx
-      .insert(approvals)
-      .values({
-        orgId: ctx.orgId,
-        requestId,
-        approverId: actor.userId,
-        verdict,
-        comment: comment || null,
-        channel,
-        // Evidence: the policy version and rules the request was judged by.
-        policyVersion: request.policyOutcome?.policyVersion ?? null,
-        ruleIds: request.policyOutcome?.ruleIds ?? null,
-      })
-      .onConflictDoNothing()
-      .returning({ id: approvals.id });
-    if (inserted.length === 0) throw Conflict("You have already decided this request");
-
-    const counted = verdict === "approve" ? await countApprovals(tx, requestId) : 0;
-    // Every approver group must supply an approval: until then the quorum is not met, whatever the count.
-    const count =
-      verdict === "approve" && !(await everyGroupApproved(tx, ctx.orgId, requestId, groups))
-        ? Math.min(counted, request.approvalsRequired - 1)
-        : counted;
-    const next = requestTransition(
-      request.status,
-      verdict === "approve"
-        ? { type: "approve", approvals: count, required: request.approvalsRequired }
-        : { type: "deny" },
-    );
-    if (!next.ok) throw Conflict(next.reason);
-    await guardedUpdate(tx, request, next.to);
-
-    const grantIds = next.to === "approved" && catalog ? await scheduleGrants(tx, ctx, request, catalog) : [];
-    const action =
-      next.to === "approved"
-        ? "request.approved"
-        : next.to === "denied"
-          ? "request.denied"
-          : "request.approval_recorded";
-    await appendAudit(tx, ctx, {
-      action,
-      subjectType: "request",
-      subjectId: requestId,
-      data: {
-        verdict,
-        comment: comment || null,
-        channel,
-        approvals: count,
-        required: request.approvalsRequired,
-        approverGroup: request.approverGroup,
-        approverGroups: groups,
-        policyVersion: request.policyOutcome?.policyVersion ?? null,
-        ruleIds: request.policyOutcome?.ruleIds ?? null,
-        ...(grantIds.length > 0 ? { grantIds } : {}),
-      },
+      const grantIds =
+        next.to === "approved" && catalog ? await scheduleGrants(tx, ctx, request, catalog) : [];
+      const action =
+        next.to === "approved"
+          ? "request.approved"
+          : next.to === "denied"
+            ? "request.denied"
+            : "request.approval_recorded";
+      await appendAudit(tx, ctx, {
+        action,
+        subjectType: "request",
+        subjectId: requestId,
+        data: {
+          verdict,
+          comment: comment || null,
+          channel,
+          approvals: count,
+          required: request.approvalsRequired,
+          approverGroup: request.approverGroup,
+          approverGroups: groups,
+          policyVersion: request.policyOutcome?.policyVersion ?? null,
+          ruleIds: request.policyOutcome?.ruleIds ?? null,
+          ...(grantIds.length > 0 ? { grantIds } : {}),
+        },
+      });
+      return { dto: await loadRequestDto(tx, ctx.orgId, requestId), grantIds };
+    })
+    .catch(async (error: unknown) => {
+      // The refusal rolled the transaction back; its record goes in one of its own (compliance evidence, CC6.3).
+      if (selfApproval) await auditSelfApprovalRefused(ctx, requestId, verdict, channel);
+      throw error;
     });
-    return { dto: await loadRequestDto(tx, ctx.orgId, requestId), grantIds };
-  });
 
   if (grantIds.length > 0) {
     await ctx.workflows.dispatch([{ name: "request.approved", orgId: ctx.orgId, requestId, grantIds }]);
   }
   return dto;
+}
+
+async function auditSelfApprovalRefused(ctx: Ctx, requestId: string, verdict: string, channel: string) {
+  await ctx.db.transaction((tx) =>
+    appendAudit(tx, ctx, {
+      action: "request.self_approval_refused",
+      subjectType: "request",
+      subjectId: requestId,
+      data: { verdict, channel },
+    }),
+  );
 }
 
 async function countApprovals(tx: Db, requestId: string): Promise<number> {

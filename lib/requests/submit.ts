@@ -10,6 +10,7 @@ import { onCallDirectory } from "@/lib/oncall";
 import { groupsOf, type Judgement, judge, outcomeOf } from "@/lib/policies/judge";
 import { getActivePolicy } from "@/lib/policies/queries";
 import { enforceRateLimits, personRules, RATE_LIMITS } from "@/lib/ratelimit/limits";
+import { isTemplateArchived } from "@/lib/templates/archive";
 import { breakGlassAlert } from "./break-glass";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { expandExplicit } from "./explicit-permissions";
@@ -38,6 +39,11 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   if (data.permissions && targets.some((t) => t.cloud !== cloud)) {
     throw Validation("targetIds", "explicit permissions name one cloud's actions: pick targets of one cloud");
   }
+  if (template && (await isTemplateArchived(ctx.db, ctx.orgId, template.key)))
+    throw Validation(
+      "templateId",
+      "this template was archived by an access review and can no longer be requested",
+    );
   // Expansion and the role build are CPU work: they run before the transaction, never while it holds locks.
   const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
   const explicit = data.permissions ? expandExplicit(catalog, cloud, data.permissions) : null;

@@ -46,6 +46,9 @@ export function getWorkflowDriver(): Promise<WorkflowDriver> {
       const { startAuditTimer } = await import("@/lib/audit/maintenance");
       startAuditTimer({ db: await getDb() });
       await startNotifications(driver);
+      // Scheduled compliance reports (Inngest's `report-schedules` cron there).
+      const { startReportScheduleTimer } = await import("@/lib/compliance/schedules");
+      startReportScheduleTimer({ db: await getDb() });
     }
     return driver;
   })();

@@ -503,6 +503,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compliance access report for [from, to) by person, target or template (needs audit.read); format=csv or pdf downloads the same report as a file */
+        get: operations["getReportsAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -749,6 +766,104 @@ export interface components {
                 requestIds: string[];
                 resolved: boolean;
             }[];
+        };
+        AccessReport: {
+            /** @description ISO 8601 timestamp */
+            from: string;
+            /** @description ISO 8601 timestamp */
+            to: string;
+            /** @enum {string} */
+            by: "person" | "target" | "template";
+            /** @description ISO 8601 timestamp */
+            generatedAt: string;
+            controls: {
+                [key: string]: string[];
+            };
+            access: {
+                key: string;
+                grants: number;
+                rows: {
+                    grantId: string;
+                    requestId: string;
+                    person: string;
+                    target: string;
+                    template: string;
+                    status: string;
+                    /** @description ISO 8601 timestamp */
+                    requestedAt: string;
+                    activatedAt: string | null;
+                    expiresAt: string | null;
+                    revokedAt: string | null;
+                    justification: string;
+                    approvals: {
+                        approver: string;
+                        verdict: string;
+                        channel: string;
+                        /** @description ISO 8601 timestamp */
+                        at: string;
+                        comment: string | null;
+                    }[];
+                    removal: {
+                        at: string;
+                        cloudRequestIds: string[];
+                        absentOnReadBack: boolean | null;
+                    } | null;
+                }[];
+            }[];
+            lateness: {
+                count: number;
+                p50: number | null;
+                p95: number | null;
+                max: number | null;
+                buckets: {
+                    label: string;
+                    count: number;
+                }[];
+            };
+            failures: {
+                grantId: string;
+                person: string;
+                target: string;
+                status: string;
+                events: string[];
+                lastError: string | null;
+                resolution: string;
+            }[];
+            selfApprovals: {
+                /** @description ISO 8601 timestamp */
+                at: string;
+                person: string;
+                requestId: string;
+                channel: string;
+            }[];
+            breakGlass: {
+                count: number;
+                events: {
+                    /** @description ISO 8601 timestamp */
+                    at: string;
+                    actor: string;
+                    subjectId: string;
+                }[];
+            };
+            standingAccess: {
+                /** @description ISO 8601 timestamp */
+                checkedAt: string;
+                targets: number;
+                bindings: number;
+                roles: number;
+                accounted: boolean;
+                unaccounted: {
+                    target: string;
+                    /** @enum {string} */
+                    kind: "binding" | "role";
+                    name: string;
+                    grantId: string | null;
+                }[];
+                errors: {
+                    target: string;
+                    error: string;
+                }[];
+            };
         };
         TemplateSummary: {
             id: string;
@@ -4514,6 +4629,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogSearch"];
+                };
+            };
+            /** @description Invalid input; `error.field` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (including ids from another organization) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReportsAccess: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                by?: "person" | "target" | "template";
+                format?: "json" | "csv" | "pdf";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessReport"];
                 };
             };
             /** @description Invalid input; `error.field` names the field */

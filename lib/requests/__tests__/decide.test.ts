@@ -138,7 +138,7 @@ describe("decideRequest", () => {
     expect(audit[2].data).toMatchObject({ approvals: 2, required: 2 });
   });
 
-  it("refuses self-approval, even for an approver and through a token or Slack, and writes nothing", async () => {
+  it("refuses self-approval, even for an approver and through a token or Slack, and writes only the refusal's audit event", async () => {
     const org = await createTestOrg(h.db);
     const req = await submitAs(h.db, org, "approver");
     const before = await counts(h.db, org.org.id);
@@ -153,7 +153,11 @@ describe("decideRequest", () => {
       );
       expect(err.message).toMatch(/your own request/);
     }
-    expect(await counts(h.db, org.org.id)).toEqual(before);
+    // Each refusal is evidence (issue 12: refused self-approvals are reported), so it is audited.
+    expect(await counts(h.db, org.org.id)).toEqual({ ...before, audit: before.audit + 3 });
+    expect(
+      (await auditFor(h.db, org.org.id, req.id)).filter((a) => a.action === "request.self_approval_refused"),
+    ).toHaveLength(3);
     // And it is not in their inbox, while it is in the other approver's.
     expect((await listInbox({ ctx: await userCtx(h.db, org.users.approver), input: {} })).items).toEqual([]);
     expect(

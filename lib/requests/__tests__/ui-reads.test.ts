@@ -198,7 +198,8 @@ describe("approveMany", () => {
       input: { requestIds: [own.id] },
     });
     expect(results[0]).toMatchObject({ ok: false, error: { code: "forbidden" } });
-    expect(await counts(h.db, org.org.id)).toEqual(before);
+    // Nothing changes but the refusal's audit event (request.self_approval_refused, issue 12).
+    expect(await counts(h.db, org.org.id)).toEqual({ ...before, audit: before.audit + 1 });
   });
 
   it("is forbidden without requests.approve and reports another org's id as not found", async () => {

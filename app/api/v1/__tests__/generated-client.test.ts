@@ -25,6 +25,7 @@ import * as policyReject from "../policies/[id]/reject/route";
 import * as policy from "../policies/[id]/route";
 import * as policies from "../policies/route";
 import * as simulate from "../policies/simulate/route";
+import * as accessReport from "../reports/access/route";
 import * as cancel from "../requests/[id]/cancel/route";
 import * as decision from "../requests/[id]/decision/route";
 import * as review from "../requests/[id]/review/route";
@@ -64,6 +65,7 @@ const ROUTES: Record<string, RouteModule> = {
   "/policies/{id}": policy,
   "/policies/simulate": simulate,
   "/policies": policies,
+  "/reports/access": accessReport,
   "/requests/{id}/cancel": cancel,
   "/requests/{id}/decision": decision,
   "/requests/{id}/review": review,
