@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import { count, countDistinct, eq, max, min } from "drizzle-orm";
 import { type Db, openDb } from "@/db/client";
 import { auditEvents } from "@/db/schema";
@@ -13,10 +12,9 @@ import { verifyAuditChain } from "@/lib/audit/verify";
 import { loadUserActor } from "@/lib/auth/actor";
 import type { Ctx } from "@/lib/ctx";
 import { env } from "@/lib/env";
-import { logger } from "@/lib/log";
 import { decideRequest, submitRequest } from "@/lib/requests/index";
 import { recordingDriver } from "@/lib/workflows/port";
-import { summary } from "./stats";
+import { runIfMain, summary } from "./stats";
 
 export type AuditAppendOptions = {
   clients?: number;
@@ -228,16 +226,4 @@ async function chainShape(db: Db, orgId: string) {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  logger.level = "silent";
-  run().then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, () => run());

@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import { openDb } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { canonicalJson, eventHash, GENESIS_HASH } from "@/lib/audit/canonical";
@@ -9,7 +8,7 @@ import { checkpointBytes } from "@/lib/audit/checkpoint";
 import { keyIdOf, signBytes } from "@/lib/audit/keys";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { env } from "@/lib/env";
-import { logger } from "@/lib/log";
+import { runIfMain } from "./stats";
 
 export type AuditVerifyOptions = { events?: number; checkpointEvery?: number };
 
@@ -151,16 +150,4 @@ export async function run(opts: AuditVerifyOptions = {}): Promise<Record<string,
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  logger.level = "silent";
-  run().then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, () => run());

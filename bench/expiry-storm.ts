@@ -1,14 +1,12 @@
 import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import { openDb } from "@/db/client";
 import { seedOrg } from "@/db/seed/org";
 import { env } from "@/lib/env";
-import { logger } from "@/lib/log";
 import { createInlineDriver } from "@/lib/workflows/inline";
 import { countByStatus, openCount, report, round, TARGETS } from "./expiry-storm-report";
 import { seedApproved } from "./expiry-storm-seed";
-import { sleep } from "./stats";
+import { runIfMain, sleep } from "./stats";
 import { moveExpiries, provisionAll } from "./storm-setup";
 
 export type ExpiryStormOptions = {
@@ -98,16 +96,4 @@ export async function run(opts: ExpiryStormOptions = {}): Promise<Record<string,
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  logger.level = "silent";
-  run().then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, () => run());

@@ -1,4 +1,6 @@
 import { availableParallelism, loadavg } from "node:os";
+import { pathToFileURL } from "node:url";
+import { logger } from "@/lib/log";
 
 /** Nearest-rank percentile of a list of numbers (ms); 0 for an empty list. */
 export function percentile(values: number[], p: number): number {
@@ -21,3 +23,22 @@ export const host = () => ({
   cpus: availableParallelism(),
   loadavg: loadavg().map((v) => Math.round(v * 100) / 100),
 });
+
+/**
+ * A bench file run directly (`npx tsx bench/x.ts`): run it quietly, print its result as indented JSON and
+ * exit 1 when it threw or reported an `error`.
+ */
+export function runIfMain(moduleUrl: string, run: () => Promise<object>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? "").href) return;
+  logger.level = "silent";
+  run().then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      process.exit("error" in result ? 1 : 0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

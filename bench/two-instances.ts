@@ -1,12 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { pathToFileURL } from "node:url";
 import { openDb } from "@/db/client";
 import { seedOrg } from "@/db/seed/org";
-import { logger } from "@/lib/log";
 import { openCount, report, revokedByInstance, round } from "./expiry-storm-report";
 import { seedApproved } from "./expiry-storm-seed";
 import { ensureBuild, freePort, openStore, startNext, stopServer, waitUntilUp } from "./server";
-import { host, sleep } from "./stats";
+import { host, runIfMain, sleep } from "./stats";
 import { moveExpiries, provisionAll } from "./storm-setup";
 
 export type TwoInstancesOptions = { grants?: number; windowSeconds?: number; leadSeconds?: number };
@@ -101,16 +99,4 @@ export async function run(opts: TwoInstancesOptions = {}): Promise<Record<string
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  logger.level = "silent";
-  run().then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      process.exit("error" in result ? 1 : 0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, () => run());

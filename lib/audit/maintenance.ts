@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { logger } from "@/lib/log";
+import { repeatEvery } from "@/lib/workflows/repeat";
 import { checkpointDue } from "./checkpoint";
 import { applyAuditRetention } from "./retention";
 
@@ -23,24 +24,14 @@ export function startAuditTimer({
   db: Db;
   intervalMs?: number;
 }) {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let stopped = false;
-  const loop = () => {
-    timer = setTimeout(async () => {
-      try {
+  return repeatEvery(intervalMs, [
+    {
+      job: "audit-maintenance",
+      run: async () => {
         const out = await auditMaintenance(db);
         if (out.checkpoints.written + out.purged > 0)
           logger.info({ job: "audit-maintenance", ...out }, "audit pass");
-      } catch (err) {
-        logger.error({ job: "audit-maintenance", err }, "audit checkpoint/retention pass failed");
-      }
-      if (!stopped) loop();
-    }, intervalMs);
-    timer.unref?.();
-  };
-  loop();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+      },
+    },
+  ]);
 }

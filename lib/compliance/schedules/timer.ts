@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { logger } from "@/lib/log";
+import { repeatEvery } from "@/lib/workflows/repeat";
 import { remindAccessReviewers } from "../reviews/remind";
 import { runDueReportSchedules } from "./run-due";
 
@@ -17,30 +18,16 @@ export function startReportScheduleTimer({
   db: Db;
   intervalMs?: number;
 }) {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let stopped = false;
-  const loop = () => {
-    timer = setTimeout(async () => {
-      try {
+  return repeatEvery(intervalMs, [
+    {
+      job: "report-schedules",
+      run: async () => {
         const out = await runDueReportSchedules({ db });
         if (out.delivered + out.retrying + out.failed > 0)
           logger.info({ job: "report-schedules", ...out }, "report schedule pass");
-      } catch (err) {
-        logger.error({ job: "report-schedules", err }, "report schedule pass failed");
-      }
-      // Access-review reminders go through the same channel (mail), on the same beat.
-      try {
-        await remindAccessReviewers({ db });
-      } catch (err) {
-        logger.error({ job: "access-review-reminders", err }, "access review reminder pass failed");
-      }
-      if (!stopped) loop();
-    }, intervalMs);
-    timer.unref?.();
-  };
-  loop();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+      },
+    },
+    // Access-review reminders go through the same channel (mail), on the same beat.
+    { job: "access-review-reminders", run: () => remindAccessReviewers({ db }).then(() => undefined) },
+  ]);
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { logger } from "@/lib/log";
+import { repeatEvery } from "@/lib/workflows/repeat";
 import { refreshAllRecentRollups } from "../reports/refresh";
 import { pullAll } from "./pull-target";
 
@@ -18,29 +19,15 @@ export function startUsagePullTimer({
   db: Db;
   intervalMs?: number;
 }) {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let stopped = false;
-  const loop = () => {
-    timer = setTimeout(async () => {
-      try {
+  return repeatEvery(intervalMs, [
+    {
+      job: "usage-pull",
+      run: async () => {
         const out = await pullAll({ db });
         if (out.targets > 0) logger.info({ job: "usage-pull", ...out }, "usage pull pass");
-      } catch (err) {
-        logger.error({ job: "usage-pull", err }, "usage pull pass failed");
-      }
-      // The dashboards' recent days (requests decided, grants made live or removed since the last pass).
-      try {
-        await refreshAllRecentRollups({ db });
-      } catch (err) {
-        logger.error({ job: "report-rollups", err }, "report roll-up refresh failed");
-      }
-      if (!stopped) loop();
-    }, intervalMs);
-    timer.unref?.();
-  };
-  loop();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+      },
+    },
+    // The dashboards' recent days (requests decided, grants made live or removed since the last pass).
+    { job: "report-rollups", run: () => refreshAllRecentRollups({ db }).then(() => undefined) },
+  ]);
 }
