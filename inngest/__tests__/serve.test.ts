@@ -30,6 +30,7 @@ const EXPECTED = [
   "notify-deliver",
   "notify-alert",
   "notify-sweep",
+  "report-schedules",
 ];
 
 describe("serve endpoint /api/inngest", () => {

@@ -9,6 +9,7 @@ import { resetEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { notifyOnce } from "@/lib/notify/loop";
 import { updateNotificationSettings } from "@/lib/notify/settings";
+import { documentFromLegacy } from "@/lib/policies/default";
 import { decideRequest } from "@/lib/requests/decide";
 import { submitRequest } from "@/lib/requests/submit";
 import { FAKE_SLACK_TOKEN, type FakeSlack, startFakeSlack } from "@/lib/slack/fake";
@@ -36,7 +37,12 @@ beforeAll(async () => {
     ELEVATE_STEP_UP_RISKS: "high",
   });
   resetEnv();
-  org = await createTestOrg(db(), { approvalsRequired: 2 });
+  // Step-up comes from the policy: a rule requires it for high-risk requests (docs/approvals.md).
+  const policy = documentFromLegacy({ approvalsRequired: 2 });
+  org = await createTestOrg(db(), {
+    ...policy,
+    rules: [{ id: "step-up-high", match: { risks: ["high"] }, decide: { stepUp: true } }],
+  });
   slack.users.push(
     { id: "UAVERY", email: org.users.approver.email, name: "avery" },
     { id: "UJORDAN", email: org.users.approver2.email, name: "jordan" },
