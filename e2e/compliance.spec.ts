@@ -63,6 +63,28 @@ test("an auditor reads the compliance report, changes its grouping and downloads
   const doc = await PDFDocument.load(readFileSync((await pdf.path()) as string));
   expect(doc.getTitle()).toBe("Elevate access report");
   expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
+
+  // The same grant's evidence pack, from the request page: signed JSON (verified offline by
+  // `npx elevate evidence verify`, tested in cli/__tests__/audit-cli.test.ts) and its PDF.
+  await auditor.goto(`/requests/${requestId}`);
+  const evidence = auditor.getByTestId("evidence-downloads");
+  await expect(evidence).toContainText("aws-sandbox-prod");
+  const [packFile] = await Promise.all([
+    auditor.waitForEvent("download"),
+    evidence.getByRole("link", { name: "Evidence (JSON, signed)" }).click(),
+  ]);
+  expect(packFile.suggestedFilename()).toMatch(/^elevate-evidence-[0-9a-f-]{36}\.json$/);
+  const pack = JSON.parse(readFileSync((await packFile.path()) as string, "utf8"));
+  expect(pack.format).toBe("elevate-evidence/v1");
+  expect(pack.grant.requestId).toBe(requestId);
+  expect(pack.sections.justification.justification).toBe("e2e: compliance report");
+  expect(pack.signature.keyId).toMatch(/^[0-9a-f]{16}$/);
+  const [packPdf] = await Promise.all([
+    auditor.waitForEvent("download"),
+    evidence.getByRole("link", { name: "Evidence (PDF)" }).click(),
+  ]);
+  const evidenceDoc = await PDFDocument.load(readFileSync((await packPdf.path()) as string));
+  expect(evidenceDoc.getTitle()).toBe(`Evidence: grant ${pack.grant.id}`);
 });
 
 test("an admin opens an access review and confirms a template", async ({ as }) => {

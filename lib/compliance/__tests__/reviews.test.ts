@@ -195,6 +195,17 @@ describe("access reviews", () => {
     expect((await PDFDocument.load(pdf.body as Uint8Array)).getTitle()).toBe("Access review: Q4 review");
   });
 
+  it("without a mail server, reminders wait: nothing is sent or marked, and they go once mail is set", async () => {
+    const { org } = await campaign();
+    const before = smtp.messages.length;
+    expect(await remindAccessReviewers({ db: h.db, orgId: org.org.id })).toEqual({ reminded: 0, failed: 0 });
+    expect(smtp.messages.length).toBe(before);
+    expect(await remindAccessReviewers({ db: h.db, orgId: org.org.id, smtpUrl: smtp.url })).toEqual({
+      reminded: 1,
+      failed: 0,
+    });
+  });
+
   it("reminds token owners and the campaign's addresses by mail, once a day", async () => {
     const { org, id } = await campaign();
     const out = await remindAccessReviewers({

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { accessReviewItems, accessReviews, users } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { sendMail } from "@/lib/delivery/email";
+import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 
@@ -28,6 +29,8 @@ export async function remindAccessReviewers({
   baseUrl?: string;
 }): Promise<{ reminded: number; failed: number }> {
   const out = { reminded: 0, failed: 0 };
+  // Without a mail server there is no channel: the reminders wait (no failure logged every minute).
+  if (!smtpUrl && !env().ELEVATE_SMTP_URL) return out;
   const open = await db
     .select()
     .from(accessReviews)
