@@ -199,6 +199,12 @@ export const Target = named(
         })
         .nullable(),
     }),
+    policy: z.object({
+      tags: z.array(z.string()),
+      environment: z.string().nullable(),
+      ownerGroup: z.string().nullable(),
+      oncallServiceId: z.string().nullable(),
+    }),
   }),
 );
 

@@ -37,6 +37,17 @@ export type TargetDetailDto = {
   externalId: string;
   createdAt: string;
   settings: TargetSettingsDto;
+  /** What approval-policy rules match on (docs/approvals.md). */
+  policy: TargetPolicyFieldsDto;
+};
+
+export type TargetPolicyFieldsDto = {
+  tags: string[];
+  environment: string | null;
+  /** The group `$owners` stands for in a rule's approver groups. */
+  ownerGroup: string | null;
+  /** The PagerDuty service whose on-call person a rule may auto-approve. */
+  oncallServiceId: string | null;
 };
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -78,5 +89,11 @@ export function toTargetDto(row: TargetRow): TargetDetailDto {
     externalId: row.externalId,
     createdAt: row.createdAt.toISOString(),
     settings: publicSettings(row.settings),
+    policy: {
+      tags: row.tags ?? [],
+      environment: row.environment ?? null,
+      ownerGroup: row.ownerGroup ?? null,
+      oncallServiceId: row.oncallServiceId ?? null,
+    },
   };
 }

@@ -39,11 +39,29 @@ export const ConnectTargetInput = z.object({
 });
 export type ConnectTargetInput = z.input<typeof ConnectTargetInput>;
 
+/** A tag, environment or group name as policy rules match them (the policy schema's name rule). */
+const PolicyName = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, "may hold letters, digits and . _ : @ - (starting alphanumeric)");
+
 export const UpdateTargetInput = z.object({
   targetId: z.string(),
   name: Name.optional(),
   /** Replaces the settings as a whole (validated like on connect). */
   settings: z.record(z.string(), z.unknown()).optional(),
+  /** What approval-policy rules match on (docs/approvals.md); each replaces the stored value. */
+  tags: z.array(PolicyName).max(50, "at most 50 tags").optional(),
+  environment: PolicyName.nullable().optional(),
+  ownerGroup: PolicyName.nullable().optional(),
+  oncallServiceId: z
+    .string()
+    .trim()
+    .regex(/^[A-Z0-9]{1,32}$/, "must be a PagerDuty service id (letters and digits)")
+    .nullable()
+    .optional(),
 });
 export type UpdateTargetInput = z.input<typeof UpdateTargetInput>;
 
@@ -73,10 +91,10 @@ export function parseConnect(input: unknown) {
   return { ...base, settings: parseSettings(base.adapter, base.settings) };
 }
 
-/** A PATCH must change something: name, settings or both. */
-const changesSomething = <S extends z.ZodType<{ name?: unknown; settings?: unknown }>>(schema: S) =>
-  schema.refine((b) => b.name !== undefined || b.settings !== undefined, {
-    message: "send name, settings or both",
+/** A PATCH must change something: the name, the settings or a policy field. */
+const changesSomething = <S extends z.ZodType<Record<string, unknown>>>(schema: S) =>
+  schema.refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: "send name, settings, tags, environment, ownerGroup or oncallServiceId",
     path: ["body"],
   });
 

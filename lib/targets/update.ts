@@ -8,7 +8,8 @@ import { publicSettings, type TargetDetailDto, toTargetDto } from "./dto";
 import { parseSettings, UpdateTargetInput } from "./schemas";
 
 /**
- * Renames a target or replaces its connection settings (e.g. new credential references). Cloud, adapter
+ * Renames a target, replaces its connection settings (e.g. new credential references), or sets what
+ * approval-policy rules match on (tags, environment, owner group, on-call service). Cloud, adapter
  * and external id stay fixed: changing them under live grants would orphan what is in the cloud, so
  * that is a new target.
  */
@@ -20,7 +21,7 @@ export async function updateTarget({
   input: UpdateTargetInput;
 }): Promise<TargetDetailDto> {
   assertPermission(ctx, "targets.manage");
-  const { targetId, name, settings } = parseInput(UpdateTargetInput, input);
+  const { targetId, name, settings, ...policy } = parseInput(UpdateTargetInput, input);
   return ctx.db.transaction(async (tx) => {
     const current = await getTargetInOrgOrThrow(tx, ctx.orgId, targetId);
     const nextSettings = settings === undefined ? current.settings : parseSettings(current.adapter, settings);
@@ -33,7 +34,14 @@ export async function updateTarget({
     }
     const [row] = await tx
       .update(targets)
-      .set({ name: name ?? current.name, settings: nextSettings as Record<string, unknown> })
+      .set({
+        name: name ?? current.name,
+        settings: nextSettings as Record<string, unknown>,
+        ...(policy.tags !== undefined ? { tags: [...new Set(policy.tags)] } : {}),
+        ...(policy.environment !== undefined ? { environment: policy.environment } : {}),
+        ...(policy.ownerGroup !== undefined ? { ownerGroup: policy.ownerGroup } : {}),
+        ...(policy.oncallServiceId !== undefined ? { oncallServiceId: policy.oncallServiceId } : {}),
+      })
       .where(and(eq(targets.id, current.id), eq(targets.orgId, ctx.orgId)))
       .returning();
     await appendAudit(tx, ctx, {
@@ -43,6 +51,11 @@ export async function updateTarget({
       data: {
         ...(name !== undefined && name !== current.name ? { name: { from: current.name, to: name } } : {}),
         ...(settings !== undefined ? { settings: publicSettings(row.settings) } : {}),
+        ...Object.fromEntries(
+          (["tags", "environment", "ownerGroup", "oncallServiceId"] as const)
+            .filter((k) => policy[k] !== undefined)
+            .map((k) => [k, { from: current[k] ?? null, to: row[k] ?? null }]),
+        ),
       },
     });
     return toTargetDto(row);

@@ -719,6 +719,12 @@ export interface components {
                     var?: string;
                 } | null;
             };
+            policy: {
+                tags: string[];
+                environment: string | null;
+                ownerGroup: string | null;
+                oncallServiceId: string | null;
+            };
         };
         ConnectionCheck: {
             ok: boolean;
@@ -3722,6 +3728,10 @@ export interface operations {
                         };
                         roleQuota?: number;
                     };
+                    tags?: string[];
+                    environment?: string | null;
+                    ownerGroup?: string | null;
+                    oncallServiceId?: string | null;
                 };
             };
         };

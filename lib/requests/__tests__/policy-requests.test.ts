@@ -9,6 +9,7 @@ import { setOnCallDirectory } from "@/lib/oncall";
 import { type FakePagerDuty, startFakePagerDuty } from "@/lib/oncall/fake/pagerduty";
 import { createPagerDutyDirectory } from "@/lib/oncall/pagerduty";
 import { DEFAULT_POLICY_DOCUMENT } from "@/lib/policies/default";
+import { updateTarget } from "@/lib/targets";
 import { activeGrantFor } from "@/lib/testing/active-grant";
 import { userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
@@ -40,6 +41,59 @@ const withRules = (rules: PolicyDocument["rules"], defaults: Partial<PolicyDocum
 async function logsTemplate(org: Awaited<ReturnType<typeof createTestOrg>>) {
   return org.template("logs.read").id;
 }
+
+describe("a target's policy fields", () => {
+  it("an admin sets tags, environment, owners and on-call service; bad values name the field and change nothing", async () => {
+    const org = await createTestOrg(h.db);
+    const admin = await userCtx(h.db, org.users.admin);
+    const targetId = org.targets.aws.id;
+    const dto = await updateTarget({
+      ctx: admin,
+      input: {
+        targetId,
+        tags: ["pci", "pci", "team:payments"],
+        environment: "prod",
+        oncallServiceId: "P1ABC2D",
+      },
+    });
+    expect(dto.policy).toEqual({
+      tags: ["pci", "team:payments"],
+      environment: "prod",
+      ownerGroup: null,
+      oncallServiceId: "P1ABC2D",
+    });
+    await expectAppError(
+      updateTarget({ ctx: admin, input: { targetId, tags: ["bad tag"] } }),
+      "validation",
+      "tags.0",
+    );
+    await expectAppError(
+      updateTarget({ ctx: admin, input: { targetId, oncallServiceId: "not an id" } }),
+      "validation",
+      "oncallServiceId",
+    );
+    const [row] = await h.db.select().from(targets).where(eq(targets.id, targetId));
+    expect(row).toMatchObject({
+      tags: ["pci", "team:payments"],
+      environment: "prod",
+      oncallServiceId: "P1ABC2D",
+    });
+    // Cleared with null; requesters cannot change them.
+    expect(
+      (await updateTarget({ ctx: admin, input: { targetId, environment: null } })).policy.environment,
+    ).toBeNull();
+    await expectAppError(
+      updateTarget({
+        ctx: await userCtx(h.db, org.users.requester),
+        input: { targetId, environment: "dev" },
+      }),
+      "forbidden",
+    );
+    const audited = (await auditFor(h.db, org.org.id, targetId)).filter((e) => e.action === "target.updated");
+    expect(audited).toHaveLength(2); // the refused attempts wrote nothing
+    expect(audited[1].data).toMatchObject({ environment: { from: "prod", to: null } });
+  });
+});
 
 describe("multi-target requests", () => {
   it("one decision, one grant per target, each on its own lifecycle", async () => {
@@ -93,10 +147,17 @@ describe("multi-target requests", () => {
         },
       ]),
     );
-    await h.db
-      .update(targets)
-      .set({ environment: "prod", ownerGroup: "platform" })
-      .where(eq(targets.id, org.targets.gcp.id));
+    // Set through the admin verb behind PATCH /api/v1/targets/{id}.
+    const updated = await updateTarget({
+      ctx: await userCtx(h.db, org.users.admin),
+      input: { targetId: org.targets.gcp.id, environment: "prod", ownerGroup: "platform" },
+    });
+    expect(updated.policy).toEqual({
+      tags: [],
+      environment: "prod",
+      ownerGroup: "platform",
+      oncallServiceId: null,
+    });
     const ctx = await userCtx(h.db, org.users.requester);
     const input = {
       targetIds: [org.targets.aws.id, org.targets.gcp.id],
