@@ -23,10 +23,12 @@ const SubmitForm = z.object({
   ticketUrl: z.string().optional(),
   // Multi-target: the other targets ticked under the picker (one value or several).
   alsoTargetIds: z.union([z.string(), z.array(z.string())]).optional(),
+  // The break-glass checkbox ("on" when ticked); the policy decides whether it is allowed.
+  breakGlass: z.string().optional(),
 });
 
 const submit = authedAction(SubmitForm, async (ctx, form) => {
-  const { mode, templateId, permissions, resourceKind, alsoTargetIds, ...rest } = form;
+  const { mode, templateId, permissions, resourceKind, alsoTargetIds, breakGlass, ...rest } = form;
   const also = mode === "template" ? [alsoTargetIds ?? []].flat().filter((id) => id !== rest.targetId) : [];
   const targets = also.length > 0 ? { targetIds: [rest.targetId, ...also], targetId: undefined } : {};
   const minutes = rest.durationMinutes.trim() === "" ? Number.NaN : Number(rest.durationMinutes);
@@ -34,7 +36,10 @@ const submit = authedAction(SubmitForm, async (ctx, form) => {
     mode === "permissions"
       ? { permissions: splitPermissionLines(permissions), resourceKind: resourceKind || null }
       : { templateId: templateId || null };
-  return submitRequest({ ctx, input: { ...rest, ...targets, ...which, durationMinutes: minutes } });
+  return submitRequest({
+    ctx,
+    input: { ...rest, ...targets, ...which, durationMinutes: minutes, breakGlass: breakGlass === "on" },
+  });
 });
 
 export async function submitRequestAction(

@@ -163,6 +163,18 @@ export function NewRequestForm({
         <FieldError id="ticketUrl" message={err("ticketUrl")} />
       </div>
 
+      <div>
+        <label className="flex items-center gap-2 text-sm font-medium">
+          <input type="checkbox" name="breakGlass" value="on" aria-describedby="breakGlass-hint" />
+          Break glass: emergency access now, without waiting for approval
+        </label>
+        <p id="breakGlass-hint" className="mt-1 text-sm text-muted-foreground">
+          Only where the approval policy allows it, for its shorter maximum: the grant starts at once, admins
+          are alerted, and an admin must review it afterwards.
+        </p>
+        <FieldError id="breakGlass" message={err("breakGlass")} />
+      </div>
+
       <RequestPreview
         params={{
           targetId,
