@@ -34,6 +34,8 @@ type Operation = {
   rateLimited?: boolean;
   /** Most operations need a token; the document itself is public. */
   public?: boolean;
+  /** Other media types the same 2xx can be (a `format` query asks for them): file downloads. */
+  files?: ("text/csv" | "application/pdf")[];
 };
 
 /** Every route under /api/v1. A test checks this list against the route files on disk. */
@@ -271,6 +273,7 @@ export const API_OPERATIONS: Operation[] = [
       "Compliance access report for [from, to) by person, target or template (needs audit.read); format=csv or pdf downloads the same report as a file",
     query: AccessReportQuery,
     response: R.AccessReport,
+    files: ["text/csv", "application/pdf"],
   },
   {
     method: "get",
@@ -354,7 +357,15 @@ function operation(op: Operation) {
     responses: {
       [String(op.status ?? 200)]: {
         description: op.status === 201 ? "Created" : "OK",
-        content: { "application/json": { schema: responseRef(op.response) } },
+        content: {
+          "application/json": { schema: responseRef(op.response) },
+          ...Object.fromEntries(
+            (op.files ?? []).map((type) => [
+              type,
+              { schema: type === "text/csv" ? { type: "string" } : { type: "string", format: "binary" } },
+            ]),
+          ),
+        },
       },
       ...(op.public
         ? {}

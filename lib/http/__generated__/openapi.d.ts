@@ -4720,6 +4720,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessReport"];
+                    "text/csv": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Invalid input; `error.field` names the field */

@@ -1,6 +1,7 @@
 import { PDFDocument } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
+import { openApiDocument } from "@/lib/http/openapi";
 import { activeGrantFor } from "@/lib/testing/active-grant";
 import { apiTokenFor, callApi, setupApiDatabase } from "@/lib/testing/api";
 import { createTestOrg } from "@/lib/testing/db";
@@ -50,6 +51,17 @@ describe("GET /api/v1/reports/access", () => {
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     const doc = await PDFDocument.load(new Uint8Array(await pdf.arrayBuffer()));
     expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
+  });
+
+  it("the OpenAPI document declares the three media types the route answers", () => {
+    const op = openApiDocument().paths["/reports/access"].get as {
+      responses: Record<string, { content: Record<string, unknown> }>;
+    };
+    expect(Object.keys(op.responses["200"].content).sort()).toEqual([
+      "application/json",
+      "application/pdf",
+      "text/csv",
+    ]);
   });
 
   it("refuses a requester (403) and names the bad field (400)", async () => {
