@@ -5,12 +5,12 @@
 
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Db, openDb } from "@/db/client";
-import { policies } from "@/db/schema";
 import { seedOrg } from "@/db/seed/org";
 import { getUsageDashboard, refreshRollups } from "@/lib/usage/reports";
 import { systemCtx } from "@/lib/workflows/system-ctx";
+import { seedHistory } from "./history-seed";
 import { openStore } from "./server";
 import { summary } from "./stats";
 
@@ -109,51 +109,14 @@ export async function run(opts: UsageReportsOptions = {}): Promise<Record<string
   }
 }
 
-/** Bulk seed with generate_series: completed requests and their revoked grants, then the usage events. */
+/** Bulk seed: completed requests and their revoked grants (bench/history-seed.ts), then the usage events. */
 async function seed(
   db: Db,
   org: Awaited<ReturnType<typeof seedOrg>>,
   o: { events: number; grants: number; start: Date; end: Date },
 ) {
   const orgId = org.org.id;
-  const span = (o.end.getTime() - o.start.getTime()) / 1000;
-  const template = org.template("vm.ssh");
-  const [policy] = await db
-    .select({ id: policies.id })
-    .from(policies)
-    .where(eq(policies.orgId, orgId))
-    .limit(1);
-  const people = [org.users.requester.id, org.users.approver.id, org.users.admin.id];
-  await db.execute(sql`
-    insert into access_requests (org_id, requester_id, target_id, template_id, duration_seconds, justification,
-      status, policy_id, approvals_required, approver_group, created_at, decided_at)
-    select ${orgId}, (array[${sql.join(
-      people.map((p) => sql`${p}::uuid`),
-      sql`, `,
-    )}])[1 + i % 3], ${org.targets.aws.id},
-      ${template.id}, 3600, 'bench', 'completed', ${policy.id}, 1, 'approvers',
-      ${o.start.toISOString()}::timestamptz + (i * ${span / o.grants}::float8) * interval '1 second',
-      ${o.start.toISOString()}::timestamptz + (i * ${span / o.grants}::float8 + 60 + i % 600) * interval '1 second'
-    from generate_series(0, ${o.grants - 1}::int) i`);
-  const spec = JSON.stringify({
-    cloud: "aws",
-    permissions: GRANTED,
-    resource: null,
-    hash: "bench",
-    roleName: "bench",
-    document: {},
-  });
-  await db.execute(sql`
-    insert into grants (org_id, request_id, target_id, user_id, status, role_spec, duration_seconds, activated_at,
-      expires_at, revoked_at, created_at)
-    select r.org_id, r.id, r.target_id, r.requester_id, 'revoked', ${spec}::jsonb, 3600,
-      r.decided_at + interval '20 seconds', r.decided_at + interval '3620 seconds',
-      r.decided_at + interval '3650 seconds', r.decided_at
-    from access_requests r where r.org_id = ${orgId}`);
-  await db.execute(sql`
-    insert into approvals (org_id, request_id, approver_id, verdict, channel, created_at)
-    select r.org_id, r.id, ${org.users.approver2.id}, 'approve', 'web', r.decided_at
-    from access_requests r where r.org_id = ${orgId}`);
+  await seedHistory(db, org, { ...o, permissions: GRANTED, decidedSpreadSeconds: 600 });
   const perms = sql.raw(`array[${PERMISSIONS.map((p) => `'${p}'`).join(", ")}]`);
   const chunk = 200_000;
   for (let from = 0; from < o.events; from += chunk) {

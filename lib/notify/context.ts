@@ -4,7 +4,7 @@ import { accessRequests, type RequestStatus, type Risk, targets, taskTemplates }
 import { env } from "@/lib/env";
 import { type UsageDto, usageFor } from "@/lib/grants/access-instructions";
 import { type GrantDto, loadGrantDto, loadRequestDto, type RequestDto } from "@/lib/requests/dto";
-import { stepUpRisks } from "@/lib/requests/step-up";
+import { needsStepUp } from "@/lib/requests/step-up";
 
 /** Everything an approver needs in a message: the request, how many permissions, the requester's history. */
 export type RequestContext = {
@@ -22,12 +22,9 @@ export function portalUrl(): string {
   return (env().NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 }
 
-/** What the message promises: the decide verb's own rule (lib/requests/step-up.ts) is what enforces it. */
+/** What the message promises: the decide verb's own rule (lib/requests/step-up.ts), the same function. */
 export function stepUpRequiredFor(request: { risk: Risk; policyOutcome?: { stepUp?: boolean } | null }) {
-  if (request.policyOutcome && typeof request.policyOutcome.stepUp === "boolean") {
-    return request.policyOutcome.stepUp;
-  }
-  return stepUpRisks().includes(request.risk);
+  return needsStepUp(request.policyOutcome, request.risk);
 }
 
 export async function requestContext(db: Db, orgId: string, requestId: string): Promise<RequestContext> {

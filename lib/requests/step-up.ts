@@ -12,16 +12,15 @@ import { requestRisk } from "./role-source";
 export const confirmPath = (requestId: string) => `/requests/${requestId}/confirm`;
 
 /**
- * Step-up: when the request's stored policy outcome says `stepUp` (issue 15 part A stores it), or, until
- * it exists, for a request whose risk is in ELEVATE_STEP_UP_RISKS (default: high), an approval counts only from a person who signed in at most
- * ELEVATE_STEP_UP_MAX_AGE_SECONDS ago, in the portal. API tokens and Slack carry no sign-in, so they are
- * sent to the confirmation page.
+ * Step-up: when the request's stored policy outcome says `stepUp`, or, for a request older than the policy
+ * engine (no outcome), when its risk is in ELEVATE_STEP_UP_RISKS (default: high), an approval counts only
+ * from a person who signed in at most ELEVATE_STEP_UP_MAX_AGE_SECONDS ago, in the portal. API tokens and
+ * Slack carry no sign-in, so they are sent to the confirmation page.
  */
 export async function stepUpRequired(db: Db, request: RequestRow, catalog: Catalog | null): Promise<boolean> {
-  const outcome = (request as RequestRow & { policyOutcome?: { stepUp?: unknown } | null }).policyOutcome;
-  if (outcome && typeof outcome.stepUp === "boolean") return outcome.stepUp;
-  const risks = stepUpRisks();
-  if (risks.length === 0) return false;
+  const said = outcomeSays(request.policyOutcome);
+  if (said !== null) return said;
+  if (stepUpRisks().length === 0) return false;
   const [target] = await db
     .select({ cloud: targets.cloud })
     .from(targets)
@@ -33,11 +32,19 @@ export async function stepUpRequired(db: Db, request: RequestRow, catalog: Catal
         .where(eq(taskTemplates.id, request.templateId))
     : [];
   if (!target) return true;
-  return risks.includes(requestRisk(catalog, target.cloud, template ?? null, request.permissions));
+  return needsStepUp(null, requestRisk(catalog, target.cloud, template ?? null, request.permissions));
+}
+
+type OutcomeLike = { stepUp?: unknown } | null | undefined;
+const outcomeSays = (o: OutcomeLike) => (o && typeof o.stepUp === "boolean" ? o.stepUp : null);
+
+/** The one rule, for the verb and for what messages promise (lib/notify): the outcome, else the risk. */
+export function needsStepUp(outcome: OutcomeLike, risk: Risk): boolean {
+  return outcomeSays(outcome) ?? stepUpRisks().includes(risk);
 }
 
 /** The risks needing step-up when no policy outcome says (ELEVATE_STEP_UP_RISKS). */
-export function stepUpRisks(): Risk[] {
+function stepUpRisks(): Risk[] {
   return env().ELEVATE_STEP_UP_RISKS.split(",").filter(Boolean) as Risk[];
 }
 
