@@ -19,9 +19,30 @@ export type EventRow = {
 };
 
 /**
- * Stores a batch in one statement: the rows travel as one JSON parameter expanded by json_to_recordset
- * (one round trip, no parameter limit, same on PGlite and postgres.js). Events already stored (same org,
- * cloud and event id) are skipped by the unique index. Returns the event ids actually inserted.
+ * One element of a Postgres array literal: NULL, or double-quoted with `\\` and `"` escaped. Postgres text
+ * cannot hold U+0000: a NUL inside a logged value becomes U+FFFD rather than failing the whole batch.
+ */
+function element(v: string | null): string {
+  if (v === null) return "NULL";
+  if (!NEEDS_ESCAPE.test(v)) return `"${v}"`;
+  return `"${v.replace(NUL, "\uFFFD").replace(ESCAPED, "\\$&")}"`;
+}
+const NEEDS_ESCAPE = /[\\"\u0000]/;
+const ESCAPED = /[\\"]/g;
+const NUL = /\u0000/g;
+
+/** A column of the batch as one array literal (`{"a","b",NULL}`), read by Postgres as `text[]` and cast. */
+function column(rows: EventRow[], pick: (r: EventRow) => string | null): string {
+  const parts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) parts[i] = element(pick(rows[i]));
+  return `{${parts.join(",")}}`;
+}
+
+/**
+ * Stores a batch in one statement: each column travels as one array literal, expanded by `unnest` (one
+ * round trip, no parameter limit, the same text on PGlite and postgres.js; Postgres reads arrays at a
+ * third of the cost of `json_to_recordset`, docs/decisions.md "Usage ingest"). Events already stored (same
+ * org, cloud and event id) are skipped by the primary key. Returns the event ids actually inserted.
  */
 export async function insertEvents(
   db: Db,
@@ -33,11 +54,16 @@ export async function insertEvents(
   const res = await db.execute<{ event_id: string }>(sql`
     insert into usage_events (org_id, import_id, cloud, event_id, occurred_at, target_id, scope, principal,
       session_name, permission, allowed, resource, operation, attribution, grant_id)
-    select ${orgId}::uuid, ${importId}::uuid, x.cloud, x.event_id, x.occurred_at, x.target_id, x.scope,
-      x.principal, x.session_name, x.permission, x.allowed, x.resource, x.operation, x.attribution, x.grant_id
-    from json_to_recordset(${JSON.stringify(rows)}::json) as x(cloud text, event_id text,
-      occurred_at timestamptz, target_id uuid, scope text, principal text, session_name text, permission text,
-      allowed boolean, resource text, operation text, attribution text, grant_id uuid)
+    select ${orgId}::uuid, ${importId}::uuid, x.*
+    from unnest(${column(rows, (r) => r.cloud)}::text[], ${column(rows, (r) => r.event_id)}::text[],
+      ${column(rows, (r) => r.occurred_at)}::timestamptz[], ${column(rows, (r) => r.target_id)}::uuid[],
+      ${column(rows, (r) => r.scope)}::text[], ${column(rows, (r) => r.principal)}::text[],
+      ${column(rows, (r) => r.session_name)}::text[], ${column(rows, (r) => r.permission)}::text[],
+      ${column(rows, (r) => (r.allowed ? "t" : "f"))}::boolean[], ${column(rows, (r) => r.resource)}::text[],
+      ${column(rows, (r) => r.operation)}::text[], ${column(rows, (r) => r.attribution)}::text[],
+      ${column(rows, (r) => r.grant_id)}::uuid[])
+      as x(cloud, event_id, occurred_at, target_id, scope, principal, session_name, permission, allowed,
+        resource, operation, attribution, grant_id)
     on conflict (org_id, cloud, event_id) do nothing
     returning event_id`);
   const list = Array.isArray(res) ? res : (res as unknown as { rows: { event_id: string }[] }).rows;
