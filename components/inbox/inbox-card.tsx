@@ -48,7 +48,9 @@ export function InboxCard({
         <div className="inbox-card-head">
           <p>
             <strong>{who}</strong> wants <strong>{requestLabel(item)}</strong>
-            {` on ${item.target.name} (${item.target.cloud}) for ${item.durationMinutes} minutes`}
+            {item.extendsGrantId
+              ? ` on ${item.target.name} (${item.target.cloud}) for ${item.durationMinutes} more minutes: an extension of access already granted`
+              : ` on ${item.target.name} (${item.target.cloud}) for ${item.durationMinutes} minutes`}
           </p>
           <RiskBadge risk={item.risk} />
           <Time value={item.createdAt} />

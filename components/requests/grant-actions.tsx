@@ -79,11 +79,22 @@ export function ExtendGrantForm({
       }
       setError(null);
       setReason("");
-      toast({
-        tone: "success",
-        title: "Access extended",
-        description: result.data.expiresAt ? `Now until ${formatUtc(result.data.expiresAt)}` : undefined,
-      });
+      // Past the policy's automatic limit the extension goes to the request's approvers instead.
+      toast(
+        result.data.extensionRequestId
+          ? {
+              tone: "success",
+              title: "Extension sent for approval",
+              description: `Your approvers decide on ${minutes} more minutes; access stays until ${formatUtc(expiresAt)} meanwhile.`,
+            }
+          : {
+              tone: "success",
+              title: "Access extended",
+              description: result.data.expiresAt
+                ? `Now until ${formatUtc(result.data.expiresAt)}`
+                : undefined,
+            },
+      );
       await Promise.all([
         client.invalidateQueries({ queryKey: ["home"] }),
         client.invalidateQueries({ queryKey: ["request", requestId] }),
@@ -131,7 +142,8 @@ export function ExtendGrantForm({
         <p id={`${id}-minutes-hint`} className="mt-1 text-sm text-muted-foreground" aria-live="polite">
           {preview ? (
             <>
-              New expiry <Time value={preview} />, within the policy&apos;s maximum duration.
+              New expiry <Time value={preview} />, within the policy&apos;s maximum duration. Past its
+              automatic limit, your approvers decide.
             </>
           ) : (
             "A whole number of minutes."

@@ -86,6 +86,15 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
               </dd>
             </>
           ) : null}
+          {r.extendsGrantId ? (
+            <>
+              <dt className="text-muted-foreground">Extension</dt>
+              <dd data-testid="request-extends">
+                {r.durationMinutes} more minutes for an active grant (past the policy&apos;s automatic limit);
+                approving extends grant <code>{r.extendsGrantId}</code>, it creates no new access
+              </dd>
+            </>
+          ) : null}
           {r.breakGlass ? (
             <>
               <dt className="text-muted-foreground">Break-glass</dt>

@@ -50,6 +50,12 @@ export const accessRequests = pgTable(
     reviewedAt: ts("reviewed_at"),
     reviewedBy: uuid("reviewed_by").references(() => users.id),
     reviewEscalatedAt: ts("review_escalated_at"),
+    /**
+     * An extension past the policy's automatic limit, asked for again: approving it moves this grant's expiry
+     * by `durationSeconds` instead of creating grants (lib/grants/approved-extension.ts). No foreign key: the
+     * grants table already references this one, and only lib/requests writes it from a grant of the same org.
+     */
+    extendsGrantId: uuid("extends_grant_id"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
     decidedAt: ts("decided_at"),
@@ -60,6 +66,9 @@ export const accessRequests = pgTable(
     index("requests_review_due_idx")
       .on(t.reviewDueAt)
       .where(sql`${t.breakGlass} and ${t.reviewedAt} is null and ${t.reviewEscalatedAt} is null`),
+    index("requests_extends_grant_idx")
+      .on(t.orgId, t.extendsGrantId)
+      .where(sql`${t.extendsGrantId} is not null`),
     check("requests_template_xor_permissions", sql`(${t.templateId} is null) <> (${t.permissions} is null)`),
     oneOf("access_requests_status_check", t.status, REQUEST_STATUSES),
   ],

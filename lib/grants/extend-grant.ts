@@ -1,12 +1,16 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { grants, policies } from "@/db/schema";
-import { appendAudit } from "@/lib/audit/append";
+import { accessRequests, type grants, policies } from "@/db/schema";
 import { type Ctx, hasPermission, isPerson } from "@/lib/ctx";
-import { Conflict, LimitExceeded, parseInput, Unavailable } from "@/lib/errors";
+import { AppError, Conflict, LimitExceeded, parseInput, Unavailable } from "@/lib/errors";
 import { type GrantDto, loadGrantDto } from "../requests/dto";
-import { getGrantInOrgOrThrow, getRequestInOrgOrThrow } from "../requests/queries";
+import { getGrantInOrgOrThrow, getRequestInOrgOrThrow, type RequestRow } from "../requests/queries";
+import { submitRequest } from "../requests/submit";
+import { moveExpiry } from "./approved-extension";
+
+type GrantRow = typeof grants.$inferSelect;
+
 import { canSeeGrant, refuse } from "../requests/visibility";
 
 export const ExtendGrantInput = z.object({
@@ -22,13 +26,24 @@ export const ExtendGrantInput = z.object({
 });
 export type ExtendGrantInput = z.input<typeof ExtendGrantInput>;
 
+/** What an extension did: applied at once, or sent for approval as an extension request. */
+export type ExtendOutcome = GrantDto & { extensionRequestId: string | null };
+
 /**
  * "Extend" by the grant's own user (or an admin holding `grants.revoke`): moves an active grant's expiry
- * later, keeping its total length within the max duration of the policy the request was judged by. Only the
- * database moves here; the cloud keeps the old expiry until applyExtension re-binds (run by the workflow
- * after the commit, retried by the reconciler), so a failure there ends access early, never late.
+ * later. Up to the policy's automatic limit (time added past the approved duration) it applies at once,
+ * keeping the total length within the policy's maximum. Beyond it, the grant's user gets an extension
+ * request that the request's approvers decide like any other (lib/grants/approved-extension.ts applies it).
+ * Only the database moves here; the cloud keeps the old expiry until applyExtension re-binds (run by the
+ * workflow after the commit, retried by the reconciler), so a failure there ends access early, never late.
  */
-export async function extendGrant({ ctx, input }: { ctx: Ctx; input: ExtendGrantInput }): Promise<GrantDto> {
+export async function extendGrant({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: ExtendGrantInput;
+}): Promise<ExtendOutcome> {
   const { grantId, minutes, reason, currentExpiresAt } = parseInput(ExtendGrantInput, input);
 
   // Read without a lock: the update below is guarded on this expiry, so of two extensions made from the
@@ -48,65 +63,106 @@ export async function extendGrant({ ctx, input }: { ctx: Ctx; input: ExtendGrant
   const toMs = from.getTime() + minutes * 60_000;
   const to = new Date(toMs);
 
+  // The limits of the policy the request was judged by: stored with the request, they do not change.
+  const { maxSeconds, autoExtendSeconds, request } = await policyLimits(ctx.db, ctx.orgId, seen.requestId);
+  const extendedMs = toMs - activatedAt.getTime() - request.durationSeconds * 1000;
+  if (extendedMs > autoExtendSeconds * 1000) {
+    const limit = Math.floor(autoExtendSeconds / 60);
+    if (!isOwner) {
+      throw LimitExceeded(
+        `minutes: extensions beyond ${limit} minutes need approval; the grant's user can ask for it`,
+        "minutes",
+      );
+    }
+    const asked = await askApproval(ctx, seen, request, { minutes, reason });
+    return { ...(await loadGrantDto(ctx.db, ctx.orgId, grantId)), extensionRequestId: asked };
+  }
+  // Total length counts from activation: extensions cannot add up past what one request may ask for.
+  if (toMs - activatedAt.getTime() > maxSeconds * 1000) {
+    const usedMs = from.getTime() - activatedAt.getTime();
+    const left = Math.max(0, Math.floor((maxSeconds * 1000 - usedMs) / 60_000));
+    throw LimitExceeded(
+      `minutes: at most ${left} more minutes; the policy allows ${Math.floor(maxSeconds / 60)} minutes in total`,
+      "minutes",
+    );
+  }
+
   const dto = await ctx.db.transaction(async (tx) => {
-    const { maxSeconds, autoExtendSeconds, request } = await policyLimits(tx, ctx.orgId, seen.requestId);
-    // Extensions are automatic up to the policy's limit (added time past the approved duration); beyond
-    // it the access needs approving again: a new request.
-    const extendedMs = toMs - activatedAt.getTime() - request.durationSeconds * 1000;
-    if (extendedMs > autoExtendSeconds * 1000) {
-      throw LimitExceeded(
-        `minutes: extensions beyond ${Math.floor(autoExtendSeconds / 60)} minutes need approval; submit a new request`,
-        "minutes",
-      );
-    }
-    // Total length counts from activation: extensions cannot add up past what one request may ask for.
-    if (toMs - activatedAt.getTime() > maxSeconds * 1000) {
-      const usedMs = from.getTime() - activatedAt.getTime();
-      const left = Math.max(0, Math.floor((maxSeconds * 1000 - usedMs) / 60_000));
-      throw LimitExceeded(
-        `minutes: at most ${left} more minutes; the policy allows ${Math.floor(maxSeconds / 60)} minutes in total`,
-        "minutes",
-      );
-    }
-    const now = new Date();
-    const updated = await tx
-      .update(grants)
-      // nextAttemptAt marks the cloud re-bind as owed: the reconciler applies it if the workflow does not.
-      .set({ expiresAt: to, nextAttemptAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(grants.id, grantId),
-          eq(grants.orgId, ctx.orgId),
-          eq(grants.status, "active"),
-          eq(grants.expiresAt, from),
-        ),
-      )
-      .returning({ id: grants.id });
-    if (updated.length === 0) {
-      const current = await getGrantInOrgOrThrow(tx, ctx.orgId, grantId);
-      if (current.status === "active") throw extendedMeanwhile();
-      throw Conflict(`Only active access can be extended; this grant is ${current.status}`);
-    }
-    await appendAudit(tx, ctx, {
-      action: "grant.extended",
-      subjectType: "grant",
-      subjectId: grantId,
+    const moved = await moveExpiry(tx, ctx, {
+      grantId,
+      from,
+      to,
       data: {
-        from: from.toISOString(),
-        to: to.toISOString(),
         minutes,
         reason,
         by: isOwner ? "owner" : ctx.actor.type === "system" ? "system" : "admin",
         requestId: seen.requestId,
       },
     });
+    if (!moved) {
+      const current = await getGrantInOrgOrThrow(tx, ctx.orgId, grantId);
+      if (current.status === "active") throw extendedMeanwhile();
+      throw Conflict(`Only active access can be extended; this grant is ${current.status}`);
+    }
     return loadGrantDto(tx, ctx.orgId, grantId);
   });
 
   await ctx.workflows.dispatch([
     { name: "grant.extended", orgId: ctx.orgId, grantId, expiresAt: to.toISOString() },
   ]);
-  return dto;
+  return { ...dto, extensionRequestId: null };
+}
+
+/**
+ * An extension request for the grant: the same target, task and resource, `minutes` as its duration and
+ * the reason as its justification, judged by today's policy like any request (approvers, quorum, automatic
+ * rules). One at a time per grant.
+ */
+async function askApproval(
+  ctx: Ctx,
+  grant: GrantRow,
+  request: RequestRow,
+  ask: { minutes: number; reason: string },
+): Promise<string> {
+  const [open] = await ctx.db
+    .select({ id: accessRequests.id })
+    .from(accessRequests)
+    .where(
+      and(
+        eq(accessRequests.orgId, ctx.orgId),
+        eq(accessRequests.extendsGrantId, grant.id),
+        eq(accessRequests.status, "pending"),
+      ),
+    );
+  if (open) throw Conflict("An extension of this grant is already waiting for approval");
+  const submitted = await submitRequest({
+    ctx,
+    input: {
+      targetId: grant.targetId,
+      templateId: request.templateId,
+      permissions: request.templateId ? null : request.permissions,
+      resource: request.resource,
+      resourceKind: request.templateId ? null : request.resourceKind,
+      durationMinutes: ask.minutes,
+      justification: ask.reason,
+      ticketUrl: request.ticketUrl,
+    },
+    extending: { grantId: grant.id },
+  }).catch((e: unknown) => {
+    throw inExtendTerms(e);
+  });
+  return submitted.id;
+}
+
+/** The request's fields are the extension's: `durationMinutes` is what was asked as `minutes`, and so on. */
+const EXTEND_FIELDS: Record<string, string> = { durationMinutes: "minutes", justification: "reason" };
+function inExtendTerms(e: unknown): unknown {
+  if (!(e instanceof AppError) || !e.field || !EXTEND_FIELDS[e.field]) return e;
+  const field = EXTEND_FIELDS[e.field];
+  const message = e.message.startsWith(`${e.field}:`)
+    ? `${field}:${e.message.slice(e.field.length + 1)}`
+    : `${field}: ${e.message}`;
+  return new AppError(e.code, message, field, e.retryAfterSeconds);
 }
 
 const extendedMeanwhile = () =>

@@ -155,6 +155,10 @@ export const AccessRequest = named(
     breakGlass: z
       .object({ reviewDueAt: Iso.nullable(), reviewedAt: Iso.nullable(), escalatedAt: Iso.nullable() })
       .nullable(),
+    extendsGrantId: z
+      .string()
+      .nullable()
+      .describe("Set on an extension past the policy's automatic limit: approving it extends this grant."),
     approvals: z.array(Approval),
     grants: z.array(Grant),
     createdAt: Iso,

@@ -47,7 +47,12 @@ function requestPairs(c: RequestContext): [string, string][] {
     ["What", what(c)],
     ["Where", where(c)],
     ["Risk", r.risk],
-    ["Duration", `${r.durationMinutes} minutes`],
+    [
+      "Duration",
+      r.extendsGrantId
+        ? `${r.durationMinutes} more minutes (extension of an active grant)`
+        : `${r.durationMinutes} minutes`,
+    ],
     ["Permissions", String(c.permissionCount)],
     ["Justification", r.justification || "(none)"],
     ...(r.ticketUrl ? ([["Ticket", r.ticketUrl]] as [string, string][]) : []),

@@ -5,6 +5,7 @@ import { appendAudit } from "@/lib/audit/append";
 import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { Conflict, Forbidden, parseInput } from "@/lib/errors";
+import { applyApprovedExtension } from "@/lib/grants/approved-extension";
 import { enforceRateLimits, RATE_LIMITS } from "@/lib/ratelimit/limits";
 import { loadRequestDto, type RequestDto } from "./dto";
 import { getRequestInOrgOrThrow, isGroupMember, type RequestRow } from "./queries";
@@ -27,7 +28,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
   // Read (and, on a cache miss, build) the catalog before the transaction: no CPU work while it holds locks.
   const catalog = verdict === "approve" ? await loadOrgCatalog(ctx.db, ctx.orgId) : null;
   let selfApproval = false;
-  const { dto, grantIds } = await ctx.db
+  const { dto, grantIds, extended } = await ctx.db
     .transaction(async (tx) => {
       // The row lock serialises decisions on one request, so two last approvals cannot both miss the quorum.
       const request = await getRequestInOrgOrThrow(tx, ctx.orgId, requestId, { lock: true });
@@ -83,8 +84,12 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
       if (!next.ok) throw Conflict(next.reason);
       await guardedUpdate(tx, request, next.to);
 
+      // An extension request moves its grant's expiry (lib/grants/approved-extension.ts); others get grants.
+      const approved = next.to === "approved" && catalog !== null;
+      const extended =
+        approved && request.extendsGrantId ? await applyApprovedExtension(tx, ctx, request) : null;
       const grantIds =
-        next.to === "approved" && catalog ? await scheduleGrants(tx, ctx, request, catalog) : [];
+        approved && !request.extendsGrantId ? await scheduleGrants(tx, ctx, request, catalog) : [];
       const action =
         next.to === "approved"
           ? "request.approved"
@@ -106,9 +111,12 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
           policyVersion: request.policyOutcome?.policyVersion ?? null,
           ruleIds: request.policyOutcome?.ruleIds ?? null,
           ...(grantIds.length > 0 ? { grantIds } : {}),
+          ...(request.extendsGrantId
+            ? { extendsGrantId: request.extendsGrantId, applied: extended !== null }
+            : {}),
         },
       });
-      return { dto: await loadRequestDto(tx, ctx.orgId, requestId), grantIds };
+      return { dto: await loadRequestDto(tx, ctx.orgId, requestId), grantIds, extended };
     })
     .catch(async (error: unknown) => {
       // The refusal rolled the transaction back; its record goes in one of its own (compliance evidence, CC6.3).
@@ -119,6 +127,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: DecideInp
   if (grantIds.length > 0) {
     await ctx.workflows.dispatch([{ name: "request.approved", orgId: ctx.orgId, requestId, grantIds }]);
   }
+  if (extended) await ctx.workflows.dispatch([{ name: "grant.extended", orgId: ctx.orgId, ...extended }]);
   return dto;
 }
 

@@ -81,6 +81,8 @@ export type RequestDto = {
   } | null;
   /** Break-glass: self-activated, to be reviewed by someone else before dueAt. */
   breakGlass: { reviewDueAt: string | null; reviewedAt: string | null; escalatedAt: string | null } | null;
+  /** An extension asked for past the policy's automatic limit: approving it extends this grant. */
+  extendsGrantId: string | null;
   approvals: ApprovalDto[];
   grants: GrantDto[];
   createdAt: string;
@@ -298,6 +300,7 @@ function toRequestDto(row: RequestJoinRow, risk: Risk): RequestDto {
           escalatedAt: iso(r.reviewEscalatedAt),
         }
       : null,
+    extendsGrantId: r.extendsGrantId,
     approvals: row.approvals.map(toApprovalDto),
     grants: row.grants.map(fromGrantJson),
     createdAt: r.createdAt.toISOString(),

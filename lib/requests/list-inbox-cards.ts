@@ -45,6 +45,7 @@ export type InboxCard = Pick<
   | "ticketUrl"
   | "approvalsRequired"
   | "createdAt"
+  | "extendsGrantId"
 > & {
   requester: { name: string | null; email: string };
   target: { name: string; cloud: Cloud };
@@ -163,6 +164,7 @@ const inboxCardsQuery = preparedPerDb((db) =>
       durationSeconds: accessRequests.durationSeconds,
       justification: accessRequests.justification,
       ticketUrl: accessRequests.ticketUrl,
+      extendsGrantId: accessRequests.extendsGrantId,
       approvalsRequired: accessRequests.approvalsRequired,
       createdAt: accessRequests.createdAt,
       requester: { name: users.name, email: users.email },

@@ -5,6 +5,7 @@ import { loadOrgCatalog } from "@/lib/catalog/load";
 import { assertPermission, type Ctx, requirePerson } from "@/lib/ctx";
 import { AppError, Forbidden, LimitExceeded, parseInput, Validation } from "@/lib/errors";
 import { assertNotFrozen } from "@/lib/freeze/freeze";
+import { applyApprovedExtension } from "@/lib/grants/approved-extension";
 import { globMatch } from "@/lib/iam/glob";
 import { onCallDirectory } from "@/lib/oncall";
 import { groupsOf, type Judgement, judge, outcomeOf } from "@/lib/policies/judge";
@@ -24,7 +25,16 @@ import { SubmitInput } from "./schemas";
  * strictest combination wins). It is recorded pending, approved at once when a rule makes it automatic,
  * or self-activated when it is break-glass and the policy allows that. Cloud work happens after commit.
  */
-export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInput }): Promise<RequestDto> {
+export async function submitRequest({
+  ctx,
+  input,
+  extending,
+}: {
+  ctx: Ctx;
+  input: SubmitInput;
+  /** Set by extendGrant only (never from input): the request asks to extend this grant of the requester's. */
+  extending?: { grantId: string };
+}): Promise<RequestDto> {
   assertPermission(ctx, "requests.create");
   const actor = requirePerson(ctx);
   // Per user and, through an API token, per token too: every channel (API, portal, Slack) counts here.
@@ -76,12 +86,12 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   const durationSeconds = data.durationMinutes * 60;
   checkAgainstPolicy(judgement, data, durationSeconds);
   const { decision } = judgement;
-  const breakGlass = data.breakGlass;
+  const breakGlass = data.breakGlass && !extending;
   const automatic = !breakGlass && judgement.auto !== null;
   const outcome = outcomeOf(policy, breakGlass ? { ...judgement, auto: null } : judgement, breakGlass);
   const now = new Date();
 
-  const { dto, grantIds, requestId } = await ctx.db.transaction(async (tx) => {
+  const { dto, grantIds, requestId, extended } = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(accessRequests)
       .values({
@@ -107,6 +117,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
         reviewDueAt: breakGlass
           ? new Date(now.getTime() + decision.breakGlass.reviewWithinSeconds * 1000)
           : null,
+        extendsGrantId: extending?.grantId ?? null,
       })
       .returning();
     await appendAudit(tx, ctx, {
@@ -135,12 +146,20 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
         approverGroup: row.approverGroup,
         approverGroups: decision.approverGroups,
         stepUp: decision.stepUp,
+        ...(extending ? { extendsGrantId: extending.grantId } : {}),
       },
     });
     if (!breakGlass && !automatic) {
-      return { dto: await loadRequestDto(tx, ctx.orgId, row.id), grantIds: [], requestId: row.id };
+      return {
+        dto: await loadRequestDto(tx, ctx.orgId, row.id),
+        grantIds: [],
+        requestId: row.id,
+        extended: null,
+      };
     }
-    const grantIds = await scheduleGrants(tx, ctx, row, catalog);
+    // An automatic extension moves its grant's expiry; any other approval creates grants.
+    const extended = extending ? await applyApprovedExtension(tx, ctx, row) : null;
+    const grantIds = extending ? [] : await scheduleGrants(tx, ctx, row, catalog);
     if (breakGlass) {
       // Exactly this action: the reports count it.
       await appendAudit(tx, ctx, {
@@ -171,10 +190,11 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
           approvals: 0,
           required: 0,
           grantIds,
+          ...(extending ? { extendsGrantId: extending.grantId, applied: extended !== null } : {}),
         },
       });
     }
-    return { dto: await loadRequestDto(tx, ctx.orgId, row.id), grantIds, requestId: row.id };
+    return { dto: await loadRequestDto(tx, ctx.orgId, row.id), grantIds, requestId: row.id, extended };
   });
 
   if (grantIds.length > 0) {
@@ -183,6 +203,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
       ...(breakGlass ? [breakGlassAlert(ctx.orgId, dto, "activated")] : []),
     ]);
   }
+  if (extended) await ctx.workflows.dispatch([{ name: "grant.extended", orgId: ctx.orgId, ...extended }]);
   return dto;
 }
 

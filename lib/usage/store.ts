@@ -24,12 +24,11 @@ export type EventRow = {
  */
 function element(v: string | null): string {
   if (v === null) return "NULL";
-  if (!NEEDS_ESCAPE.test(v)) return `"${v}"`;
-  return `"${v.replace(NUL, "\uFFFD").replace(ESCAPED, "\\$&")}"`;
+  const clean = v.includes("\u0000") ? v.replaceAll("\u0000", "\uFFFD") : v;
+  return NEEDS_ESCAPE.test(clean) ? `"${clean.replace(ESCAPED, "\\$&")}"` : `"${clean}"`;
 }
-const NEEDS_ESCAPE = /[\\"\u0000]/;
+const NEEDS_ESCAPE = /[\\"]/;
 const ESCAPED = /[\\"]/g;
-const NUL = /\u0000/g;
 
 /** A column of the batch as one array literal (`{"a","b",NULL}`), read by Postgres as `text[]` and cast. */
 function column(rows: EventRow[], pick: (r: EventRow) => string | null): string {

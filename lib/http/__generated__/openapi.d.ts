@@ -659,6 +659,8 @@ export interface components {
                 reviewedAt: string | null;
                 escalatedAt: string | null;
             } | null;
+            /** @description Set on an extension past the policy's automatic limit: approving it extends this grant. */
+            extendsGrantId: string | null;
             approvals: {
                 approverId: string;
                 approverName: string;

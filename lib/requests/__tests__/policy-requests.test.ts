@@ -304,19 +304,100 @@ describe("automatic approval", () => {
 });
 
 describe("extensions", () => {
-  it("are automatic up to the policy's limit; beyond it a new request is needed", async () => {
+  it("are automatic up to the policy's limit; beyond it the request's approvers decide, and approval extends", async () => {
     const org = await createTestOrg(h.db, withRules([], { extensions: { autoUpToSeconds: 1800 } }));
+    const { grantId, requestId } = await activeGrantFor(h.db, org, "requester", {
+      targetId: org.targets.aws.id,
+      templateId: await logsTemplate(org),
+    });
+    const ctx = await userCtx(h.db, org.users.requester);
+    const auto = await extendGrant({ ctx, input: { grantId, minutes: 30, reason: "more" } });
+    expect(auto.extensionRequestId).toBeNull();
+    const afterAuto = auto.expiresAt as string;
+
+    // One more minute is past the automatic limit: nothing moves, an extension request waits instead.
+    const asked = await extendGrant({ ctx, input: { grantId, minutes: 45, reason: "migration overran" } });
+    expect(asked.expiresAt).toBe(afterAuto);
+    const extensionId = asked.extensionRequestId as string;
+    expect(extensionId).toMatch(/^[0-9a-f-]{36}$/);
+    const [ext] = await h.db.select().from(accessRequests).where(eq(accessRequests.id, extensionId));
+    expect(ext).toMatchObject({
+      status: "pending",
+      extendsGrantId: grantId,
+      requesterId: org.users.requester.id,
+      targetId: org.targets.aws.id,
+      durationSeconds: 45 * 60,
+      justification: "migration overran",
+    });
+    // It reaches the approvers' inbox like any request, and a second ask waits for the first.
+    const inbox = await listInbox({ ctx: await userCtx(h.db, org.users.approver), input: {} });
+    expect(inbox.items.map((r) => r.id)).toContain(extensionId);
+    expect(inbox.items.find((r) => r.id === extensionId)?.extendsGrantId).toBe(grantId);
+    await expectAppError(extendGrant({ ctx, input: { grantId, minutes: 45, reason: "again" } }), "conflict");
+    // Nobody approves their own extension.
+    await expectAppError(
+      decideRequest({ ctx, input: { requestId: extensionId, verdict: "approve" } }),
+      "forbidden",
+    );
+
+    const before = await h.db.select().from(grants).where(eq(grants.requestId, requestId));
+    const approved = await decideRequest({
+      ctx: await userCtx(h.db, org.users.approver),
+      input: { requestId: extensionId, verdict: "approve" },
+    });
+    expect(approved.status).toBe("approved");
+    expect(approved.grants).toEqual([]); // no new grant: the existing one is extended
+    const [g] = await h.db.select().from(grants).where(eq(grants.id, grantId));
+    expect(g.expiresAt?.toISOString()).toBe(new Date(Date.parse(afterAuto) + 45 * 60_000).toISOString());
+    expect(await h.db.select().from(grants).where(eq(grants.requestId, extensionId))).toEqual([]);
+    expect(before).toHaveLength(1);
+    const trail = await auditFor(h.db, org.org.id, grantId);
+    expect(trail.filter((a) => a.action === "grant.extended").map((a) => a.data)).toEqual([
+      expect.objectContaining({ minutes: 30, by: "owner" }),
+      expect.objectContaining({
+        minutes: 45,
+        by: "approval",
+        extensionRequestId: extensionId,
+        reason: "migration overran",
+        to: g.expiresAt?.toISOString(),
+      }),
+    ]);
+  });
+
+  it("an approved extension of a grant that ended meanwhile is recorded, not applied", async () => {
+    const org = await createTestOrg(h.db, withRules([], { extensions: { autoUpToSeconds: 0 } }));
     const { grantId } = await activeGrantFor(h.db, org, "requester", {
       targetId: org.targets.aws.id,
       templateId: await logsTemplate(org),
     });
     const ctx = await userCtx(h.db, org.users.requester);
-    await extendGrant({ ctx, input: { grantId, minutes: 30, reason: "more" } });
+    const asked = await extendGrant({ ctx, input: { grantId, minutes: 15, reason: "more" } });
+    await revokeGrant({ ctx, input: { grantId, reason: "done early" } });
+    const [before] = await h.db.select().from(grants).where(eq(grants.id, grantId));
+    await decideRequest({
+      ctx: await userCtx(h.db, org.users.approver),
+      input: { requestId: asked.extensionRequestId as string, verdict: "approve" },
+    });
+    const [after] = await h.db.select().from(grants).where(eq(grants.id, grantId));
+    expect(after.expiresAt).toEqual(before.expiresAt);
+    expect(after.status).not.toBe("active");
+    const trail = await auditFor(h.db, org.org.id, grantId);
+    expect(trail.map((a) => a.action)).toContain("grant.extension_not_applied");
+  });
+
+  it("an admin cannot ask on the user's behalf past the limit: LimitExceeded naming minutes, nothing written", async () => {
+    const org = await createTestOrg(h.db, withRules([], { extensions: { autoUpToSeconds: 0 } }));
+    const { grantId } = await activeGrantFor(h.db, org, "requester", {
+      targetId: org.targets.aws.id,
+      templateId: await logsTemplate(org),
+    });
+    const before = await counts(h.db, org.org.id);
     await expectAppError(
-      extendGrant({ ctx, input: { grantId, minutes: 1, reason: "more" } }),
+      extendGrant({ ctx: await userCtx(h.db, org.users.admin), input: { grantId, minutes: 5, reason: "x" } }),
       "limit_exceeded",
       "minutes",
     );
+    expect(await counts(h.db, org.org.id)).toEqual(before);
   });
 });
 

@@ -1,0 +1,2 @@
+ALTER TABLE "access_requests" ADD COLUMN "extends_grant_id" uuid;--> statement-breakpoint
+CREATE INDEX "requests_extends_grant_idx" ON "access_requests" USING btree ("org_id","extends_grant_id") WHERE "access_requests"."extends_grant_id" is not null;
