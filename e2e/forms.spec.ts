@@ -45,6 +45,16 @@ test("the new-request form names the field that is wrong and keeps what was type
   await expect(page.locator("#ticketUrl-error")).toContainText(/ticketUrl|link/i);
   await expect(page).toHaveURL(/\/requests\/new$/);
 
+  // Break glass where the policy does not allow it (the default policy) → the checkbox's own error,
+  // nothing is submitted; unticked, the same form goes through below.
+  await page.getByLabel("Ticket link (optional)").fill("https://tickets.example/INC-42");
+  const breakGlass = page.getByLabel(/^Break glass: emergency access now/);
+  await breakGlass.check();
+  await page.getByRole("button", { name: "Submit request" }).click();
+  await expect(page.locator("#breakGlass-error")).toContainText("not allowed by the access policy");
+  await expect(page).toHaveURL(/\/requests\/new$/);
+  await breakGlass.uncheck();
+
   // Fixed, it goes through.
   await page.getByLabel("Ticket link (optional)").fill("https://tickets.example/INC-42");
   await page.getByRole("button", { name: "Submit request" }).click();
