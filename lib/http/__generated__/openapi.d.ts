@@ -556,7 +556,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes";
             };
             roleName: string;
             roleDocument: {
@@ -596,7 +596,7 @@ export interface components {
         GrantUsage: {
             grantId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             /** @description permissions in the grant's role */
             grantedCount: number;
             /** @description granted permissions allowed at least once */
@@ -623,7 +623,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes";
                 externalId: string;
             };
             template: {
@@ -689,7 +689,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             externalId: string;
             adapter: string;
         };
@@ -700,9 +700,9 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             /** @enum {string} */
-            adapter: "sandbox" | "aws" | "gcp" | "azure";
+            adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
             externalId: string;
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -738,7 +738,7 @@ export interface components {
         CatalogSync: {
             targetId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             versions: {
                 id: string;
                 cloud: string;
@@ -886,6 +886,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
         };
         TemplateList: {
@@ -904,6 +905,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -921,6 +923,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -944,6 +947,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    kubernetes: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -956,6 +963,10 @@ export interface components {
                     matches: string[];
                 }[];
                 azure: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                kubernetes: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -974,6 +985,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -997,6 +1009,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    kubernetes: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -1009,6 +1025,10 @@ export interface components {
                     matches: string[];
                 }[];
                 azure: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                kubernetes: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -1030,6 +1050,7 @@ export interface components {
                     aws: string[];
                     gcp: string[];
                     azure: string[];
+                    kubernetes?: string[];
                 };
                 /** @description ISO 8601 timestamp */
                 createdAt: string;
@@ -1053,13 +1074,17 @@ export interface components {
                             added: string[];
                             removed: string[];
                         };
+                        kubernetes: {
+                            added: string[];
+                            removed: string[];
+                        };
                     };
                 };
             }[];
         };
         TemplatePreview: {
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             permissions: string[];
             resource: string | null;
             hash: string;
@@ -1084,7 +1109,7 @@ export interface components {
             }[];
             riskLevel: ("low" | "medium" | "high") | null;
             notes: string[];
-            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group") | null;
+            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace") | null;
             wide: {
                 permissions: string[];
                 why: string;
@@ -1102,7 +1127,7 @@ export interface components {
             results: {
                 /** @enum {string} */
                 kind: "permission" | "template";
-                cloud: ("aws" | "gcp" | "azure") | null;
+                cloud: ("aws" | "gcp" | "azure" | "kubernetes") | null;
                 service: string;
                 name: string;
                 title: string;
@@ -1119,6 +1144,7 @@ export interface components {
                         aws: string[];
                         gcp: string[];
                         azure: string[];
+                        kubernetes?: string[];
                     };
                     placeholders: string[];
                 };
@@ -1166,7 +1192,7 @@ export interface components {
                         id: string;
                         name: string;
                         /** @enum {string} */
-                        cloud: "aws" | "gcp" | "azure";
+                        cloud: "aws" | "gcp" | "azure" | "kubernetes";
                         externalId: string;
                     };
                     template: {
@@ -1318,7 +1344,7 @@ export interface components {
             grantId: string;
             status: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             expiresAt: string | null;
             consoleUrl: string | null;
             cli: string[];
@@ -1403,7 +1429,7 @@ export interface components {
                     targetIds?: string[];
                     targetTags?: string[];
                     environments?: string[];
-                    clouds?: ("aws" | "gcp" | "azure")[];
+                    clouds?: ("aws" | "gcp" | "azure" | "kubernetes")[];
                     templateKeys?: string[];
                     risks?: ("low" | "medium" | "high")[];
                     requesterGroups?: string[];
@@ -1624,7 +1650,7 @@ export interface operations {
                     templateId?: string | null;
                     permissions?: string[] | null;
                     resource?: ("" | string) | null;
-                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group")) | null;
+                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")) | null;
                     durationMinutes: number;
                     /** @default  */
                     justification?: string;
@@ -3443,9 +3469,9 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
                     /** @enum {string} */
-                    adapter: "sandbox" | "aws" | "gcp" | "azure";
+                    adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
                     externalId: string;
                     settings: {
                         /** Format: uri */
@@ -4142,7 +4168,7 @@ export interface operations {
                     /** @enum {string} */
                     risk: "low" | "medium" | "high";
                     /** @default [] */
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
                     permissions: {
                         /** @default [] */
                         aws?: string[];
@@ -4150,6 +4176,8 @@ export interface operations {
                         gcp?: string[];
                         /** @default [] */
                         azure?: string[];
+                        /** @default [] */
+                        kubernetes?: string[];
                     };
                 };
             };
@@ -4335,11 +4363,12 @@ export interface operations {
                     description?: string;
                     /** @enum {string} */
                     risk?: "low" | "medium" | "high";
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
                     permissions?: {
                         aws?: string[];
                         gcp?: string[];
                         azure?: string[];
+                        kubernetes?: string[];
                     };
                 };
             };
@@ -4521,11 +4550,11 @@ export interface operations {
                     key?: string;
                     permissions?: string[];
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
                     accountId?: string;
                     resource?: string;
                     /** @enum {string} */
-                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group";
+                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace";
                     /** @default 60 */
                     durationMinutes?: number;
                 };
@@ -4620,7 +4649,7 @@ export interface operations {
     getCatalog: {
         parameters: {
             query: {
-                cloud?: "aws" | "gcp" | "azure";
+                cloud?: "aws" | "gcp" | "azure" | "kubernetes";
                 service?: string;
                 accessLevel?: "list" | "read" | "write" | "tagging" | "permissions";
                 risk?: "low" | "medium" | "high" | "privesc:iam-write" | "privesc:pass-role" | "privesc:credentials" | "privesc:run-as" | "permissions-management" | "write" | "data-access";
