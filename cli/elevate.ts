@@ -3,6 +3,7 @@ import { VERSION } from "@/lib/env";
 import { registerAudit } from "./commands/audit";
 import { registerDb } from "./commands/db";
 import { registerEvidence } from "./commands/evidence";
+import { registerLogin } from "./commands/login";
 import { registerPeople } from "./commands/people";
 import { registerReconcile } from "./commands/reconcile";
 import { registerTokens } from "./commands/tokens";
@@ -21,6 +22,7 @@ registerReconcile(program);
 registerAudit(program);
 registerUsage(program);
 registerEvidence(program);
+registerLogin(program);
 registerPeople(program);
 
 await program.parseAsync(process.argv);

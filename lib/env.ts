@@ -68,6 +68,8 @@ const Env = z.object({
   /** The people CLI (`elevate request`, `approve`, `assume`…): the portal's address and a personal API token. */
   ELEVATE_URL: z.string().url().optional(),
   ELEVATE_TOKEN: z.string().min(1).optional(),
+  /** Where `elevate login` keeps the token it received (default ~/.config/elevate), file mode 0600. */
+  ELEVATE_CONFIG_DIR: z.string().min(1).optional(),
   /** How often queued notifications are collected and delivered in this process (lib/notify/loop.ts). */
   ELEVATE_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   /** Step-up: a decision that requires it counts only from a sign-in at most this old (seconds). */

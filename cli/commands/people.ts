@@ -3,6 +3,7 @@ import createClient from "openapi-fetch";
 import { env } from "@/lib/env";
 import type { components, paths } from "@/lib/http/__generated__/openapi";
 import { CliError, run } from "../run";
+import { storedToken } from "./login";
 
 /**
  * The CLI for people (issue 15, point 8), like `tsh request` or `gcloud pam`: ask for access, list and decide
@@ -17,10 +18,12 @@ type ApiError = { error?: { code?: string; message?: string; field?: string } };
 export function apiClient(conn: Conn): Api {
   const e = env();
   const url = conn.url ?? e.ELEVATE_URL;
-  const token = conn.token ?? e.ELEVATE_TOKEN;
   if (!url) throw new CliError("no portal address: set ELEVATE_URL or pass --url");
+  const token = conn.token ?? e.ELEVATE_TOKEN ?? storedToken(url);
   if (!token)
-    throw new CliError("no API token: set ELEVATE_TOKEN or pass --token (create one under API tokens)");
+    throw new CliError(
+      "no API token: run elevate login, set ELEVATE_TOKEN or pass --token (create one under API tokens)",
+    );
   return createClient<paths>({
     baseUrl: `${url.replace(/\/+$/, "")}/api/v1`,
     headers: { authorization: `Bearer ${token}` },

@@ -577,3 +577,26 @@ same<z.output<typeof PolicyVersion>, PolicyVersionDto>(true);
 same<z.output<typeof PolicyList>, { items: PolicyVersionDto[] }>(true);
 same<z.output<typeof PolicyDetail>, PolicyDetailDto>(true);
 same<z.output<typeof PolicySimulation>, SimulationDto>(true);
+
+/** RFC 8628 §3.2: the device authorization response (the RFC's own field names). */
+export const DeviceCode = named(
+  "DeviceCode",
+  z.object({
+    device_code: z.string().describe("the CLI's secret for polling; stored by Elevate only as a hash"),
+    user_code: z.string().describe("what the person types at verification_uri, e.g. WDJB-MJHT"),
+    verification_uri: z.string(),
+    verification_uri_complete: z.string(),
+    expires_in: z.number().int(),
+    interval: z.number().int().describe("seconds between polls; faster answers slow_down"),
+  }),
+);
+
+/** RFC 8628 §3.5 / RFC 6749 §5.1: the token, once the person approved. Errors: 400 `{"error": …}`. */
+export const DeviceToken = named(
+  "DeviceToken",
+  z.object({
+    access_token: z.string().describe("a personal API token (elv_…), lasting a day"),
+    token_type: z.literal("Bearer"),
+    expires_in: z.number().int(),
+  }),
+);

@@ -38,6 +38,13 @@ type Operation = {
   files?: ("text/csv" | "application/pdf")[];
 };
 
+/** The device endpoints' bodies (RFC 8628 field names; form-encoded is accepted too). */
+const DeviceCodeBody = z.object({ client_name: z.string().min(1).max(100) });
+const DeviceTokenBody = z.object({
+  grant_type: z.literal("urn:ietf:params:oauth:grant-type:device_code"),
+  device_code: z.string().min(1),
+});
+
 /** Every route under /api/v1. A test checks this list against the route files on disk. */
 export const API_OPERATIONS: Operation[] = [
   {
@@ -281,6 +288,25 @@ export const API_OPERATIONS: Operation[] = [
     summary: "This document",
     public: true,
     response: R.OpenApiDocument,
+  },
+  {
+    method: "post",
+    path: "/device/code",
+    summary:
+      "CLI device sign-in, RFC 8628 §3.1 (public): a device code and a user code to approve at /device; JSON or form body",
+    public: true,
+    body: DeviceCodeBody,
+    response: R.DeviceCode,
+    rateLimited: true,
+  },
+  {
+    method: "post",
+    path: "/device/token",
+    summary:
+      "CLI device sign-in, RFC 8628 §3.4 (public): poll until approved; 400 {error: authorization_pending | slow_down | access_denied | expired_token} until then",
+    public: true,
+    body: DeviceTokenBody,
+    response: R.DeviceToken,
   },
 ];
 

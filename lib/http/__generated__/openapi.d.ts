@@ -537,6 +537,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/device/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CLI device sign-in, RFC 8628 §3.1 (public): a device code and a user code to approve at /device; JSON or form body */
+        post: operations["postDeviceCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/device/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CLI device sign-in, RFC 8628 §3.4 (public): poll until approved; 400 {error: authorization_pending | slow_down | access_denied | expired_token} until then */
+        post: operations["postDeviceToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1536,6 +1570,24 @@ export interface components {
                 allowed: boolean;
                 automaticPossible: boolean;
             }[];
+        };
+        DeviceCode: {
+            /** @description the CLI's secret for polling; stored by Elevate only as a hash */
+            device_code: string;
+            /** @description what the person types at verification_uri, e.g. WDJB-MJHT */
+            user_code: string;
+            verification_uri: string;
+            verification_uri_complete: string;
+            expires_in: number;
+            /** @description seconds between polls; faster answers slow_down */
+            interval: number;
+        };
+        DeviceToken: {
+            /** @description a personal API token (elv_…), lasting a day */
+            access_token: string;
+            /** @constant */
+            token_type: "Bearer";
+            expires_in: number;
         };
         Error: {
             error: {
@@ -4829,6 +4881,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+        };
+    };
+    postDeviceCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    client_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceCode"];
+                };
+            };
+        };
+    };
+    postDeviceToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    grant_type: "urn:ietf:params:oauth:grant-type:device_code";
+                    device_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceToken"];
                 };
             };
         };

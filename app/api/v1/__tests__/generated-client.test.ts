@@ -13,6 +13,8 @@ import { createTestOrg } from "@/lib/testing/db";
 import { getWorkflowDriver, type InlineDriver } from "@/lib/workflows";
 import * as auditPublicKey from "../audit/public-key/route";
 import * as catalog from "../catalog/route";
+import * as deviceCode from "../device/code/route";
+import * as deviceToken from "../device/token/route";
 import * as grantAccess from "../grants/[id]/access/route";
 import * as evidence from "../grants/[id]/evidence/route";
 import * as revoke from "../grants/[id]/revoke/route";
@@ -53,6 +55,8 @@ type RouteModule = Partial<Record<string, RouteHandler | undefined>>;
 const ROUTES: Record<string, RouteModule> = {
   "/audit/public-key": auditPublicKey,
   "/catalog": catalog,
+  "/device/code": deviceCode,
+  "/device/token": deviceToken,
   "/grants/{id}/evidence": evidence,
   "/grants/{id}/access": grantAccess,
   "/grants/{id}/revoke": revoke,
