@@ -5,6 +5,7 @@ import { registerDb } from "./commands/db";
 import { registerEvidence } from "./commands/evidence";
 import { registerPeople } from "./commands/people";
 import { registerReconcile } from "./commands/reconcile";
+import { registerScim } from "./commands/scim";
 import { registerTokens } from "./commands/tokens";
 import { registerUsage } from "./commands/usage";
 
@@ -22,5 +23,6 @@ registerAudit(program);
 registerUsage(program);
 registerEvidence(program);
 registerPeople(program);
+registerScim(program);
 
 await program.parseAsync(process.argv);
