@@ -6,7 +6,13 @@ import { invalidFilter } from "./errors";
  * evaluator over a resource's JSON. Attribute names are case-insensitive (RFC 7643 §2.1). No regular
  * expression is ever built from the input; input size, token count and nesting are bounded.
  */
-export type AttrPath = { schema: string | null; attr: string; sub: string | null };
+export type AttrPath = {
+  schema: string | null;
+  attr: string;
+  sub: string | null;
+  /** The names as written, for a key PATCH creates (lookups ignore case; new keys keep the client's). */
+  as?: { attr: string; sub: string | null };
+};
 export const COMPARE_OPS = ["eq", "ne", "co", "sw", "ew", "gt", "lt", "ge", "le"] as const;
 export type CompareOp = (typeof COMPARE_OPS)[number];
 export type CompValue = string | number | boolean | null;
@@ -101,7 +107,7 @@ export function parseAttrPath(word: string): AttrPath {
     (schema !== null && !schema.startsWith("urn:"))
   )
     throw invalidFilter(`"${word}" is not an attribute path`);
-  return { schema, attr: attr.toLowerCase(), sub: sub?.toLowerCase() ?? null };
+  return { schema, attr: attr.toLowerCase(), sub: sub?.toLowerCase() ?? null, as: { attr, sub } };
 }
 
 class Parser {
@@ -221,7 +227,10 @@ export function parsePatchPath(text: string): PatchPath {
     if (path.sub) throw invalidFilter(`"${text}" is not a path`);
     const sub = tail.text.slice(1);
     if (!validName(sub)) throw invalidFilter(`"${text}" is not a path`);
-    return { path: { ...path, sub: sub.toLowerCase() }, filter };
+    return {
+      path: { ...path, sub: sub.toLowerCase(), as: { attr: path.as?.attr ?? path.attr, sub } },
+      filter,
+    };
   }
   if (!parser.done()) throw invalidFilter(`"${text}" is not a path`);
   return { path, filter };

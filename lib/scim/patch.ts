@@ -59,7 +59,7 @@ function applyOne(
     if (op === "remove") return;
     throw noTarget(`${where}.path: ${pathText} has no target`);
   }
-  const key = keyOf(container, path.attr) ?? path.attr;
+  const key = keyOf(container, path.attr) ?? path.as?.attr ?? path.attr;
   const multi = rules.multi.has(path.attr);
 
   if (filter) return applyFiltered(container, key, op, path, filter, value, where, pathText);
@@ -71,7 +71,7 @@ function applyOne(
       return;
     }
     const obj = isObject(current) ? current : {};
-    obj[keyOf(obj, path.sub) ?? path.sub] = value;
+    obj[keyOf(obj, path.sub) ?? path.as?.sub ?? path.sub] = value;
     container[key] = obj;
     return;
   }
@@ -129,7 +129,8 @@ function applyFiltered(
   if (!list.some(hit)) throw noTarget(`${where}.path: no value matches ${pathText}`);
   container[key] = list.map((item) => {
     if (!hit(item)) return item;
-    if (path.sub !== null) return { ...(item as Obj), [keyOf(item as Obj, path.sub) ?? path.sub]: value };
+    if (path.sub !== null)
+      return { ...(item as Obj), [keyOf(item as Obj, path.sub) ?? path.as?.sub ?? path.sub]: value };
     if (!isObject(value)) throw invalidValue(`${where}.value: must be an object for ${pathText}`);
     return op === "replace" ? value : { ...(item as Obj), ...value };
   });
