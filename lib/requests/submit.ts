@@ -67,6 +67,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
     document: policy.document,
     targets,
     templateKey: template?.key ?? null,
+    templateOwnerGroup: template?.ownerGroup ?? null,
     risk,
     requesterGroups,
     requesterEmail: actor.email,
