@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { getDb } from "@/db/client";
-import { mintScimToken } from "@/lib/scim";
+import { mintScimToken } from "@/lib/scim/token";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 import { findOrg } from "../org";
 import { run } from "../run";
