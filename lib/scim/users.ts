@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { groups, memberships, scimUsers, users } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
+import { SCIM_SUBJECT_PREFIX } from "@/lib/auth/adapter";
 import { disableUser } from "@/lib/auth/disable-user";
 import type { Ctx } from "@/lib/ctx";
 import { deprovisionPerson, reactivatePerson } from "./deprovision";
@@ -133,7 +134,7 @@ export async function createScimUser(call: ScimCall, body: unknown): Promise<Sci
           email,
           name: displayNameOf(input),
           // Replaced by the IdP's issuer|sub at the person's first sign-in (lib/auth/adapter.ts).
-          subject: `scim|${ctx.orgId}|${randomUUID()}`,
+          subject: `${SCIM_SUBJECT_PREFIX}${ctx.orgId}|${randomUUID()}`,
           localRoles: ["requester"],
         })
         .returning({ id: users.id });
