@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { groups, memberships, scimGroups, scimUsers, users } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
@@ -39,13 +39,19 @@ export function groupResource(row: Row, base: string, withMembers = true): ScimR
 }
 
 /** The org's directory groups with their members; `ids` narrows to those. */
-export async function loadGroups(db: Db, orgId: string, ids?: string[], limit = 50_000): Promise<Row[]> {
+export async function loadGroups(
+  db: Db,
+  orgId: string,
+  ids?: string[],
+  limit = 50_000,
+  narrow?: SQL,
+): Promise<Row[]> {
   if (ids && ids.length === 0) return [];
   const rows = await db
     .select({ group: groups, scim: scimGroups })
     .from(scimGroups)
     .innerJoin(groups, eq(groups.id, scimGroups.groupId))
-    .where(and(eq(scimGroups.orgId, orgId), ids ? inArray(scimGroups.groupId, ids) : undefined))
+    .where(and(eq(scimGroups.orgId, orgId), ids ? inArray(scimGroups.groupId, ids) : undefined, narrow))
     .orderBy(asc(scimGroups.createdAt), asc(scimGroups.groupId))
     .limit(limit);
   if (rows.length === 0) return [];

@@ -1,3 +1,5 @@
+import { eq, type SQL, sql } from "drizzle-orm";
+import { groups, scimGroups, scimUsers } from "@/db/schema";
 import { invalidValue, ScimError } from "./errors";
 import { type Filter, matches, parseFilter } from "./filter";
 import { groupResource, loadGroups } from "./groups";
@@ -30,12 +32,35 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   };
 }
 
+/**
+ * The lookups directories make before every create (`userName eq`, `externalId eq`, `displayName eq`)
+ * narrowed in SQL with a bound parameter; the in-memory filter still decides, so both must agree.
+ */
+function narrowing(kind: "Users" | "Groups", f: Filter | null): SQL | undefined {
+  if (f?.op !== "eq" || typeof f.value !== "string" || f.path.sub !== null) return undefined;
+  if (f.path.schema !== null && !f.path.schema.startsWith("urn:ietf:params:scim:schemas:core:2.0:"))
+    return undefined;
+  const v = f.value;
+  if (kind === "Users" && f.path.attr === "username")
+    return sql`lower(${scimUsers.userName}) = ${v.toLowerCase()}`;
+  if (kind === "Users" && f.path.attr === "externalid") return eq(scimUsers.externalId, v);
+  if (kind === "Groups" && f.path.attr === "displayname")
+    return sql`lower(${groups.name}) = ${v.toLowerCase()}`;
+  if (kind === "Groups" && f.path.attr === "externalid") return eq(scimGroups.externalId, v);
+  return undefined;
+}
+
 export async function listScim(call: ScimCall, kind: "Users" | "Groups", q: ListQuery) {
   const { ctx, base } = call;
+  const narrow = narrowing(kind, q.filter);
   const all: ScimResource[] =
     kind === "Users"
-      ? (await loadUsers(ctx.db, ctx.orgId, undefined, MAX_SCAN + 1)).map((r) => userResource(r, base))
-      : (await loadGroups(ctx.db, ctx.orgId, undefined, MAX_SCAN + 1)).map((r) => groupResource(r, base));
+      ? (await loadUsers(ctx.db, ctx.orgId, undefined, MAX_SCAN + 1, narrow)).map((r) =>
+          userResource(r, base),
+        )
+      : (await loadGroups(ctx.db, ctx.orgId, undefined, MAX_SCAN + 1, narrow)).map((r) =>
+          groupResource(r, base),
+        );
   if (q.filter && all.length > MAX_SCAN)
     throw new ScimError(400, `filtering is limited to ${MAX_SCAN} resources`, "tooMany");
   const hits = q.filter ? all.filter((r) => matches(q.filter as Filter, r)) : all;

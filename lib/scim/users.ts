@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { groups, memberships, scimUsers, users } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
@@ -54,7 +54,13 @@ const dropNulls = (o: Record<string, unknown>) =>
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The org's directory users (not deleted), with their groups; `ids` narrows to those. */
-export async function loadUsers(db: Db, orgId: string, ids?: string[], limit = 50_000): Promise<Row[]> {
+export async function loadUsers(
+  db: Db,
+  orgId: string,
+  ids?: string[],
+  limit = 50_000,
+  narrow?: SQL,
+): Promise<Row[]> {
   if (ids && ids.length === 0) return [];
   const rows = await db
     .select({ user: users, scim: scimUsers })
@@ -65,6 +71,7 @@ export async function loadUsers(db: Db, orgId: string, ids?: string[], limit = 5
         eq(scimUsers.orgId, orgId),
         isNull(scimUsers.deletedAt),
         ids ? inArray(scimUsers.userId, ids) : undefined,
+        narrow,
       ),
     )
     .orderBy(asc(scimUsers.createdAt), asc(scimUsers.userId))
