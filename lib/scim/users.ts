@@ -8,6 +8,7 @@ import { disableUser } from "@/lib/auth/disable-user";
 import type { Ctx } from "@/lib/ctx";
 import { deprovisionPerson, reactivatePerson } from "./deprovision";
 import { scimNotFound, uniqueness } from "./errors";
+import { keyOf } from "./filter";
 import { applyPatch } from "./patch";
 import { emailOf, PatchRequest, parseScim, ScimUserInput, USER_SCHEMA } from "./schemas";
 
@@ -170,8 +171,16 @@ export async function createScimUser(call: ScimCall, body: unknown): Promise<Sci
 
 /** PUT /Users/{id}: the whole user, as Okta sends it on every profile change. */
 export async function replaceScimUser(call: ScimCall, id: string, body: unknown): Promise<ScimResource> {
-  await loadOne(call.ctx.db, call.ctx.orgId, id);
-  return saveUser(call, id, parseScim(ScimUserInput, body));
+  const current = await loadOne(call.ctx.db, call.ctx.orgId, id);
+  // A PUT that leaves `active` out keeps it: a partial client must not reactivate a deactivated person.
+  const withActive =
+    typeof body === "object" &&
+    body !== null &&
+    !Array.isArray(body) &&
+    keyOf(body as Record<string, unknown>, "active") === undefined
+      ? { ...body, active: current.scim.active }
+      : body;
+  return saveUser(call, id, parseScim(ScimUserInput, withActive));
 }
 
 /** PATCH /Users/{id}: operations applied to the current resource, then saved as a PUT would be. */

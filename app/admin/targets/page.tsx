@@ -21,7 +21,9 @@ export default async function AdminTargetsPage() {
     listTargetsForAdmin({ ctx }),
     listDrift({ ctx, input: { limit: 50 } }),
     // Owner groups come from the directory (SCIM) or sign-in claims; names only.
-    listGroups({ ctx }).then((gs) => gs.map((g) => g.name)),
+    listGroups({ ctx })
+      .then((gs) => gs.map((g) => g.name))
+      .catch(() => [] as string[]),
   ]);
   return (
     <div className="space-y-6">

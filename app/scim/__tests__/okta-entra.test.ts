@@ -130,6 +130,16 @@ describe("Okta's provisioning sequence", () => {
     expect(off.json.active).toBe(false);
     expect((await db().select().from(users).where(eq(users.id, id)))[0].disabledAt).not.toBeNull();
 
+    // A PUT without `active` does not reactivate.
+    const { active: _active, ...withoutActive } = put.json;
+    const partial = await scim(userRoute.PUT, "PUT", `/Users/${id}`, {
+      token,
+      params: { id },
+      body: withoutActive,
+    });
+    expect(partial.json.active).toBe(false);
+    expect((await db().select().from(users).where(eq(users.id, id)))[0].disabledAt).not.toBeNull();
+
     const on = await scim(userRoute.PATCH, "PATCH", `/Users/${id}`, {
       token,
       params: { id },
@@ -144,6 +154,7 @@ describe("Okta's provisioning sequence", () => {
       "system:directory user.disabled",
       "system:directory person.frozen",
       "system:directory person.freeze_applied",
+      "system:directory scim.user_updated",
       "system:directory scim.user_updated",
       "system:directory user.enabled",
     ]);
