@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
@@ -28,6 +29,7 @@ describe("first sign-in of a directory-provisioned person", () => {
       id: string;
     };
     await createScimGroup(call, { displayName: "dba", members: [{ value: made.id }] });
+    const subject = `https://idp.example|${randomUUID()}`; // subjects are unique across runs on Postgres
     const adapter = elevateAdapter({ db: async () => h.db, orgSlug: () => org.org.slug });
 
     expect(await adapter.getUserByEmail("new.person@acme.example")).toBeNull();
@@ -35,12 +37,12 @@ describe("first sign-in of a directory-provisioned person", () => {
       email: "New.Person@acme.example",
       name: "New Person",
       emailVerified: null,
-      subject: "https://idp.example|00u123",
+      subject,
       groups: ["engineering"],
     });
     expect(signedIn.id).toBe(made.id);
     const [row] = await h.db.select().from(users).where(eq(users.id, made.id));
-    expect(row.subject).toBe("https://idp.example|00u123");
+    expect(row.subject).toBe(subject);
     // The claim adds engineering; dba is the directory's and stays although the claim does not name it.
     expect(await groupsOf(h.db, org.org.id, made.id)).toEqual(["dba", "engineering"]);
     const linked = await h.db
