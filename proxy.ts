@@ -13,6 +13,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not /api, /signin, Next's assets, or files with an extension (favicon, robots.txt, …).
-  matcher: ["/((?!api(?:/|$)|signin(?:/|$)|_next/static|_next/image|.*\\.\\w+$).*)"],
+  // Pages only: not /api, /scim (directory token), /signin, Next's assets, or files with an extension.
+  matcher: ["/((?!api(?:/|$)|scim(?:/|$)|signin(?:/|$)|_next/static|_next/image|.*\\.\\w+$).*)"],
 };

@@ -6,6 +6,7 @@ import { registerEvidence } from "./commands/evidence";
 import { registerLogin } from "./commands/login";
 import { registerPeople } from "./commands/people";
 import { registerReconcile } from "./commands/reconcile";
+import { registerScim } from "./commands/scim";
 import { registerTokens } from "./commands/tokens";
 import { registerUsage } from "./commands/usage";
 
@@ -24,5 +25,6 @@ registerUsage(program);
 registerEvidence(program);
 registerLogin(program);
 registerPeople(program);
+registerScim(program);
 
 await program.parseAsync(process.argv);

@@ -13,6 +13,7 @@ export * from "./rate-limits";
 export * from "./reports";
 export * from "./requests";
 export * from "./sandbox";
+export * from "./scim";
 export * from "./targets";
 export * from "./templates";
 export * from "./tokens";

@@ -23,6 +23,8 @@ export const taskTemplates = pgTable(
     permissions: jsonb("permissions").$type<CloudPermissions>().notNull(),
     /** Placeholders the requester may fill to narrow scope, e.g. ["instance"]. */
     placeholders: text("placeholders").array().notNull().default([]),
+    /** The owners' group (from the directory): `$templateOwners` in a policy's approverGroups (docs/scim.md). */
+    ownerGroup: text("owner_group"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, like, not, sql } from "drizzle-orm";
 import type { Adapter, AdapterAccount, AdapterUser } from "next-auth/adapters";
 import type { Db } from "@/db/client";
 import { accounts, organizations, users } from "@/db/schema";
@@ -33,6 +33,11 @@ export function elevateAdapter(deps: AdapterDeps) {
       const db = await deps.db();
       return db.transaction(async (tx) => {
         const orgId = await ensureOrg(tx, deps.orgSlug());
+        const adopted = await linkProvisioned(tx, orgId, data.email, subject);
+        if (adopted) {
+          await syncIdpGroups(tx, { orgId, userId: adopted.id, groups: data.groups ?? [] });
+          return toAdapterUser(adopted);
+        }
         const [user] = await tx
           .insert(users)
           .values({
@@ -73,7 +78,14 @@ export function elevateAdapter(deps: AdapterDeps) {
         .select({ user: users })
         .from(users)
         .innerJoin(organizations, eq(organizations.id, users.orgId))
-        .where(and(eq(organizations.slug, deps.orgSlug()), eq(users.email, email.toLowerCase())));
+        .where(
+          and(
+            eq(organizations.slug, deps.orgSlug()),
+            eq(users.email, email.toLowerCase()),
+            // Provisioned by the directory and never signed in: createUser links it (linkProvisioned).
+            not(like(users.subject, `${SCIM_SUBJECT_PREFIX}%`)),
+          ),
+        );
       return row ? toAdapterUser(row.user) : null;
     },
 
@@ -131,4 +143,33 @@ export function elevateAdapter(deps: AdapterDeps) {
     ...sessionMethods(deps),
   };
   return adapter satisfies Adapter;
+}
+
+/** users.subject of people the directory provisioned (lib/scim) before their first sign-in. */
+export const SCIM_SUBJECT_PREFIX = "scim|";
+
+/**
+ * A person's first sign-in after the directory provisioned them over SCIM: the account with their email
+ * that carries a provisional `scim|…` subject takes the IdP's stable subject (the same directory vouches
+ * for both), instead of next-auth refusing the email as "already in use". Audited.
+ */
+async function linkProvisioned(tx: Db, orgId: string, email: string, subject: string) {
+  const [user] = await tx
+    .update(users)
+    .set({ subject })
+    .where(
+      and(
+        eq(users.orgId, orgId),
+        eq(sql`lower(${users.email})`, email.toLowerCase()),
+        like(users.subject, `${SCIM_SUBJECT_PREFIX}%`),
+      ),
+    )
+    .returning();
+  if (!user) return null;
+  await appendAudit(
+    tx,
+    { actor: AUTH_ACTOR, orgId },
+    { action: "user.linked", subjectType: "user", subjectId: user.id, data: { subject, email: user.email } },
+  );
+  return user;
 }

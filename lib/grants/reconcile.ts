@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { logger } from "@/lib/log";
 import { escalateOverdueReviews } from "@/lib/requests/break-glass";
+import { reconcileDirectory } from "@/lib/scim/deprovision";
 import type { WorkflowDriver } from "@/lib/workflows/port";
 import { removeDrift } from "./reconcile-drift";
 import { claimDueGrants, type GrantCounts, processDue } from "./reconcile-grants";
@@ -68,6 +69,8 @@ export async function reconcileOnce(opts: ReconcileOptions): Promise<ReconcileRe
     orgId: opts.orgId,
     dispatch: workflows ? (e) => workflows.dispatch(e) : undefined,
   });
+  // People the directory deprovisioned who still hold access (the freeze after a SCIM call was lost).
+  const deprovisioned = await reconcileDirectory(db, workflows, opts.orgId);
   result.drift = await removeDrift(db, opts.orgId);
   result.rolesDeleted = await collectRoles(
     db,
@@ -88,10 +91,11 @@ export async function reconcileOnce(opts: ReconcileOptions): Promise<ReconcileRe
       result.lapsed +
       result.reviewsEscalated +
       result.expired +
-      result.retried >
+      result.retried +
+      deprovisioned >
     0
   ) {
-    logger.info({ job: "reconciler", ...result }, "reconcile pass");
+    logger.info({ job: "reconciler", ...result, deprovisioned }, "reconcile pass");
   }
   return result;
 }

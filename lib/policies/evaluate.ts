@@ -1,6 +1,6 @@
 import type { AutoApprove, Cloud, PolicyDecision, PolicyDocument, PolicyRule, Risk } from "@/db/schema";
 import { RISKS } from "@/db/schema/enums";
-import { OWNERS } from "./schema";
+import { OWNERS, TEMPLATE_OWNERS } from "./schema";
 
 /** What a rule can match on, for one target of one request. */
 export type RequestFacts = {
@@ -11,6 +11,8 @@ export type RequestFacts = {
   /** The target's owners' group, which `$owners` stands for. */
   ownerGroup: string | null;
   templateKey: string | null;
+  /** The template's owners' group, which `$templateOwners` stands for (none for explicit permissions). */
+  templateOwnerGroup?: string | null;
   risk: Risk;
   requesterGroups: readonly string[];
 };
@@ -117,14 +119,24 @@ export function evaluateTarget(doc: PolicyDocument, f: RequestFacts): Evaluation
     const by = matched.filter((r) => r.decide.deny).map((r) => r.id);
     denyReasons.push(by.length ? `refused by rule ${by.join(", ")}` : "refused by the policy's defaults");
   }
-  if (decision.approverGroups.includes(OWNERS)) {
-    if (f.ownerGroup) {
+  const owners = [
+    { token: OWNERS, group: f.ownerGroup, whose: "target's owners", what: "this target" },
+    {
+      token: TEMPLATE_OWNERS,
+      group: f.templateOwnerGroup ?? null,
+      whose: "template's owners",
+      what: "this request's template",
+    },
+  ];
+  for (const o of owners) {
+    if (!decision.approverGroups.includes(o.token)) continue;
+    if (o.group) {
       decision.approverGroups = uniqSorted(
-        decision.approverGroups.map((g) => (g === OWNERS ? (f.ownerGroup as string) : g)),
+        decision.approverGroups.map((g) => (g === o.token ? (o.group as string) : g)),
       );
     } else {
-      denyReasons.push("the policy asks the target's owners to approve, and this target has no owner group");
-      decision.approverGroups = decision.approverGroups.filter((g) => g !== OWNERS);
+      denyReasons.push(`the policy asks the ${o.whose} to approve, and ${o.what} has no owner group`);
+      decision.approverGroups = decision.approverGroups.filter((g) => g !== o.token);
       decision.deny = true;
     }
   }

@@ -30,6 +30,7 @@ export function factsFor(
   templateKey: string | null,
   risk: Risk,
   requesterGroups: readonly string[],
+  templateOwnerGroup: string | null = null,
 ): RequestFacts {
   return {
     targetId: target.id,
@@ -38,6 +39,7 @@ export function factsFor(
     environment: target.environment,
     ownerGroup: target.ownerGroup,
     templateKey,
+    templateOwnerGroup,
     risk,
     requesterGroups,
   };
@@ -56,13 +58,17 @@ export async function judge(opts: {
   document: PolicyDocument;
   targets: readonly TargetRow[];
   templateKey: string | null;
+  /** The template's owner group (`$templateOwners`). */
+  templateOwnerGroup?: string | null;
   risk: Risk;
   requesterGroups: readonly string[];
   requesterEmail: string;
   now: Date;
   onCall: OnCallDirectory;
 }): Promise<Judgement> {
-  const facts = opts.targets.map((t) => factsFor(t, opts.templateKey, opts.risk, opts.requesterGroups));
+  const facts = opts.targets.map((t) =>
+    factsFor(t, opts.templateKey, opts.risk, opts.requesterGroups, opts.templateOwnerGroup ?? null),
+  );
   const evaluation = evaluate(opts.document, facts);
   const { decision } = evaluation;
   let auto: AutoApproveReason | null = null;

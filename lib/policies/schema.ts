@@ -6,6 +6,8 @@ import { globComplexityError } from "@/lib/iam/glob";
 
 /** In `approverGroups`, the target's owners (targets.owner_group). */
 export const OWNERS = "$owners";
+/** In `approverGroups`, the owners of the request's task template (task_templates.owner_group). */
+export const TEMPLATE_OWNERS = "$templateOwners";
 
 const MAX_RULES = 200;
 const MAX_LIST = 100;

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { groups, type PolicyDecision, RISKS, type Risk, taskTemplates, users } from "@/db/schema";
 import { assertPermission, type Ctx } from "@/lib/ctx";
@@ -65,13 +65,17 @@ export async function simulatePolicy({
   const targets = [];
   for (const id of data.targetIds) targets.push(await getTargetInOrgOrThrow(ctx.db, ctx.orgId, id));
   let risk: Risk | undefined = data.risk;
+  let templateOwnerGroup: string | null = null;
   if (data.templateKey) {
     const [t] = await ctx.db
-      .select({ risk: taskTemplates.risk })
+      .select({ risk: taskTemplates.risk, ownerGroup: taskTemplates.ownerGroup })
       .from(taskTemplates)
-      .where(and(eq(taskTemplates.orgId, ctx.orgId), eq(taskTemplates.key, data.templateKey)));
+      .where(and(eq(taskTemplates.orgId, ctx.orgId), eq(taskTemplates.key, data.templateKey)))
+      .orderBy(desc(taskTemplates.version))
+      .limit(1);
     if (!t) throw Validation("templateKey", `no template "${data.templateKey}" in this organization`);
     risk ??= t.risk;
+    templateOwnerGroup = t.ownerGroup;
   }
   const now = data.at ? new Date(data.at) : new Date();
   let requester: { id: string; email: string } | null = null;
@@ -88,6 +92,7 @@ export async function simulatePolicy({
     document,
     targets,
     templateKey: data.templateKey ?? null,
+    templateOwnerGroup,
     risk: risk as Risk,
     now,
     onCall: onCallDirectory(),

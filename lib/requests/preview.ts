@@ -54,7 +54,13 @@ export async function previewRequest({
   const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
   const risk = requestRisk(catalog, target.cloud, template, null);
   const rules = evaluate(policy.document, [
-    factsFor(target, template?.key ?? null, risk, await groupsOf(ctx.db, ctx.orgId, actor.userId)),
+    factsFor(
+      target,
+      template?.key ?? null,
+      risk,
+      await groupsOf(ctx.db, ctx.orgId, actor.userId),
+      template?.ownerGroup ?? null,
+    ),
   ]).decision;
   const maxMinutes = Math.floor(rules.maxDurationSeconds / 60);
   if (data.durationMinutes > maxMinutes) {

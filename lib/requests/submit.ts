@@ -77,6 +77,7 @@ export async function submitRequest({
     document: policy.document,
     targets,
     templateKey: template?.key ?? null,
+    templateOwnerGroup: template?.ownerGroup ?? null,
     risk,
     requesterGroups,
     requesterEmail: actor.email,

@@ -50,7 +50,8 @@ export async function updateTemplate({
       );
     const [row] = await tx
       .insert(taskTemplates)
-      .values({ orgId: ctx.orgId, key, version: latest.version + 1, ...next })
+      // The owners belong to the key, not to one version's content (lib/templates/owner.ts).
+      .values({ orgId: ctx.orgId, key, version: latest.version + 1, ...next, ownerGroup: latest.ownerGroup })
       .returning();
     await appendAudit(tx, ctx, {
       action: "template.updated",

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionState, authedAction } from "@/lib/http/authed-action";
-import { connectTarget, testTargetConnection } from "@/lib/targets";
+import { connectTarget, testTargetConnection, updateTarget } from "@/lib/targets";
 import type { ConnectionCheckDto, TargetDetailDto } from "@/lib/targets/dto";
 import { connectInputFromForm } from "@/lib/targets/form";
 
@@ -29,6 +29,19 @@ export async function testConnectionAction(
   form: FormData,
 ): Promise<ActionState<ConnectionCheckDto>> {
   const result = await test(form);
+  if (result.ok) revalidatePath("/admin/targets");
+  return result;
+}
+
+// An empty choice clears the owners; the verb checks the rest.
+const owner = authedAction(z.object({ targetId: z.string(), ownerGroup: z.string() }), (ctx, input) =>
+  updateTarget({ ctx, input: { targetId: input.targetId, ownerGroup: input.ownerGroup.trim() || null } }),
+);
+export async function setTargetOwnerAction(
+  _prev: ActionState<TargetDetailDto>,
+  form: FormData,
+): Promise<ActionState<TargetDetailDto>> {
+  const result = await owner(form);
   if (result.ok) revalidatePath("/admin/targets");
   return result;
 }

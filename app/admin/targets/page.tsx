@@ -1,4 +1,5 @@
 import { Fragment } from "react";
+import { OwnerGroupForm } from "@/components/admin/owner-group-form";
 import { ConnectTargetForm } from "@/components/targets/connect-target-form";
 import { DriftPanel } from "@/components/targets/drift-panel";
 import { TestConnectionButton } from "@/components/targets/test-connection-button";
@@ -6,18 +7,23 @@ import { Badge } from "@/components/ui/badge";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { listGroups } from "@/lib/admin";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { ALERT_RATIO } from "@/lib/capacity/limits";
 import { type AdminTargetDto, listDrift, listTargetsForAdmin } from "@/lib/targets";
-import { connectTargetAction, testConnectionAction } from "./actions";
+import { connectTargetAction, setTargetOwnerAction, testConnectionAction } from "./actions";
 
 export const metadata = { title: "Targets" };
 
 export default async function AdminTargetsPage() {
   const ctx = await requireSessionCtx("targets.manage");
-  const [targets, drift] = await Promise.all([
+  const [targets, drift, groups] = await Promise.all([
     listTargetsForAdmin({ ctx }),
     listDrift({ ctx, input: { limit: 50 } }),
+    // Owner groups come from the directory (SCIM) or sign-in claims; names only.
+    listGroups({ ctx })
+      .then((gs) => gs.map((g) => g.name))
+      .catch(() => [] as string[]),
   ]);
   return (
     <div className="space-y-6">
@@ -46,6 +52,7 @@ export default async function AdminTargetsPage() {
                 <TH>Adapter</TH>
                 <TH>Connection</TH>
                 <TH>Quota</TH>
+                <TH>Owners</TH>
                 <TH>Status</TH>
               </TR>
             </THead>
@@ -65,6 +72,15 @@ export default async function AdminTargetsPage() {
                   </TD>
                   <TD>
                     <QuotaSummary target={t} />
+                  </TD>
+                  <TD data-testid={`target-owners-${t.id}`}>
+                    <OwnerGroupForm
+                      action={setTargetOwnerAction}
+                      label={`Owners of ${t.name}`}
+                      hidden={{ targetId: t.id }}
+                      current={t.policy.ownerGroup}
+                      groups={groups}
+                    />
                   </TD>
                   <TD className="min-w-64">
                     <TestConnectionButton

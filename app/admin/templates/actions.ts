@@ -11,6 +11,8 @@ import {
   createTemplate,
   previewTemplate,
   type SavedTemplateDto,
+  setTemplateOwner,
+  type TemplateOwnerDto,
   type TemplatePreviews,
   updateTemplate,
 } from "@/lib/templates";
@@ -73,4 +75,16 @@ const preview = authedAction(Passthrough, async (ctx, input) => {
 });
 export async function previewTemplateAction(_prev: ActionState<TemplatePreviews>, form: FormData) {
   return preview(fromForm(form));
+}
+
+const owner = authedAction(z.object({ key: z.string(), ownerGroup: z.string() }), (ctx, input) =>
+  setTemplateOwner({ ctx, input }),
+);
+export async function setTemplateOwnerAction(
+  _prev: ActionState<TemplateOwnerDto>,
+  form: FormData,
+): Promise<ActionState<TemplateOwnerDto>> {
+  const result = await owner(form);
+  if (result.ok) revalidatePath(`/admin/templates/${result.data.key}`);
+  return result;
 }

@@ -9,9 +9,12 @@ describe("proxy (optimistic redirect to /signin)", () => {
   it("runs on pages, not on /api, /signin, Next's assets or files", () => {
     for (const url of ["/", "/requests/new", "/grants/abc", "/admin/users"])
       expect(matches(url), url).toBe(true);
+    expect(matches("/scimitar"), "/scimitar").toBe(true);
     for (const url of [
       "/api/auth/demo",
       "/api/health",
+      "/scim/v2/Users",
+      "/scim/v2/Groups/5b1f0c5e-0000-4000-8000-000000000000",
       "/signin",
       "/_next/static/chunks/app.js",
       "/_next/image",

@@ -1,16 +1,18 @@
 import { notFound } from "next/navigation";
+import { OwnerGroupForm } from "@/components/admin/owner-group-form";
 import { RolePreview } from "@/components/templates/role-preview";
 import { TemplateForm } from "@/components/templates/template-form";
 import { VersionHistory } from "@/components/templates/version-history";
 import { Button } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
+import { listGroups } from "@/lib/admin";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { RESOURCE_KINDS } from "@/lib/catalog";
 import { permissionsOn } from "@/lib/clouds/kinds";
 import { AppError } from "@/lib/errors";
-import { CLOUDS, getTemplateHistory, previewTemplate, TemplateKey } from "@/lib/templates";
-import { previewTemplateAction, updateTemplateAction } from "../actions";
+import { CLOUDS, getTemplateHistory, getTemplateOwner, previewTemplate, TemplateKey } from "@/lib/templates";
+import { previewTemplateAction, setTemplateOwnerAction, updateTemplateAction } from "../actions";
 
 export const metadata = { title: "Edit template" };
 
@@ -29,6 +31,13 @@ export default async function EditTemplatePage({
     throw e;
   });
   const latest = history.versions[0];
+  const [owner, groups] = await Promise.all([
+    getTemplateOwner({ ctx, input: { key: latest.key } }),
+    // Group names for the owner picker; people who edit templates without managing users get none.
+    listGroups({ ctx })
+      .then((gs) => gs.map((g) => g.name))
+      .catch(() => [] as string[]),
+  ]);
   const resource = [(await searchParams).resource].flat()[0]?.trim().slice(0, 128) || undefined;
   const previews = await Promise.all(
     CLOUDS.filter((c) => permissionsOn(latest.permissions, c).length).map((cloud) =>
@@ -47,6 +56,19 @@ export default async function EditTemplatePage({
           ({latest.key}, version {latest.version})
         </span>
       </h1>
+      <TitledCard
+        id="template-owners"
+        title="Owners"
+        description="The group that owns this template. A policy rule whose approverGroups name $templateOwners asks this group to approve."
+      >
+        <OwnerGroupForm
+          action={setTemplateOwnerAction}
+          label={`Owners of ${latest.key}`}
+          hidden={{ key: latest.key }}
+          current={owner.ownerGroup}
+          groups={groups}
+        />
+      </TitledCard>
       <TitledCard
         id="edit-template"
         title="Edit"
