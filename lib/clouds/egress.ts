@@ -11,19 +11,25 @@ import { logger } from "@/lib/log";
  * whenever an adapter is built, since rows saved under older rules exist. See docs/security.md.
  */
 
-export type EgressCloud = "aws" | "gcp" | "azure";
+export type EgressCloud = "aws" | "gcp" | "azure" | "okta";
 
 /** The public API hosts of each cloud (https, port 443), partitions and sovereign clouds included. */
 export const OFFICIAL_HOSTS: Record<EgressCloud, readonly string[]> = {
   aws: ["iam.amazonaws.com", "iam.us-gov.amazonaws.com", "iam.cn-north-1.amazonaws.com.cn"],
   gcp: ["iam.googleapis.com", "cloudresourcemanager.googleapis.com"],
   azure: ["management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn"],
+  // Every Okta org has its own host under these domains (isOfficialEndpoint matches the suffix).
+  okta: ["<org>.okta.com", "<org>.oktapreview.com", "<org>.okta-emea.com", "<org>.okta-gov.com"],
 };
+
+/** Okta org URLs: one subdomain label under Okta's own domains (https://developer.okta.com/docs/api/#url-namespace). */
+const OKTA_ORG_HOST = /^[a-z0-9][a-z0-9-]{0,62}\.(okta|oktapreview|okta-emea|okta-gov)\.com$/;
 
 const CLOUD_API: Record<EgressCloud, string> = {
   aws: "AWS IAM",
   gcp: "Google Cloud",
   azure: "Azure Resource Manager",
+  okta: "Okta management API",
 };
 
 export const ALLOWLIST_VAR = "ELEVATE_ENDPOINT_ALLOWLIST";
@@ -230,7 +236,7 @@ export function isOfficialEndpoint(cloud: EgressCloud, url: string): boolean {
     effectivePort(u) === 443 &&
     !u.username &&
     !u.password &&
-    OFFICIAL_HOSTS[cloud].includes(u.hostname)
+    (cloud === "okta" ? OKTA_ORG_HOST.test(u.hostname) : OFFICIAL_HOSTS[cloud].includes(u.hostname))
   );
 }
 
