@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { accessRequests, approvals, grants, policies } from "@/db/schema";
+import { accessRequests, approvals, grants, permissionsOn, policies } from "@/db/schema";
 import type { SeededOrg } from "@/db/seed/org";
 import { testRoleSpec } from "@/lib/testing/role-spec";
 
@@ -48,7 +48,7 @@ export async function seedApproved(db: Db, org: SeededOrg, n: number) {
           const template = org.templates.find((t) => t.id === r.templateId)!;
           const roleSpec = testRoleSpec({
             cloud: target.cloud,
-            permissions: template.permissions[target.cloud] ?? [],
+            permissions: permissionsOn(template.permissions, target.cloud),
             resource: null,
             accountId: target.externalId,
           });

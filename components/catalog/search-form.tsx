@@ -1,6 +1,7 @@
 import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import { CLOUD_LABELS, CLOUDS } from "@/lib/clouds/kinds";
 
 export type SearchValues = {
   q?: string;
@@ -57,9 +58,11 @@ export function CatalogSearchForm({
       </div>
       <div className="flex flex-wrap gap-3">
         <Filter id="catalog-cloud" name="cloud" label="Cloud" value={values.cloud} error={err("cloud")}>
-          <option value="aws">AWS</option>
-          <option value="gcp">Google Cloud</option>
-          <option value="azure">Azure</option>
+          {CLOUDS.map((c) => (
+            <option key={c} value={c}>
+              {CLOUD_LABELS[c]}
+            </option>
+          ))}
         </Filter>
         <div className="min-w-44">
           <label htmlFor="catalog-service" className="block text-sm font-medium">

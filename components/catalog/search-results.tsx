@@ -2,8 +2,7 @@ import { Badge, RiskBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { SearchResultDto } from "@/lib/catalog";
-
-const CLOUDS = ["aws", "gcp", "azure"] as const;
+import { CLOUDS, permissionsOn } from "@/lib/clouds/kinds";
 
 /** The search document appends placeholder names to a template's description so they match; not for display. */
 function withoutPlaceholders(t: SearchResultDto): string {
@@ -48,7 +47,7 @@ export function CatalogResults({ results }: { results: SearchResultDto[] }) {
                       <div key={c}>
                         <dt className="text-xs font-semibold uppercase text-muted-foreground">{c}</dt>
                         <dd className="font-mono text-xs break-all">
-                          {t.template?.permissions[c].join(", ") || (
+                          {(t.template ? permissionsOn(t.template.permissions, c) : []).join(", ") || (
                             <span className="font-sans text-muted-foreground">not available</span>
                           )}
                         </dd>

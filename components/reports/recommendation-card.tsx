@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TitledCard } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
+import { CLOUDS, type Cloud } from "@/lib/clouds/kinds";
 import type { RecommendationDto } from "@/lib/usage/rightsizing";
 
 const KIND_LABELS = {
@@ -29,9 +30,7 @@ export function RecommendationCard({
   const diff = {
     fields: [],
     permissions: {
-      aws: none,
-      gcp: none,
-      azure: none,
+      ...(Object.fromEntries(CLOUDS.map((c) => [c, none])) as Record<Cloud, typeof none>),
       [rec.cloud]: { added: rec.added, removed: rec.removed },
     },
   };

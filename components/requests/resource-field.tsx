@@ -4,7 +4,8 @@ import { describedBy, FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 
-type Cloud = "aws" | "gcp" | "azure";
+import type { Cloud } from "@/lib/clouds/kinds";
+
 /** How each kind of resource is written on each cloud (from lib/catalog/resources.ts, without its checks). */
 export type ResourceFormats = Record<Cloud, Record<string, { label: string; example: string }>>;
 
@@ -14,6 +15,8 @@ const NARROWING: Record<Cloud, string> = {
   gcp: "An IAM condition names exactly this resource. Permissions Google checks on the project stay project-wide; the preview lists them. Cloud Functions, Logging and Monitoring cannot be narrowed with an expiry (a function's own IAM policy takes no conditions): ask for them without a resource.",
   azure:
     "The role is assigned at this resource's scope: it reaches what is inside it, never its parent or siblings.",
+  kubernetes:
+    "A namespace gives a Role and RoleBinding there only; namespace/name adds resourceNames, so only that object (RBAC cannot limit list, watch or create by name).",
 };
 
 /** The resource field: its kind (a template's placeholder, or chosen with explicit permissions) and name. */

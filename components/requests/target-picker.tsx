@@ -4,14 +4,13 @@ import { useId } from "react";
 import { describedBy, FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { CLOUD_LABELS, CLOUDS as CLOUD_LIST, type Cloud } from "@/lib/clouds/kinds";
 
-export type TargetOption = { id: string; name: string; cloud: "aws" | "gcp" | "azure"; externalId: string };
+export type TargetOption = { id: string; name: string; cloud: Cloud; externalId: string };
 
 const CLOUDS = [
   { value: "", label: "All clouds" },
-  { value: "aws", label: "AWS" },
-  { value: "gcp", label: "Google Cloud" },
-  { value: "azure", label: "Azure" },
+  ...CLOUD_LIST.map((c) => ({ value: c, label: CLOUD_LABELS[c] })),
 ];
 
 /** Narrow by text (name or account id) and cloud, then choose; the select stays the form field. */

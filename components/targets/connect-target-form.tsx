@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
+import { CLOUD_LABELS, CLOUDS } from "@/lib/clouds/kinds";
 import type { FormAction } from "@/lib/http/authed-action";
 import type { TargetDetailDto } from "@/lib/targets/dto";
 import { formFieldFor } from "@/lib/targets/form";
@@ -18,6 +19,11 @@ const SCOPE: Record<CloudKey, { label: string; placeholder: string; hint: string
     label: "Azure subscription id",
     placeholder: "00000000-0000-0000-0000-000000000000",
     hint: "A GUID.",
+  },
+  kubernetes: {
+    label: "Cluster name",
+    placeholder: "prod-eu",
+    hint: "Elevate's name for the cluster (lower-case letters, digits, hyphens); shown in kubeconfigs.",
   },
 };
 
@@ -57,9 +63,11 @@ export function ConnectTargetForm({ action }: { action: FormAction<TargetDetailD
             value={cloud}
             onChange={(e) => onCloud(e.target.value as CloudKey)}
           >
-            <option value="aws">AWS</option>
-            <option value="gcp">Google Cloud</option>
-            <option value="azure">Azure</option>
+            {CLOUDS.map((c) => (
+              <option key={c} value={c}>
+                {CLOUD_LABELS[c]}
+              </option>
+            ))}
           </Select>
         </div>
         <TextField
@@ -83,7 +91,7 @@ export function ConnectTargetForm({ action }: { action: FormAction<TargetDetailD
             aria-invalid={errors.adapter ? true : undefined}
             aria-describedby={describedBy("target-adapter", { hint: true, error: Boolean(errors.adapter) })}
           >
-            <option value={cloud}>{cloud.toUpperCase()} API (real cloud or a compatible endpoint)</option>
+            <option value={cloud}>{CLOUD_LABELS[cloud]} API (real cloud or a compatible endpoint)</option>
             <option value="sandbox">Sandbox (simulated, no credentials)</option>
           </Select>
           <FieldHint id="target-adapter">
@@ -98,10 +106,21 @@ export function ConnectTargetForm({ action }: { action: FormAction<TargetDetailD
             <TextField
               id="target-endpoint"
               name="endpoint"
-              label="Endpoint (optional)"
+              label={cloud === "kubernetes" ? "API server" : "Endpoint (optional)"}
               type="url"
-              placeholder={cloud === "azure" ? "https://management.azure.com" : "https://…"}
-              hint="Leave empty for the cloud's public API. http:// only for 127.0.0.1 or localhost."
+              required={cloud === "kubernetes"}
+              placeholder={
+                cloud === "azure"
+                  ? "https://management.azure.com"
+                  : cloud === "kubernetes"
+                    ? "https://203.0.113.10:6443"
+                    : "https://…"
+              }
+              hint={
+                cloud === "kubernetes"
+                  ? "The cluster's API server; the server's operator must allow it (ELEVATE_ENDPOINT_ALLOWLIST)."
+                  : "Leave empty for the cloud's public API. http:// only for 127.0.0.1 or localhost."
+              }
               error={errors.endpoint}
             />
             {cloud === "aws" ? (
@@ -121,6 +140,7 @@ export function ConnectTargetForm({ action }: { action: FormAction<TargetDetailD
             errors={errors}
           />
           {cloud === "azure" ? <AzureFields errors={errors} /> : null}
+          {cloud === "kubernetes" ? <KubernetesFields errors={errors} /> : null}
         </div>
       )}
       <div className="flex items-center gap-3">
@@ -164,6 +184,48 @@ function AzureFields({ errors }: { errors: Partial<Record<string, string>> }) {
         />
         <FieldHint id="target-ca">
           For an endpoint behind a private CA (a certificate, not a secret).
+        </FieldHint>
+        <FieldError id="target-ca" message={errors.ca} />
+      </div>
+    </div>
+  );
+}
+
+function KubernetesFields({ errors }: { errors: Partial<Record<string, string>> }) {
+  return (
+    <div className="space-y-4">
+      <div>
+        <label htmlFor="target-subject" className="block text-sm font-medium text-foreground">
+          Who is bound
+        </label>
+        <Select
+          id="target-subject"
+          name="subject"
+          defaultValue="serviceaccount"
+          aria-describedby={describedBy("target-subject", { hint: true, error: Boolean(errors.subject) })}
+        >
+          <option value="serviceaccount">A ServiceAccount per grant, with a kubeconfig that expires</option>
+          <option value="user">The person's own cluster identity (OIDC user name)</option>
+        </Select>
+        <FieldHint id="target-subject">
+          RBAC bindings have no expiry: with a ServiceAccount per grant, the token itself ends with the grant.
+        </FieldHint>
+        <FieldError id="target-subject" message={errors.subject} />
+      </div>
+      <div>
+        <label htmlFor="target-ca" className="block text-sm font-medium text-foreground">
+          Cluster CA certificate (PEM, optional)
+        </label>
+        <Textarea
+          id="target-ca"
+          name="ca"
+          rows={3}
+          className="font-mono text-xs"
+          aria-invalid={errors.ca ? true : undefined}
+          aria-describedby={describedBy("target-ca", { hint: true, error: Boolean(errors.ca) })}
+        />
+        <FieldHint id="target-ca">
+          The API server's CA, as in a kubeconfig's certificate-authority-data.
         </FieldHint>
         <FieldError id="target-ca" message={errors.ca} />
       </div>

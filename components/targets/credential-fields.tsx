@@ -1,8 +1,9 @@
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
+import type { Cloud } from "@/lib/clouds/kinds";
 import { TextField } from "./text-field";
 
-export type CloudKey = "aws" | "gcp" | "azure";
+export type CloudKey = Cloud;
 type Errors = Partial<Record<string, string>>;
 
 /** Credential kinds each cloud accepts, in the order offered (first is the default). */
@@ -16,6 +17,7 @@ export const CREDENTIAL_TYPES: Record<CloudKey, { value: string; label: string }
     { value: "default", label: "Application Default Credentials" },
   ],
   azure: [{ value: "env-token", label: "ARM bearer token in an environment variable" }],
+  kubernetes: [{ value: "env-token", label: "API server bearer token in an environment variable" }],
 };
 
 const ENV_HINT =

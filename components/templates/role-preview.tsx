@@ -1,12 +1,11 @@
 import { Badge, RiskBadge } from "@/components/ui/badge";
 import { CodeBlock } from "@/components/ui/code-block";
+import { CLOUD_LABELS } from "@/lib/clouds/kinds";
 import type { TemplatePreviewDto } from "@/lib/templates";
-
-const CLOUD_LABEL = { aws: "AWS", gcp: "Google Cloud", azure: "Azure" } as const;
 
 /** The exact document a cloud receives, with the binding, notes, wildcard expansions and risk. */
 export function RolePreview({ preview, idPrefix }: { preview: TemplatePreviewDto; idPrefix: string }) {
-  const label = CLOUD_LABEL[preview.cloud];
+  const label = CLOUD_LABELS[preview.cloud];
   return (
     <div className="space-y-3" data-testid={`${idPrefix}-${preview.cloud}`}>
       <div className="flex flex-wrap items-center gap-2 text-sm">

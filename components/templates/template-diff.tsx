@@ -1,6 +1,6 @@
+import { CLOUDS } from "@/lib/clouds/kinds";
 import type { TemplateDiff } from "@/lib/templates";
 
-const CLOUDS = ["aws", "gcp", "azure"] as const;
 const show = (v: unknown) => (Array.isArray(v) ? v.join(", ") || "none" : v === null ? "none" : String(v));
 
 /** What one save changed: fields (from → to) and permissions added (+) or removed (−) per cloud. */

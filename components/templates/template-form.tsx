@@ -4,12 +4,12 @@ import { type FormEvent, startTransition, useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, FieldError, FieldHint } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
+import { CLOUDS as CLOUD_LIST, type Cloud, type CloudPermissions, permissionsOn } from "@/lib/clouds/kinds";
 import type { ActionState, FormAction } from "@/lib/http/authed-action";
 import type { SavedTemplateDto, TemplatePreviews } from "@/lib/templates";
 import { RolePreview } from "./role-preview";
 
 type PreviewState = ActionState<TemplatePreviews>;
-type Cloud = "aws" | "gcp" | "azure";
 
 export type TemplateFormValues = {
   key: string;
@@ -18,14 +18,19 @@ export type TemplateFormValues = {
   description: string;
   risk: "low" | "medium" | "high";
   placeholders: string[];
-  permissions: Record<Cloud, string[]>;
+  permissions: CloudPermissions;
 };
 
-const CLOUDS: { id: Cloud; label: string; example: string }[] = [
-  { id: "aws", label: "AWS actions", example: "ec2:DescribeInstances, s3:Get*" },
-  { id: "gcp", label: "Google Cloud permissions", example: "compute.instances.get" },
-  { id: "azure", label: "Azure operations", example: "Microsoft.Compute/virtualMachines/read" },
-];
+const FIELDS: Record<Cloud, { label: string; example: string }> = {
+  aws: { label: "AWS actions", example: "ec2:DescribeInstances, s3:Get*" },
+  gcp: { label: "Google Cloud permissions", example: "compute.instances.get" },
+  azure: { label: "Azure operations", example: "Microsoft.Compute/virtualMachines/read" },
+  kubernetes: {
+    label: "Kubernetes RBAC rules (group/resource:verb)",
+    example: "apps/deployments:patch, core/pods/log:get",
+  },
+};
+const CLOUDS = CLOUD_LIST.map((id) => ({ id, ...FIELDS[id] }));
 
 /**
  * Create or edit a template. Saving an edit stores a new version; "Preview" shows the documents the
@@ -171,7 +176,7 @@ export function TemplateForm<Saved extends SavedTemplateDto & { changed?: boolea
                 name={c.id}
                 rows={8}
                 className="font-mono text-xs"
-                defaultValue={initial?.permissions[c.id].join("\n")}
+                defaultValue={initial ? permissionsOn(initial.permissions, c.id).join("\n") : undefined}
                 placeholder={c.example}
                 aria-invalid={!!message || undefined}
                 aria-describedby={describedBy(id, { hint: true, error: !!message })}

@@ -32,10 +32,24 @@ export type Verdict = (typeof VERDICTS)[number];
 export const DECISION_CHANNELS = ["web", "slack", "api"] as const;
 export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
 
-export const CLOUDS = ["aws", "gcp", "azure"] as const;
+export const CLOUDS = ["aws", "gcp", "azure", "kubernetes"] as const;
 export type Cloud = (typeof CLOUDS)[number];
+/** How each cloud is named to people (forms, previews, errors). */
+export const CLOUD_LABELS: Record<Cloud, string> = {
+  aws: "AWS",
+  gcp: "Google Cloud",
+  azure: "Azure",
+  kubernetes: "Kubernetes",
+};
+/** What one target of each cloud is (an AWS account, a GCP project, …). */
+export const CLOUD_SCOPES: Record<Cloud, string> = {
+  aws: "account",
+  gcp: "project",
+  azure: "subscription",
+  kubernetes: "cluster",
+};
 
-export const ADAPTER_KINDS = ["sandbox", "aws", "gcp", "azure"] as const;
+export const ADAPTER_KINDS = ["sandbox", "aws", "gcp", "azure", "kubernetes"] as const;
 export type AdapterKind = (typeof ADAPTER_KINDS)[number];
 
 export const RISKS = ["low", "medium", "high"] as const;

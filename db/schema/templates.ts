@@ -3,7 +3,9 @@ import { createdAt, id, oneOf } from "./_columns";
 import { RISKS } from "./enums";
 import { organizations } from "./organizations";
 
-export type CloudPermissions = { aws: string[]; gcp: string[]; azure: string[] };
+export { type CloudPermissions, permissionsOn } from "./cloud-permissions";
+
+import type { CloudPermissions } from "./cloud-permissions";
 
 /** A versioned, cross-cloud task intent ("what do you need to do?"). Each save is a new row. */
 export const taskTemplates = pgTable(

@@ -50,6 +50,17 @@ export const CLOUD_LIMITS: Record<AdapterKind, CloudLimits> = {
     bindings: { value: 4000, what: "role assignments per subscription", doc: AZURE_LIMITS },
     partsPerBinding: null,
   },
+  // Kubernetes sets no count limit on RBAC objects (etcd's size does): an alert threshold of our own.
+  kubernetes: {
+    roles: {
+      value: 5000,
+      what: "Roles and ClusterRoles Elevate keeps per cluster (Elevate's own bound; the API sets none)",
+      doc: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+    },
+    deletedCountsMs: 0,
+    bindings: null,
+    partsPerBinding: null,
+  },
 };
 
 /** Admins are alerted once when a target reaches this share of a limit… */

@@ -15,7 +15,7 @@ type ArnsFor = (p: Place) => string[];
  * Each keeps the service's own placement of region and account: S3 leaves both empty.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
-const SHAPES: Record<ResourceKind, Record<string, ArnsFor>> = {
+const SHAPES: Partial<Record<ResourceKind, Record<string, ArnsFor>>> = {
   instance: {
     "ec2:instance": (p) => [`arn:${p.partition}:ec2:${p.region}:${p.account}:instance/${p.name}`],
     // StartSession is also authorised on the session document: the default shell and the SSH document.
@@ -95,7 +95,7 @@ export function awsScopeFor(
   const p: Place = { ...place, region: place.region ?? "*" };
   const arns = new Set<string>();
   for (const t of entry.resourceTypes) {
-    const shape = SHAPES[kind][resourceTypeKey(catalog, entry.service, t)];
+    const shape = SHAPES[kind]?.[resourceTypeKey(catalog, entry.service, t)];
     for (const arn of shape?.(p) ?? []) arns.add(arn);
   }
   if (arns.size === 0) {

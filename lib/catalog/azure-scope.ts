@@ -37,6 +37,7 @@ export function azurePermissions(catalog: Catalog, permissions: string[]) {
  */
 export function azureAssignmentScope(permissions: string[], r: AzureResource): string {
   const scopeType = AZURE_SCOPE_TYPE[r.kind];
+  if (!scopeType) throw Validation("resourceKind", `azure has no ${r.kind} scope`);
   const outside = permissions.filter((p) => !within(operationType(p), scopeType));
   if (outside.length)
     throw Validation(

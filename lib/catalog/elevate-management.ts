@@ -1,4 +1,5 @@
 import type { Cloud } from "@/db/schema";
+import { normalise } from "./catalog";
 
 /**
  * The permissions Elevate's own service identity uses to create roles and bindings. Whoever holds them can
@@ -45,13 +46,25 @@ const MANAGEMENT: Record<Cloud, readonly string[]> = {
     "Microsoft.Authorization/roleAssignmentScheduleRequests/cancel/action",
     "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
   ],
+  // What Elevate's own ServiceAccount holds in a cluster (docs/kubernetes.md, "Elevate's own access").
+  kubernetes: [
+    ...["roles", "clusterroles", "rolebindings", "clusterrolebindings"].flatMap((r) =>
+      ["create", "update", "patch", "delete", "escalate", "bind"].map(
+        (v) => `rbac.authorization.k8s.io/${r}:${v}`,
+      ),
+    ),
+    "core/serviceaccounts:create",
+    "core/serviceaccounts:delete",
+    "core/serviceaccounts/token:create",
+  ],
 };
 
-const SETS: Record<Cloud, Set<string>> = {
-  aws: new Set(MANAGEMENT.aws.map((p) => p.toLowerCase())),
-  gcp: new Set(MANAGEMENT.gcp),
-  azure: new Set(MANAGEMENT.azure.map((p) => p.toLowerCase())),
-};
+const SETS = Object.fromEntries(
+  Object.entries(MANAGEMENT).map(([cloud, names]) => [
+    cloud,
+    new Set(names.map((p) => normalise(cloud as Cloud, p))),
+  ]),
+) as Record<Cloud, Set<string>>;
 
 export function elevateManagementPermissions(cloud: Cloud): readonly string[] {
   return MANAGEMENT[cloud];
@@ -60,7 +73,7 @@ export function elevateManagementPermissions(cloud: Cloud): readonly string[] {
 /** True for Elevate's own management permissions, and for anything naming Elevate itself. */
 export function isElevateManagement(cloud: Cloud, permission: string): boolean {
   if (/elevate/i.test(permission)) return true;
-  return SETS[cloud].has(cloud === "gcp" ? permission : permission.toLowerCase());
+  return SETS[cloud].has(normalise(cloud, permission));
 }
 
 /** Role names Elevate creates (`elevate_<hash>`, `Elevate <hash>`) or that manage it can never be requested. */

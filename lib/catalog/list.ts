@@ -1,12 +1,19 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { preparedPerDb } from "@/db/prepared";
-import { type CloudPermissions, type Risk, targets, taskTemplates, templateArchives } from "@/db/schema";
+import {
+  type Cloud,
+  type CloudPermissions,
+  type Risk,
+  targets,
+  taskTemplates,
+  templateArchives,
+} from "@/db/schema";
 import type { Ctx } from "@/lib/ctx";
 
 export type TargetDto = {
   id: string;
   name: string;
-  cloud: "aws" | "gcp" | "azure";
+  cloud: Cloud;
   externalId: string;
   adapter: string;
 };

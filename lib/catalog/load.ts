@@ -5,6 +5,7 @@ import { catalogPermissions, catalogVersions } from "@/db/schema";
 import { loadAwsData } from "./aws";
 import { builtinAzureEntries } from "./builtin-azure";
 import { builtinGcpEntries } from "./builtin-gcp";
+import { builtinKubernetesEntries } from "./builtin-kubernetes";
 import { bundledEntries } from "./bundled";
 import { buildCatalog, type Catalog } from "./catalog";
 import { type SearchDoc, SearchIndex } from "./search-index";
@@ -31,7 +32,15 @@ export async function catalogWith(imported: RawEntry[][]): Promise<Catalog> {
   // The hand-written sets come before the bundled ones, so their spelling and descriptions win; the bundled
   // catalog adds every other permission (and a data-action flag where a built-in role names one).
   return buildCatalog(
-    [aws.entries, builtinGcpEntries(), builtinAzureEntries(), bundled.gcp, bundled.azure, ...imported],
+    [
+      aws.entries,
+      builtinGcpEntries(),
+      builtinAzureEntries(),
+      builtinKubernetesEntries(),
+      bundled.gcp,
+      bundled.azure,
+      ...imported,
+    ],
     aws.resources,
   );
 }

@@ -9,7 +9,8 @@ export type ResourceKind =
   | "cluster"
   | "secret"
   | "function"
-  | "log-group";
+  | "log-group"
+  | "namespace";
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "instance",
   "bucket",
@@ -18,6 +19,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "secret",
   "function",
   "log-group",
+  "namespace",
 ];
 
 /** Template placeholders are resource kinds by name (`{instance}`, `{bucket}`, …). */
@@ -29,7 +31,9 @@ export function kindOfPlaceholder(placeholder: string | null | undefined): Resou
 export type ParsedResource =
   | { cloud: "aws"; kind: ResourceKind; name: string }
   | { cloud: "gcp"; kind: ResourceKind; name: string; location: string | null }
-  | { cloud: "azure"; kind: ResourceKind; resourceGroup: string; names: string[]; scope: string };
+  | { cloud: "azure"; kind: ResourceKind; resourceGroup: string; names: string[]; scope: string }
+  /** A namespace, or one object in it (`namespace/name`): the Role's namespace and its resourceNames. */
+  | { cloud: "kubernetes"; kind: "namespace"; namespace: string; name: string | null };
 
 /** How one kind is written on one cloud: what the form shows, an example, and the page the rule is from. */
 export type ResourceFormat = {
@@ -74,8 +78,15 @@ const GCP_LOCATION = "[a-z]+-[a-z]+[0-9]+(?:-[a-z])?";
 const AZ_RG = "[-\\w.()]{0,89}[-\\w()]";
 const AZ_NAME = "[A-Za-z0-9][-A-Za-z0-9_.]{0,78}[A-Za-z0-9_]|[A-Za-z0-9]";
 
-/** Identifier formats per cloud and kind, each from the cloud's own naming rules (cited in `doc`). */
-export const RESOURCE_FORMATS: Record<Cloud, Record<ResourceKind, ResourceFormat>> = {
+/** Kubernetes names: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/ */
+const DNS_LABEL = "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?";
+const DNS_SUBDOMAIN = "(?=.{1,253}$)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?";
+
+/**
+ * Identifier formats per cloud and kind, each from the cloud's own naming rules (cited in `doc`). A kind a
+ * cloud does not have is absent (no namespace on AWS; only namespaces on Kubernetes).
+ */
+export const RESOURCE_FORMATS: Record<Cloud, Partial<Record<ResourceKind, ResourceFormat>>> = {
   aws: {
     instance: {
       label: "EC2 instance id",
@@ -208,6 +219,17 @@ export const RESOURCE_FORMATS: Record<Cloud, Record<ResourceKind, ResourceFormat
     function: azureFormat("Function App", "rg-app/orders-func", 1),
     "log-group": azureFormat("Log Analytics workspace", "rg-ops/ops-logs", 1),
   },
+  kubernetes: {
+    namespace: {
+      label: "Kubernetes namespace, or namespace/object name",
+      example: "shop or shop/checkout",
+      doc: "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/",
+      check: ok(
+        new RegExp(`^${DNS_LABEL}(?:/${DNS_SUBDOMAIN})?$`),
+        "a namespace is 1–63 lowercase letters, digits and hyphens (RFC 1123 label), optionally /object-name",
+      ),
+    },
+  },
 };
 
 function azureFormat(what: string, example: string, names: number): ResourceFormat {
@@ -225,7 +247,7 @@ function azureFormat(what: string, example: string, names: number): ResourceForm
 }
 
 /** The ARM resource id below the resource group for each kind (provider and type/name pairs). */
-const AZURE_PATH: Record<ResourceKind, (n: string[]) => string> = {
+const AZURE_PATH: Partial<Record<ResourceKind, (n: string[]) => string>> = {
   instance: ([vm]) => `providers/Microsoft.Compute/virtualMachines/${vm}`,
   bucket: ([acct, c]) =>
     `providers/Microsoft.Storage/storageAccounts/${acct}/blobServices/default/containers/${c}`,
@@ -237,7 +259,7 @@ const AZURE_PATH: Record<ResourceKind, (n: string[]) => string> = {
 };
 
 /** The resource type (provider/type path, no names) an Azure scope of each kind names. */
-export const AZURE_SCOPE_TYPE: Record<ResourceKind, string> = {
+export const AZURE_SCOPE_TYPE: Partial<Record<ResourceKind, string>> = {
   instance: "Microsoft.Compute/virtualMachines",
   bucket: "Microsoft.Storage/storageAccounts/blobServices/containers",
   database: "Microsoft.Sql/servers/databases",
@@ -260,6 +282,7 @@ export function parseResource(
   if (!kind)
     throw Validation("resourceKind", "say what kind of resource this is (instance, bucket, database, …)");
   const format = RESOURCE_FORMATS[cloud][kind];
+  if (!format) throw Validation("resourceKind", `${cloud} has no ${kind} resources`);
   const value = raw.trim();
   const error = format.check(value);
   if (error) throw Validation("resource", `${error} (${format.doc})`);
@@ -274,8 +297,14 @@ export function parseResource(
     }
     case "azure": {
       const [resourceGroup, ...names] = value.split("/");
-      const scope = `/subscriptions/${accountId.toLowerCase()}/resourceGroups/${resourceGroup}/${AZURE_PATH[kind](names)}`;
+      const path = AZURE_PATH[kind];
+      if (!path) throw Validation("resourceKind", `azure has no ${kind} resources`);
+      const scope = `/subscriptions/${accountId.toLowerCase()}/resourceGroups/${resourceGroup}/${path(names)}`;
       return { cloud, kind, resourceGroup, names, scope };
+    }
+    case "kubernetes": {
+      const [namespace, name] = value.split("/");
+      return { cloud, kind: "namespace", namespace, name: name ?? null };
     }
   }
 }

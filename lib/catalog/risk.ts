@@ -87,6 +87,27 @@ const RULES: Record<Cloud, Rule[]> = {
     { tag: "privesc:run-as", test: /^microsoft\.web\/sites\/(write|publish\/action|config\/write)$/i },
     { tag: "privesc:run-as", test: /^microsoft\.automation\/automationaccounts\/(runbooks|jobs)\/write$/i },
   ],
+  // `<group>/<resource>[/<subresource>]:<verb>`; escalation paths from
+  // https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks
+  kubernetes: [
+    { tag: "privesc:iam-write", test: /:(escalate|bind|\*)$/ },
+    {
+      tag: "privesc:iam-write",
+      test: /^(rbac\.authorization\.k8s\.io|\*)\/(roles|clusterroles|rolebindings|clusterrolebindings|\*):(create|update|patch)$/,
+    },
+    { tag: "privesc:run-as", test: /:impersonate$/ },
+    {
+      tag: "privesc:run-as",
+      test: /^core\/pods\/(exec|attach|ephemeralcontainers):(create|update|patch|get)$/,
+    },
+    { tag: "privesc:run-as", test: /^core\/(pods:create|nodes\/proxy:(get|create))$/ },
+    { tag: "privesc:credentials", test: /^core\/secrets:(get|list|watch)$/ },
+    { tag: "privesc:credentials", test: /^core\/serviceaccounts\/token:create$/ },
+    {
+      tag: "privesc:credentials",
+      test: /^certificates\.k8s\.io\/certificatesigningrequests\/approval:(update|patch)$/,
+    },
+  ],
 };
 
 /** Reads of customer data (objects, rows, secrets, log contents): tagged so policies can require more. */
@@ -95,6 +116,7 @@ const DATA_ACCESS: Record<Cloud, RegExp> = {
   gcp: /^(storage\.objects\.get|bigquery\.tables\.getData|secretmanager\.versions\.access|logging\.(logEntries\.list|views\.access|privateLogEntries\.list)|spanner\.databases\.read|datastore\.entities\.get|cloudsql\.instances\.(export|connect)|pubsub\.subscriptions\.consume)$/,
   azure:
     /^microsoft\.(storage\/storageaccounts\/(blobservices\/containers\/blobs|fileservices\/fileshares\/files|queueservices\/queues\/messages|tableservices\/tables\/entities)\/read|keyvault\/vaults\/secrets\/getsecret\/action|insights\/logs\/read|operationalinsights\/workspaces\/query\/read)/i,
+  kubernetes: /^core\/(pods\/log|secrets|configmaps):(get|list|watch)$/,
 };
 
 const PRIVESC = (t: RiskTag) => t.startsWith("privesc:");

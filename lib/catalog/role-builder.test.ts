@@ -230,13 +230,18 @@ describe("role builder", () => {
       .map((e) => e.name)
       .filter((n) => !isElevateManagement("azure", n))
       .slice(0, 20),
+    kubernetes: catalog
+      .ofCloud("kubernetes")
+      .map((e) => e.name)
+      .filter((n) => !isElevateManagement("kubernetes", n))
+      .slice(0, 20),
   });
 
   it("property: deterministic, hash order-independent, never emits Elevate management permissions", () => {
     const pools = cloudPools();
     fc.assert(
       fc.property(
-        fc.constantFrom<Cloud>("aws", "gcp", "azure"),
+        fc.constantFrom<Cloud>("aws", "gcp", "azure", "kubernetes"),
         fc.integer({ min: 0, max: 1000 }),
         fc.boolean(),
         (cloud, seed, sneak) => {
@@ -246,7 +251,9 @@ describe("role builder", () => {
           const pool = pools[cloud];
           const picked = pool.filter((_, i) => (seed >> i) & 1 || i === seed % pool.length);
           const input = sneak ? [...picked, elevateManagementPermissions(cloud)[seed % 3]] : picked;
-          const accountId = cloud === "aws" ? ACCOUNT : cloud === "gcp" ? "elevate-demo" : "sub-1";
+          const accountId = { aws: ACCOUNT, gcp: "elevate-demo", azure: "sub-1", kubernetes: "prod-cluster" }[
+            cloud
+          ];
           if (sneak) {
             expect(() =>
               buildRoleSpec({ cloud, permissions: input, resource, resourceKind, accountId, catalog }),

@@ -12,10 +12,12 @@ import {
   gcpNarrowing,
   logicOperators,
 } from "./gcp-conditions";
+import { K8S_PERMISSION } from "./kubernetes-names";
 import { parseResource, type ResourceKind } from "./resources";
 import { maxRisk } from "./risk";
 import { AWS_MANAGED_POLICY_MAX, awsPolicy, policySize, splitPolicy } from "./role-aws";
 import { checkGcpPermissions, GCP_PROJECT } from "./role-gcp";
+import { kubernetesRules } from "./role-kubernetes";
 import { type Expansion, expandPermissions } from "./wildcard";
 
 /** What a requester may type as a resource before the kind's own rules apply (those come from resources.ts). */
@@ -25,7 +27,12 @@ const AWS_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?_-]+$/;
 const GCP_PERMISSION =
   /^[a-z*?][a-zA-Z0-9*?_-]*(\.[a-zA-Z0-9*?_-]+)*(\/[a-zA-Z0-9*?_-]+)?(\.[a-zA-Z0-9*?_-]+)+$/;
 const AZURE_OPERATION = /^[A-Za-z*][A-Za-z0-9.*?]*(\/[A-Za-z0-9.*?:_-]+)+$/;
-const PATTERNS: Record<Cloud, RegExp> = { aws: AWS_ACTION, gcp: GCP_PERMISSION, azure: AZURE_OPERATION };
+const PATTERNS: Record<Cloud, RegExp> = {
+  aws: AWS_ACTION,
+  gcp: GCP_PERMISSION,
+  azure: AZURE_OPERATION,
+  kubernetes: K8S_PERMISSION,
+};
 
 export type BuildRoleInput = {
   cloud: Cloud;
@@ -46,7 +53,7 @@ export type BuildRoleInput = {
 export type RoleBinding = {
   /** GCP: the resource constraint joined to the grant's expiry (gcpBindingExpression). */
   resourceCondition?: string;
-  /** Azure: the assignment scope (full ARM id); absent means the subscription. */
+  /** Azure: the assignment scope (full ARM id); absent means the subscription. Kubernetes: the namespace. */
   scope?: string;
   /** Previews: the whole GCP condition as the binding would carry it at `expiresAt`. */
   condition?: { title: string; expression: string };
@@ -204,6 +211,38 @@ export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
       };
       const scope = parsed?.cloud === "azure" ? azureAssignmentScope(permissions, parsed) : subscription;
       return { ...base, hash, roleName, document, binding: { scope }, wide: [] };
+    }
+    case "kubernetes": {
+      // A namespace asks for a Role and a RoleBinding there; no resource, a ClusterRole and a
+      // ClusterRoleBinding (a template without a namespace placeholder is cluster-wide by design).
+      const scope = parsed?.cloud === "kubernetes" ? parsed : null;
+      if (!scope && input.resourceKind === "namespace")
+        throw Validation("resource", "name the namespace this task is for (e.g. shop)");
+      const k8s = kubernetesRules(permissions, scope);
+      notes.push(...k8s.notes);
+      const hash = contentHash({ cloud, rules: k8s.rules, namespace: scope?.namespace ?? null });
+      const roleName = `elevate-${hash}`;
+      const document = {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: scope ? "Role" : "ClusterRole",
+        metadata: {
+          name: roleName,
+          ...(scope ? { namespace: scope.namespace } : {}),
+          labels: { "app.kubernetes.io/managed-by": "elevate" },
+        },
+        rules: k8s.rules,
+      };
+      const wide = scope
+        ? []
+        : [{ permissions, why: "no namespace was named: a ClusterRole bound cluster-wide" }];
+      return {
+        ...base,
+        hash,
+        roleName,
+        document,
+        binding: scope ? { scope: scope.namespace } : {},
+        wide,
+      };
     }
   }
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { type Cloud, targets } from "@/db/schema";
+import { CLOUD_LABELS, CLOUD_SCOPES, type Cloud, targets } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import type { CatalogExport, TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
@@ -25,8 +25,8 @@ export type CatalogSyncDto = {
   requestIds: string[];
 };
 
-const CLOUD_NAME: Record<Cloud, string> = { aws: "AWS", gcp: "Google Cloud", azure: "Azure" };
-const SCOPE: Record<Cloud, string> = { aws: "account", gcp: "project", azure: "subscription" };
+const CLOUD_NAME = CLOUD_LABELS;
+const SCOPE = CLOUD_SCOPES;
 
 /**
  * Reads a GCP or Azure target's own permission catalog through its adapter and imports every export

@@ -21,6 +21,7 @@ const SAMPLE_PERMISSIONS: Record<Cloud, string[]> = {
   // Two, so the single-permission role of the deleteRole case differs from the bound one (Azure refuses
   // to delete a role definition that still has assignments).
   azure: ["Microsoft.Insights/logs/read", "Microsoft.Insights/metrics/read"],
+  kubernetes: ["core/pods:get", "core/pods/log:get"],
 };
 
 /** A large permission set per cloud from the built-in catalog (no Elevate management, custom-role safe). */
@@ -28,6 +29,7 @@ const LARGE_SET: Record<Cloud, () => string[]> = {
   aws: () => ["ec2:Describe*", "s3:Get*", "rds:Describe*"],
   gcp: () => catalogNames("gcp", 120),
   azure: () => catalogNames("azure", 120),
+  kubernetes: () => catalogNames("kubernetes", 120),
 };
 
 function catalogNames(cloud: Cloud, max: number): string[] {

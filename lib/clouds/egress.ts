@@ -11,13 +11,15 @@ import { logger } from "@/lib/log";
  * whenever an adapter is built, since rows saved under older rules exist. See docs/security.md.
  */
 
-export type EgressCloud = "aws" | "gcp" | "azure" | "okta";
+export type EgressCloud = "aws" | "gcp" | "azure" | "kubernetes" | "okta";
 
 /** The public API hosts of each cloud (https, port 443), partitions and sovereign clouds included. */
 export const OFFICIAL_HOSTS: Record<EgressCloud, readonly string[]> = {
   aws: ["iam.amazonaws.com", "iam.us-gov.amazonaws.com", "iam.cn-north-1.amazonaws.com.cn"],
   gcp: ["iam.googleapis.com", "cloudresourcemanager.googleapis.com"],
   azure: ["management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn"],
+  // A cluster's API server has no public host name: every one is an origin the operator allowlists.
+  kubernetes: [],
   // Every Okta org has its own host under these domains (isOfficialEndpoint matches the suffix).
   okta: ["<org>.okta.com", "<org>.oktapreview.com", "<org>.okta-emea.com", "<org>.okta-gov.com"],
 };
@@ -29,6 +31,7 @@ const CLOUD_API: Record<EgressCloud, string> = {
   aws: "AWS IAM",
   gcp: "Google Cloud",
   azure: "Azure Resource Manager",
+  kubernetes: "Kubernetes API server",
   okta: "Okta management API",
 };
 
@@ -266,6 +269,9 @@ export function endpointProblem(
   if (isMetadataHost(u.hostname)) return "points at a cloud metadata address, which a target may never call";
   if (allowlisted(u, policy.allowlist)) return undefined;
   const official = OFFICIAL_HOSTS[cloud].map((h) => `https://${h}`).join(", ");
+  if (!official) {
+    return `is not allowed: a ${CLOUD_API[cloud]} has no public endpoint, so the server's operator lists each one in ${ALLOWLIST_VAR}`;
+  }
   if (isInternalHost(u.hostname)) {
     return `points at a loopback, private or link-local address: only the server's operator can allow one (${ALLOWLIST_VAR}); the official ${CLOUD_API[cloud]} endpoints are ${official}`;
   }

@@ -3,16 +3,18 @@ import type { TokenCredential } from "@azure/core-auth";
 import { type AuthClient, GoogleAuth, OAuth2Client } from "google-auth-library";
 import type { Db } from "@/db/client";
 import { fromZod } from "@/lib/errors";
-import { resolveAws, resolveAzure, resolveGcp } from "@/lib/targets/credentials";
+import { resolveAws, resolveAzure, resolveGcp, resolveKubernetes } from "@/lib/targets/credentials";
 import {
   type AwsSettings,
   type AzureSettings,
   type GcpSettings,
+  type KubernetesSettings,
   SETTINGS_SCHEMAS,
 } from "@/lib/targets/settings";
 import { awsAdapter } from "./aws";
 import { azureAdapter } from "./azure";
 import { gcpAdapter } from "./gcp";
+import { kubernetesAdapter } from "./kubernetes";
 import { type CloudAdapter, CloudError, type TargetRow } from "./port";
 import { sandboxAdapter } from "./sandbox/adapter";
 
@@ -92,6 +94,11 @@ function build(kind: CloudKind, settings: unknown): { fingerprint: string; make:
         fingerprint,
         make: () => azureAdapter({ credential: staticToken(material), endpoint: s.endpoint, ca: s.ca }),
       };
+    }
+    case "kubernetes": {
+      const s = settings as KubernetesSettings;
+      const { material, fingerprint } = resolveKubernetes(s);
+      return { fingerprint, make: () => kubernetesAdapter({ settings: s, token: material }) };
     }
   }
 }

@@ -69,5 +69,23 @@ export function usageFor(grant: GrantLike, target: TargetLike, orgId: string): U
         profile: null,
         notes: ["A new role assignment can take a few minutes to apply (up to 30 by Microsoft's docs)."],
       };
+    case "kubernetes": {
+      const namespace =
+        typeof grant.roleDocument.metadata === "object" && grant.roleDocument.metadata
+          ? (grant.roleDocument.metadata as { namespace?: unknown }).namespace
+          : undefined;
+      const ns = typeof namespace === "string" ? ` -n ${safe(namespace)}` : "";
+      const file = `elevate-${id.slice(0, 8)}.kubeconfig`;
+      return {
+        sandbox,
+        consoleUrl: null,
+        cli: [`export KUBECONFIG=$PWD/${file}`, `kubectl auth can-i --list${ns}`],
+        profile: null,
+        notes: [
+          "Download the kubeconfig from this grant's page: its token is issued for this grant and expires with it.",
+          "Without a ServiceAccount per grant (the target's user mode), use your own cluster sign-in instead.",
+        ],
+      };
+    }
   }
 }

@@ -4,10 +4,12 @@
  * and at the expiry instant. Evidence for people, not a test oracle: the identifiers are made concrete simply.
  */
 import type { RoleSpec } from "@/db/schema";
+import { parseK8sPermission } from "@/lib/catalog/kubernetes-names";
 import { expiryPolicy } from "@/lib/clouds/aws/documents";
 import { type AwsPolicyDocument, evaluateAws } from "@/lib/iam/aws-eval";
 import { type AzurePermissions, evaluateAzure } from "@/lib/iam/azure-eval";
 import { globMatch } from "@/lib/iam/glob";
+import { evaluateK8s, type RbacRule } from "@/lib/iam/k8s-eval";
 import { gcpPlanner } from "./effective-access-gcp";
 import { AWS_USERID, concreteArn, type Planner, type Probe, siblingOf } from "./effective-access-ids";
 import {
@@ -23,6 +25,7 @@ const PLANNERS: Record<RoleSpec["cloud"], Planner> = {
   aws: awsPlanner,
   gcp: gcpPlanner,
   azure: azurePlanner,
+  kubernetes: kubernetesPlanner,
 };
 
 /** Evaluates the first MAX_EFFECTIVE_CHECKS permissions at `now` and again at `notAfter`. Pure. */
@@ -121,4 +124,37 @@ function azurePlanner(spec: RoleSpec, notAfter: Date) {
         time,
       }).decision,
   });
+}
+
+/**
+ * Kubernetes: the role's rules bound in the spec's namespace (a ClusterRoleBinding when none), asked about
+ * `namespace/name` (or `namespace/*`, `*` cluster-wide); the sibling is the same object in another namespace.
+ */
+function kubernetesPlanner(spec: RoleSpec, notAfter: Date) {
+  const doc = spec.document as { rules?: RbacRule[]; metadata?: { namespace?: string } };
+  const namespace = spec.binding?.scope ?? doc.metadata?.namespace ?? null;
+  const name = spec.resource?.split("/")[1] ?? null;
+  const grant = { rules: doc.rules ?? [], bindingNamespace: namespace, notAfter };
+  const on = namespace ? `${namespace}/${name ?? "*"}` : "*";
+  return (permission: string): Probe => {
+    const p = parseK8sPermission(permission);
+    const [resource, subresource] = (p?.resource ?? "").split("/");
+    return {
+      on,
+      sibling: namespace ? `${namespace}-sibling/${name ?? "*"}` : null,
+      ask: (id, time) => {
+        if (!p) return "deny";
+        const [ns, obj] = id === "*" ? [null, null] : id.split("/");
+        return evaluateK8s(grant, {
+          verb: p.verb,
+          apiGroup: p.apiGroup,
+          resource,
+          subresource,
+          namespace: ns,
+          name: obj === "*" ? null : obj,
+          time,
+        }).decision;
+      },
+    };
+  };
 }

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { targets } from "@/db/schema";
+import { type Cloud, targets } from "@/db/schema";
 import type { Ctx } from "@/lib/ctx";
 import { parseInput } from "@/lib/errors";
 import { type UsageDto, usageFor } from "./access-instructions";
@@ -9,7 +9,7 @@ import { GetGrantInput } from "./schemas";
 export type GrantAccessDto = UsageDto & {
   grantId: string;
   status: string;
-  cloud: "aws" | "gcp" | "azure";
+  cloud: Cloud;
   expiresAt: string | null;
   /** Shell `export` lines that point the cloud's CLI at the grant's account, project or subscription. */
   env: Record<string, string>;
@@ -38,12 +38,14 @@ export async function getGrantAccess({
     target,
     ctx.orgId,
   );
-  const env: Record<string, string> =
-    target.cloud === "aws"
-      ? { ELEVATE_GRANT_ID: grant.id, AWS_ROLE_SESSION_NAME: grant.id }
-      : target.cloud === "gcp"
-        ? { ELEVATE_GRANT_ID: grant.id, CLOUDSDK_CORE_PROJECT: target.externalId }
-        : { ELEVATE_GRANT_ID: grant.id, AZURE_SUBSCRIPTION_ID: target.externalId };
+  const cli: Record<Cloud, Record<string, string>> = {
+    aws: { AWS_ROLE_SESSION_NAME: grant.id },
+    gcp: { CLOUDSDK_CORE_PROJECT: target.externalId },
+    azure: { AZURE_SUBSCRIPTION_ID: target.externalId },
+    // The file the grant page's kubeconfig download saves (access-instructions.ts).
+    kubernetes: { KUBECONFIG: `elevate-${grant.id.slice(0, 8)}.kubeconfig` },
+  };
+  const env: Record<string, string> = { ELEVATE_GRANT_ID: grant.id, ...cli[target.cloud] };
   return {
     ...usage,
     grantId: grant.id,

@@ -11,8 +11,10 @@ import {
 import type { AuditPublicKeyDto } from "@/lib/audit/public-key";
 import type { CatalogVersionDto } from "@/lib/catalog/import-catalog";
 import type { TargetDto, TemplateDto } from "@/lib/catalog/list";
+import { RESOURCE_KINDS, type ResourceKind } from "@/lib/catalog/resources";
 import type { SearchResultDto } from "@/lib/catalog/search-catalog";
 import type { CatalogSyncDto } from "@/lib/catalog/sync";
+import { LATER_CLOUDS, type LaterCloud } from "@/lib/clouds/kinds";
 import type { AccessReport as AccessReportDto } from "@/lib/compliance/report-types";
 import { EvidencePackSchema } from "@/lib/evidence/schema";
 import type { FreezeDto } from "@/lib/freeze/freeze";
@@ -47,7 +49,19 @@ const Cloud = z.enum(CLOUDS);
 const Risk = z.enum(RISKS);
 const Iso = z.string().describe("ISO 8601 timestamp");
 const Strings = z.array(z.string());
-const CloudPermissions = z.object({ aws: Strings, gcp: Strings, azure: Strings });
+/** One field per cloud kind, from CLOUDS. */
+const perCloud = <S extends z.ZodType>(s: S) =>
+  z.object(Object.fromEntries(CLOUDS.map((c) => [c, s])) as Record<(typeof CLOUDS)[number], S>);
+// Clouds added after the first three may be absent from older templates (db/schema/cloud-permissions.ts).
+const CloudPermissions = z.object({
+  aws: Strings,
+  gcp: Strings,
+  azure: Strings,
+  ...(Object.fromEntries(LATER_CLOUDS.map((c) => [c, Strings.optional()])) as Record<
+    LaterCloud,
+    z.ZodOptional<typeof Strings>
+  >),
+});
 
 const UserRef = named(
   "UserRef",
@@ -353,10 +367,10 @@ const TemplateDiff = z.object({
       to: z.unknown(),
     }),
   ),
-  permissions: z.object({ aws: Change, gcp: Change, azure: Change }),
+  permissions: perCloud(Change),
 });
 const Expanded = z.array(z.object({ pattern: z.string(), matches: Strings }));
-const PerCloudExpanded = z.object({ aws: Expanded, gcp: Expanded, azure: Expanded });
+const PerCloudExpanded = perCloud(Expanded);
 
 export const SavedTemplate = named(
   "SavedTemplate",
@@ -386,9 +400,7 @@ export const TemplatePreview = named(
     expanded: Expanded,
     riskLevel: Risk.nullable(),
     notes: Strings,
-    resourceKind: z
-      .enum(["instance", "bucket", "database", "cluster", "secret", "function", "log-group"])
-      .nullable(),
+    resourceKind: z.enum(RESOURCE_KINDS as [ResourceKind, ...ResourceKind[]]).nullable(),
     wide: z.array(z.object({ permissions: Strings, why: z.string() })),
     accountId: z.string(),
     expiresAt: Iso,

@@ -1,9 +1,9 @@
-import type { Cloud } from "@/db/schema";
+import { CLOUD_LABELS, type Cloud } from "@/db/schema/enums";
 import { isNetworkFailure, scrubNetworkDetail, UNREACHABLE } from "@/lib/clouds/egress";
 import { CloudError } from "@/lib/clouds/port";
 import { CredentialsUnavailable } from "./credentials";
 
-const CLOUD_NAME: Record<Cloud, string> = { aws: "AWS", gcp: "Google Cloud", azure: "Azure" };
+const CLOUD_NAME: Record<Cloud, string> = CLOUD_LABELS;
 
 const AWS_BAD_CREDENTIALS = new Set([
   "InvalidClientTokenId",

@@ -15,7 +15,8 @@ export type ConnectFormFields = Partial<
     | "sessionTokenVar"
     | "credentialVar"
     | "pim"
-    | "ca",
+    | "ca"
+    | "subject",
     string
   >
 >;
@@ -50,6 +51,10 @@ export function connectInputFromForm(f: ConnectFormFields): ConnectTargetInput {
     settings.pim = f.pim === "on" || f.pim === "true";
     if (filled(f.ca)) settings.ca = filled(f.ca);
   }
+  if (adapter === "kubernetes") {
+    if (filled(f.ca)) settings.ca = filled(f.ca);
+    if (filled(f.subject)) settings.subject = filled(f.subject);
+  }
   return { ...base, externalId, settings };
 }
 
@@ -65,6 +70,7 @@ export function formFieldFor(field: string | undefined): keyof ConnectFormFields
     "settings.region": "region",
     "settings.pim": "pim",
     "settings.ca": "ca",
+    "settings.subject": "subject",
     "settings.credentials": "credentialType",
     "settings.credentials.type": "credentialType",
     "settings.credentials.accessKeyIdVar": "accessKeyIdVar",

@@ -18,6 +18,11 @@ export const EXTERNAL_ID: Record<Cloud, { pattern: RegExp; message: string }> = 
     pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     message: "must be an Azure subscription id (a GUID)",
   },
+  // Clusters have no global id: Elevate's own name for the cluster, a DNS label (shown in kubeconfigs).
+  kubernetes: {
+    pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+    message: "must be a cluster name (1-63 lower-case letters, digits or hyphens)",
+  },
 };
 
 const Name = z

@@ -136,6 +136,31 @@ export const AzureSettings = z.strictObject({
   roleQuota: RoleQuota,
 });
 
+/**
+ * A Kubernetes cluster: its API server (always operator-allowlisted, lib/clouds/egress.ts), a bearer token
+ * by variable name, and how people are known to the cluster. `subject: "serviceaccount"` gives each grant
+ * its own ServiceAccount and a kubeconfig whose TokenRequest token expires with the grant (docs/kubernetes.md).
+ */
+export const KubernetesSettings = z.strictObject({
+  /** The API server, e.g. https://203.0.113.10:6443 (allowlisted by the operator). */
+  endpoint: endpoint("kubernetes"),
+  credentials: z.discriminatedUnion("type", [EnvToken], {
+    error: 'must be {type: "env-token", var} (a bearer token for the API server)',
+  }),
+  ca: Ca.optional(),
+  subject: z.enum(["serviceaccount", "user"]).default("serviceaccount"),
+  /** Namespace holding the per-grant ServiceAccounts (serviceaccount mode). */
+  serviceAccountNamespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a namespace name (DNS label)")
+    .default("elevate-grants"),
+  /** Prefixes the cluster's OIDC authenticator adds (--oidc-username-prefix, --oidc-groups-prefix). */
+  usernamePrefix: z.string().max(100).default(""),
+  groupsPrefix: z.string().max(100).default(""),
+  principals: Principals,
+  roleQuota: RoleQuota,
+});
+
 export const SandboxSettings = z.strictObject({
   propagationDelayMs: z.number().int().min(0).max(3_600_000).optional(),
   principals: Principals,
@@ -145,11 +170,18 @@ export const SandboxSettings = z.strictObject({
 export type AwsSettings = z.output<typeof AwsSettings>;
 export type GcpSettings = z.output<typeof GcpSettings>;
 export type AzureSettings = z.output<typeof AzureSettings>;
-export type TargetSettings = AwsSettings | GcpSettings | AzureSettings | z.output<typeof SandboxSettings>;
+export type KubernetesSettings = z.output<typeof KubernetesSettings>;
+export type TargetSettings =
+  | AwsSettings
+  | GcpSettings
+  | AzureSettings
+  | KubernetesSettings
+  | z.output<typeof SandboxSettings>;
 
 export const SETTINGS_SCHEMAS = {
   sandbox: SandboxSettings,
   aws: AwsSettings,
   gcp: GcpSettings,
   azure: AzureSettings,
+  kubernetes: KubernetesSettings,
 } as const satisfies Record<AdapterKind, z.ZodType>;

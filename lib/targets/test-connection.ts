@@ -1,4 +1,5 @@
 import { appendAudit } from "@/lib/audit/append";
+import { CLOUD_SCOPES } from "@/lib/clouds/kinds";
 import { CloudError, type TargetRow } from "@/lib/clouds/port";
 import { adapterFor } from "@/lib/clouds/registry";
 import { assertPermission, type Ctx } from "@/lib/ctx";
@@ -12,7 +13,7 @@ import { TargetIdInput } from "./schemas";
 /** A connection test must answer while the admin waits; the adapters' own retries fit well inside. */
 export const TEST_TIMEOUT_MS = 20_000;
 
-const SCOPE = { aws: "account", gcp: "project", azure: "subscription" } as const;
+const SCOPE = CLOUD_SCOPES;
 
 /**
  * Checks a target's connection with the cheapest read-only call every adapter has (`listManaged`):

@@ -1,4 +1,4 @@
-import type { CloudPermissions, Risk } from "@/db/schema";
+import { type CloudPermissions, permissionsOn, type Risk } from "@/db/schema";
 import { CLOUDS } from "@/db/schema/enums";
 
 export { CLOUDS };
@@ -32,8 +32,8 @@ export function diffTemplates(before: TemplateContent | null, after: TemplateCon
   }
   const permissions = {} as TemplateDiff["permissions"];
   for (const c of CLOUDS) {
-    const old = new Set(before?.permissions[c] ?? []);
-    const now = new Set(after.permissions[c]);
+    const old = new Set(before ? permissionsOn(before.permissions, c) : []);
+    const now = new Set(permissionsOn(after.permissions, c));
     permissions[c] = {
       added: [...now].filter((p) => !old.has(p)).sort(),
       removed: [...old].filter((p) => !now.has(p)).sort(),

@@ -14,6 +14,10 @@ export const TemplateKey = z
 const PermissionList = z.array(z.string().trim().min(1).max(300)).max(3000);
 const Permissions = PermissionList.default([]);
 
+/** One field per cloud kind, from CLOUDS: a new kind is accepted everywhere templates are. */
+const perCloud = <S extends z.ZodType>(s: S) =>
+  z.object(Object.fromEntries(CLOUDS.map((c) => [c, s])) as Record<(typeof CLOUDS)[number], S>);
+
 const Fields = {
   name: z.string().trim().min(1, "a name is required").max(100),
   description: z.string().trim().min(1, "a description is required").max(1000),
@@ -23,7 +27,7 @@ const Fields = {
     .array(z.enum(RESOURCE_KINDS as [string, ...string[]], `use one of ${RESOURCE_KINDS.join(", ")}`))
     .max(3)
     .default([]),
-  permissions: z.object({ aws: Permissions, gcp: Permissions, azure: Permissions }),
+  permissions: perCloud(Permissions),
 };
 
 export const CreateTemplateInput = z.object({ key: TemplateKey, ...Fields });
@@ -37,13 +41,7 @@ export const UpdateTemplateInput = z.object({
   description: Fields.description.optional(),
   risk: Fields.risk.optional(),
   placeholders: Fields.placeholders.unwrap().optional(),
-  permissions: z
-    .object({
-      aws: PermissionList.optional(),
-      gcp: PermissionList.optional(),
-      azure: PermissionList.optional(),
-    })
-    .optional(),
+  permissions: perCloud(PermissionList.optional()).optional(),
 });
 export type UpdateTemplateInput = z.input<typeof UpdateTemplateInput>;
 

@@ -1,4 +1,4 @@
-import { type Cloud, type CloudPermissions, RISKS, type Risk } from "@/db/schema";
+import { type Cloud, type CloudPermissions, permissionsOn, RISKS, type Risk } from "@/db/schema";
 import { buildRoleSpec, type Catalog, loadOrgCatalog } from "@/lib/catalog";
 import type { Ctx } from "@/lib/ctx";
 import { AppError, Validation } from "@/lib/errors";
@@ -9,6 +9,7 @@ export const PLACEHOLDER_ACCOUNTS: Record<Cloud, string> = {
   aws: "123456789012",
   gcp: "example-project",
   azure: "00000000-0000-0000-0000-000000000000",
+  kubernetes: "example-cluster",
 };
 
 export type CheckedPermissions = {
@@ -42,23 +43,27 @@ export async function checkTemplatePermissions(
   ctx: Ctx,
   input: CloudPermissions,
 ): Promise<CheckedPermissions> {
-  if (CLOUDS.every((c) => input[c].length === 0))
+  if (CLOUDS.every((c) => permissionsOn(input, c).length === 0))
     throw Validation("permissions", "give permissions for at least one cloud");
   const catalog = await loadOrgCatalog(ctx.db, ctx.orgId);
   const out: CheckedPermissions = {
     permissions: { aws: [], gcp: [], azure: [] },
-    expanded: { aws: [], gcp: [], azure: [] },
+    expanded: Object.fromEntries(CLOUDS.map((c) => [c, []])) as unknown as CheckedPermissions["expanded"],
     computedRisk: "low",
     riskiest: [],
   };
   for (const cloud of CLOUDS) {
-    if (input[cloud].length === 0) continue;
-    const spec = buildFor(catalog, cloud, input[cloud]);
+    const requested = permissionsOn(input, cloud);
+    if (requested.length === 0) continue;
+    const spec = buildFor(catalog, cloud, requested);
     out.permissions[cloud] = spec.permissions;
     out.expanded[cloud] = spec.expanded;
   }
   const rated = CLOUDS.flatMap((c) =>
-    out.permissions[c].map((p) => ({ p, risk: catalog.get(c, p)?.riskLevel ?? ("high" as Risk) })),
+    permissionsOn(out.permissions, c).map((p) => ({
+      p,
+      risk: catalog.get(c, p)?.riskLevel ?? ("high" as Risk),
+    })),
   );
   out.computedRisk = rated.reduce<Risk>(
     (max, r) => (RISK_ORDER.indexOf(r.risk) > RISK_ORDER.indexOf(max) ? r.risk : max),

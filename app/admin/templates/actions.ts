@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { type Cloud, permissionsOn } from "@/lib/clouds/kinds";
 import { AppError } from "@/lib/errors";
 import { type ActionState, authedAction } from "@/lib/http/authed-action";
 import {
@@ -28,11 +29,7 @@ function fromForm(form: FormData) {
     description: String(form.get("description") ?? ""),
     risk: String(form.get("risk") ?? "") as "low",
     placeholders: form.getAll("placeholders").map(String),
-    permissions: {
-      aws: lines(form.get("aws")),
-      gcp: lines(form.get("gcp")),
-      azure: lines(form.get("azure")),
-    },
+    permissions: Object.fromEntries(CLOUDS.map((c) => [c, lines(form.get(c))])) as Record<Cloud, string[]>,
   };
 }
 
@@ -65,7 +62,7 @@ export async function updateTemplateAction(
 const preview = authedAction(Passthrough, async (ctx, input) => {
   const out: TemplatePreviews = {};
   for (const cloud of CLOUDS) {
-    const permissions = input.permissions[cloud];
+    const permissions = permissionsOn(input.permissions, cloud);
     if (!permissions.length) continue;
     out[cloud] = await previewTemplate({ ctx, input: { cloud, permissions } }).catch((e: unknown) => {
       if (e instanceof AppError) return { error: e.message };

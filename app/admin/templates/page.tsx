@@ -5,10 +5,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTemplates } from "@/lib/catalog/list";
+import { CLOUDS, permissionsOn } from "@/lib/clouds/kinds";
 
 export const metadata = { title: "Templates" };
-
-const CLOUDS = ["aws", "gcp", "azure"] as const;
 
 export default async function AdminTemplatesPage() {
   const ctx = await requireSessionCtx("templates.edit");
@@ -66,7 +65,9 @@ export default async function AdminTemplatesPage() {
                 </TD>
                 {CLOUDS.map((c) => (
                   <TD key={c} className="tabular-nums">
-                    {t.permissions[c].length || <span className="text-muted-foreground">none</span>}
+                    {permissionsOn(t.permissions, c).length || (
+                      <span className="text-muted-foreground">none</span>
+                    )}
                   </TD>
                 ))}
               </TR>

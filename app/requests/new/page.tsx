@@ -3,6 +3,7 @@ import { TitledCard } from "@/components/ui/card";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets, listTemplates } from "@/lib/catalog/list";
 import { RESOURCE_FORMATS } from "@/lib/catalog/resources";
+import type { Cloud } from "@/lib/clouds/kinds";
 import { getActivePolicy } from "@/lib/requests";
 
 /** Labels and examples of each kind of resource per cloud, without the server-side checks. */
@@ -12,7 +13,7 @@ function resourceFormats() {
       cloud,
       Object.fromEntries(Object.entries(kinds).map(([k, f]) => [k, { label: f.label, example: f.example }])),
     ]),
-  ) as Record<"aws" | "gcp" | "azure", Record<string, { label: string; example: string }>>;
+  ) as Record<Cloud, Record<string, { label: string; example: string }>>;
 }
 
 export const metadata = { title: "Request access" };

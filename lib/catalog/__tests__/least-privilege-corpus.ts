@@ -1,5 +1,8 @@
 import type { ResourceKind } from "@/lib/catalog/resources";
 
+/** The kinds AWS, GCP and Azure name (a namespace is Kubernetes' only). */
+export type CloudKind = Exclude<ResourceKind, "namespace">;
+
 /**
  * Realistic resources per cloud and kind, and how each cloud names the resource a call is authorised on.
  * Written from the clouds' documentation (cited per entry), not from Elevate's builder: the tests evaluate
@@ -18,7 +21,7 @@ export type Case = { input: string; sibling: string };
  * Siblings share a prefix with the real name wherever the format allows, the way substring and prefix
  * matching went wrong before (orders-prod-replica, function:orders-api-v2).
  */
-export const AWS_CASES: Record<ResourceKind, Case> = {
+export const AWS_CASES: Record<CloudKind, Case> = {
   // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
   instance: { input: "i-0abcd1234ef567890", sibling: "i-0abcd1234ef567891" },
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
@@ -64,7 +67,7 @@ export const AWS_REAL_ARN: Record<string, (name: string) => string> = {
 /** `${aws:userid}` of a role session: role id and session name (the grant id). */
 export const AWS_USERID = "AROAEXAMPLEID:grant-1";
 
-export const GCP_CASES: Record<ResourceKind, Case> = {
+export const GCP_CASES: Record<CloudKind, Case> = {
   // https://cloud.google.com/compute/docs/naming-resources
   instance: { input: "us-central1-a/vm-42", sibling: "us-central1-a/vm-420" },
   // https://cloud.google.com/storage/docs/buckets#naming
@@ -134,7 +137,7 @@ export function gcpRealResource(permission: string, input: string): GcpRes {
   }
 }
 
-export const AZURE_CASES: Record<ResourceKind, Case> = {
+export const AZURE_CASES: Record<CloudKind, Case> = {
   // https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules
   instance: { input: "rg-app/vm-42", sibling: "rg-app/vm-420" },
   bucket: { input: "rg-data/ordersacct/reports", sibling: "rg-data/ordersacct/reports-archive" },
@@ -149,10 +152,10 @@ export const AZURE_CASES: Record<ResourceKind, Case> = {
  * The ARM id an operation is authorised on (https://learn.microsoft.com/en-us/azure/role-based-access-control/scope-overview):
  * the resource itself, or a child of it for child-type operations (a blob in the container).
  */
-export function azureRealResource(kind: ResourceKind, input: string, operation: string): string {
+export function azureRealResource(kind: CloudKind, input: string, operation: string): string {
   const [rg, a, b] = input.split("/");
   const base = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers`;
-  const id: Record<ResourceKind, string> = {
+  const id: Record<CloudKind, string> = {
     instance: `${base}/Microsoft.Compute/virtualMachines/${a}`,
     bucket: `${base}/Microsoft.Storage/storageAccounts/${a}/blobServices/default/containers/${b}`,
     database: `${base}/Microsoft.Sql/servers/${a}/databases/${b}`,

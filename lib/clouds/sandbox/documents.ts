@@ -1,5 +1,6 @@
 import type { Cloud } from "@/db/schema";
 import { gcpBindingExpression } from "@/lib/catalog/gcp-conditions";
+import { k8sPermissionName } from "@/lib/catalog/kubernetes-names";
 
 /** The permissions a stored role document grants, read the way each cloud reads its own document. */
 export function permissionsOf(cloud: Cloud, document: Record<string, unknown>): string[] {
@@ -18,12 +19,18 @@ export function permissionsOf(cloud: Cloud, document: Record<string, unknown>): 
       return strings(document.includedPermissions);
     case "azure":
       return records(document.permissions).flatMap((p) => strings(p.actions));
+    case "kubernetes":
+      return records(document.rules).flatMap((r) =>
+        strings(r.apiGroups).flatMap((g) =>
+          strings(r.resources).flatMap((res) => strings(r.verbs).map((v) => k8sPermissionName(g, res, v))),
+        ),
+      );
   }
 }
 
 /** AWS action globs (`s3:Get*`) match case-insensitively; GCP and Azure names match exactly (Azure: any case). */
 export function permissionMatches(cloud: Cloud, granted: string, wanted: string): boolean {
-  if (cloud === "gcp") return granted === wanted;
+  if (cloud === "gcp" || cloud === "kubernetes") return granted === wanted;
   if (!granted.includes("*") && !granted.includes("?")) return granted.toLowerCase() === wanted.toLowerCase();
   const pattern = granted
     .split("")
@@ -70,5 +77,24 @@ export function bindingDocument(
         roleName: b.roleName,
         scheduleInfo: { expiration: { type: "AfterDateTime", endDateTime: expiry } },
       };
+    case "kubernetes": {
+      // RBAC bindings carry no expiry: Elevate removes them; the expiry is on the token (docs/kubernetes.md).
+      const namespace = b.tags?.["elevate:scope"];
+      return {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: namespace ? "RoleBinding" : "ClusterRoleBinding",
+        metadata: {
+          name: b.bindingId,
+          ...(namespace ? { namespace } : {}),
+          annotations: { "elevate.dev/not-after": expiry },
+        },
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: namespace ? "Role" : "ClusterRole",
+          name: b.roleName,
+        },
+        subjects: [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: b.principal }],
+      };
+    }
   }
 }

@@ -556,7 +556,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes";
             };
             roleName: string;
             roleDocument: {
@@ -596,7 +596,7 @@ export interface components {
         GrantUsage: {
             grantId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             /** @description permissions in the grant's role */
             grantedCount: number;
             /** @description granted permissions allowed at least once */
@@ -623,7 +623,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes";
                 externalId: string;
             };
             template: {
@@ -687,7 +687,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             externalId: string;
             adapter: string;
         };
@@ -698,9 +698,9 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             /** @enum {string} */
-            adapter: "sandbox" | "aws" | "gcp" | "azure";
+            adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
             externalId: string;
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -736,7 +736,7 @@ export interface components {
         CatalogSync: {
             targetId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             versions: {
                 id: string;
                 cloud: string;
@@ -884,6 +884,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
         };
         TemplateList: {
@@ -902,6 +903,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -919,6 +921,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -942,6 +945,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    kubernetes: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -954,6 +961,10 @@ export interface components {
                     matches: string[];
                 }[];
                 azure: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                kubernetes: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -972,6 +983,7 @@ export interface components {
                 aws: string[];
                 gcp: string[];
                 azure: string[];
+                kubernetes?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -995,6 +1007,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    kubernetes: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -1007,6 +1023,10 @@ export interface components {
                     matches: string[];
                 }[];
                 azure: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                kubernetes: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -1028,6 +1048,7 @@ export interface components {
                     aws: string[];
                     gcp: string[];
                     azure: string[];
+                    kubernetes?: string[];
                 };
                 /** @description ISO 8601 timestamp */
                 createdAt: string;
@@ -1051,13 +1072,17 @@ export interface components {
                             added: string[];
                             removed: string[];
                         };
+                        kubernetes: {
+                            added: string[];
+                            removed: string[];
+                        };
                     };
                 };
             }[];
         };
         TemplatePreview: {
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             permissions: string[];
             resource: string | null;
             hash: string;
@@ -1082,7 +1107,7 @@ export interface components {
             }[];
             riskLevel: ("low" | "medium" | "high") | null;
             notes: string[];
-            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group") | null;
+            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace") | null;
             wide: {
                 permissions: string[];
                 why: string;
@@ -1100,7 +1125,7 @@ export interface components {
             results: {
                 /** @enum {string} */
                 kind: "permission" | "template";
-                cloud: ("aws" | "gcp" | "azure") | null;
+                cloud: ("aws" | "gcp" | "azure" | "kubernetes") | null;
                 service: string;
                 name: string;
                 title: string;
@@ -1117,6 +1142,7 @@ export interface components {
                         aws: string[];
                         gcp: string[];
                         azure: string[];
+                        kubernetes?: string[];
                     };
                     placeholders: string[];
                 };
@@ -1164,7 +1190,7 @@ export interface components {
                         id: string;
                         name: string;
                         /** @enum {string} */
-                        cloud: "aws" | "gcp" | "azure";
+                        cloud: "aws" | "gcp" | "azure" | "kubernetes";
                         externalId: string;
                     };
                     template: {
@@ -1316,7 +1342,7 @@ export interface components {
             grantId: string;
             status: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes";
             expiresAt: string | null;
             consoleUrl: string | null;
             cli: string[];
@@ -1401,7 +1427,7 @@ export interface components {
                     targetIds?: string[];
                     targetTags?: string[];
                     environments?: string[];
-                    clouds?: ("aws" | "gcp" | "azure")[];
+                    clouds?: ("aws" | "gcp" | "azure" | "kubernetes")[];
                     templateKeys?: string[];
                     risks?: ("low" | "medium" | "high")[];
                     requesterGroups?: string[];
@@ -1622,7 +1648,7 @@ export interface operations {
                     templateId?: string | null;
                     permissions?: string[] | null;
                     resource?: ("" | string) | null;
-                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group")) | null;
+                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")) | null;
                     durationMinutes: number;
                     /** @default  */
                     justification?: string;
@@ -3441,9 +3467,9 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
                     /** @enum {string} */
-                    adapter: "sandbox" | "aws" | "gcp" | "azure";
+                    adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
                     externalId: string;
                     settings: {
                         /** Format: uri */
@@ -4140,7 +4166,7 @@ export interface operations {
                     /** @enum {string} */
                     risk: "low" | "medium" | "high";
                     /** @default [] */
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
                     permissions: {
                         /** @default [] */
                         aws?: string[];
@@ -4148,6 +4174,8 @@ export interface operations {
                         gcp?: string[];
                         /** @default [] */
                         azure?: string[];
+                        /** @default [] */
+                        kubernetes?: string[];
                     };
                 };
             };
@@ -4333,11 +4361,12 @@ export interface operations {
                     description?: string;
                     /** @enum {string} */
                     risk?: "low" | "medium" | "high";
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
                     permissions?: {
                         aws?: string[];
                         gcp?: string[];
                         azure?: string[];
+                        kubernetes?: string[];
                     };
                 };
             };
@@ -4519,11 +4548,11 @@ export interface operations {
                     key?: string;
                     permissions?: string[];
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
                     accountId?: string;
                     resource?: string;
                     /** @enum {string} */
-                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group";
+                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace";
                     /** @default 60 */
                     durationMinutes?: number;
                 };
@@ -4618,7 +4647,7 @@ export interface operations {
     getCatalog: {
         parameters: {
             query: {
-                cloud?: "aws" | "gcp" | "azure";
+                cloud?: "aws" | "gcp" | "azure" | "kubernetes";
                 service?: string;
                 accessLevel?: "list" | "read" | "write" | "tagging" | "permissions";
                 risk?: "low" | "medium" | "high" | "privesc:iam-write" | "privesc:pass-role" | "privesc:credentials" | "privesc:run-as" | "permissions-management" | "write" | "data-access";

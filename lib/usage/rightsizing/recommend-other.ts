@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Cloud } from "@/db/schema";
+import { type Cloud, permissionsOn } from "@/db/schema";
 import { permissionKey } from "../permission-key";
 import { confidence } from "./confidence";
 import type { Evidence, TemplateRow } from "./evidence";
@@ -115,11 +115,13 @@ export function standingRecommendations(ev: Evidence, checks: Checks): Draft[] {
 function coveringTemplate(templates: TemplateRow[], cloud: Cloud, perms: string[]): TemplateRow | null {
   const need = perms.map((p) => permissionKey(cloud, p));
   const covering = templates.filter((t) => {
-    const has = new Set(t.permissions[cloud].map((p) => permissionKey(cloud, p)));
+    const has = new Set(permissionsOn(t.permissions, cloud).map((p) => permissionKey(cloud, p)));
     return need.every((p) => has.has(p));
   });
   covering.sort(
-    (a, b) => a.permissions[cloud].length - b.permissions[cloud].length || a.key.localeCompare(b.key),
+    (a, b) =>
+      permissionsOn(a.permissions, cloud).length - permissionsOn(b.permissions, cloud).length ||
+      a.key.localeCompare(b.key),
   );
   return covering[0] ?? null;
 }

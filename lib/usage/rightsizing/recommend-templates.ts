@@ -1,4 +1,4 @@
-import type { Cloud } from "@/db/schema";
+import { type Cloud, permissionsOn } from "@/db/schema";
 import { permissionKey } from "../permission-key";
 import { confidence } from "./confidence";
 import type { Evidence, GrantEvidenceRow, TemplateRow } from "./evidence";
@@ -14,7 +14,7 @@ export function templateRecommendations(ev: Evidence, checks: Checks, seenFamili
   for (const tpl of ev.templates) {
     for (const cloud of ["aws", "gcp", "azure"] as const) {
       const gs = ev.grants.filter((g) => g.templateKey === tpl.key && g.cloud === cloud);
-      if (gs.length === 0 || tpl.permissions[cloud].length === 0) continue;
+      if (gs.length === 0 || permissionsOn(tpl.permissions, cloud).length === 0) continue;
       const shrink = shrinkDraft(ev, tpl, cloud, gs, seenFamilies);
       if (shrink) out.push(shrink);
       const add = addDraft(ev, tpl, cloud, gs, checks);
@@ -58,7 +58,7 @@ function shrinkDraft(
   const withCalls = new Set(calls.map((c) => c.grantId));
   if (withCalls.size === 0) return null;
   const used = new Set(calls.filter((c) => c.allowed).map((c) => permissionKey(cloud, c.permission)));
-  const current = tpl.permissions[cloud];
+  const current = permissionsOn(tpl.permissions, cloud);
   const { kept, keptUnlogged } = keepUsed(cloud, current, used, seenFamilies);
   const removed = current.filter((p) => !kept.includes(p));
   if (removed.length === 0 || kept.length === 0) return null;
@@ -82,7 +82,7 @@ function shrinkDraft(
 
 function addDraft(ev: Evidence, tpl: TemplateRow, cloud: Cloud, gs: GrantEvidenceRow[], checks: Checks) {
   const ids = new Set(gs.map((g) => g.grantId));
-  const current = tpl.permissions[cloud];
+  const current = permissionsOn(tpl.permissions, cloud);
   const inTemplate = new Set(current.map((p) => permissionKey(cloud, p)));
   const denied = ev.calls.filter(
     (c) => ids.has(c.grantId) && !c.allowed && !inTemplate.has(permissionKey(cloud, c.permission)),

@@ -7,6 +7,7 @@ import { TitledCard } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { RESOURCE_KINDS } from "@/lib/catalog";
+import { permissionsOn } from "@/lib/clouds/kinds";
 import { AppError } from "@/lib/errors";
 import { CLOUDS, getTemplateHistory, previewTemplate, TemplateKey } from "@/lib/templates";
 import { previewTemplateAction, updateTemplateAction } from "../actions";
@@ -30,7 +31,7 @@ export default async function EditTemplatePage({
   const latest = history.versions[0];
   const resource = [(await searchParams).resource].flat()[0]?.trim().slice(0, 128) || undefined;
   const previews = await Promise.all(
-    CLOUDS.filter((c) => latest.permissions[c].length).map((cloud) =>
+    CLOUDS.filter((c) => permissionsOn(latest.permissions, c).length).map((cloud) =>
       previewTemplate({ ctx, input: { key: latest.key, cloud, resource } }).catch((e: unknown) => {
         if (e instanceof AppError) return { cloud, error: e.message };
         throw e;
