@@ -25,6 +25,11 @@ const SCOPE: Record<CloudKey, { label: string; placeholder: string; hint: string
     placeholder: "prod-eu",
     hint: "Elevate's name for the cluster (lower-case letters, digits, hyphens); shown in kubeconfigs.",
   },
+  okta: {
+    label: "Okta org domain",
+    placeholder: "acme.okta.com",
+    hint: "The org's host name; Elevate calls https://<domain> unless an endpoint is set.",
+  },
 };
 
 /** Connects a cloud account, project or subscription. Failed submissions keep what was typed. */

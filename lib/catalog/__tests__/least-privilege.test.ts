@@ -34,6 +34,7 @@ const ACCOUNTS: Record<Cloud, string> = {
   gcp: PROJECT,
   azure: SUBSCRIPTION,
   kubernetes: "prod-cluster",
+  okta: "acme.okta.com",
 };
 const NOW = new Date("2026-12-02T10:00:00Z");
 const NOT_AFTER = new Date("2026-12-02T11:00:00Z");
@@ -119,7 +120,8 @@ function checkGcp(spec: BuiltRoleSpec, input: string | null, sibling: string | n
 
 function checkAzure(spec: BuiltRoleSpec, t: TemplateSeed, input: string | null, sibling: string | null) {
   const placeholder = kindOfPlaceholder(t.placeholders[0]) ?? "instance";
-  if (placeholder === "namespace") throw new Error("no Azure namespaces");
+  if (placeholder === "namespace" || placeholder === "group" || placeholder === "app")
+    throw new Error(`no Azure ${placeholder}s`);
   const kind = placeholder;
   const assignment = {
     scope: spec.binding.scope ?? `/subscriptions/${SUBSCRIPTION}`,
@@ -156,7 +158,13 @@ describe("least privilege of every built-in template, by independent evaluators"
   for (const t of STARTER_TEMPLATES) {
     for (const cloud of ["aws", "gcp", "azure"] as const) {
       const kind = kindOfPlaceholder(t.placeholders[0]);
-      if (permissionsOn(t.permissions, cloud).length === 0 || kind === "namespace") continue;
+      if (
+        permissionsOn(t.permissions, cloud).length === 0 ||
+        kind === "namespace" ||
+        kind === "group" ||
+        kind === "app"
+      )
+        continue;
       it(`${t.key} on ${cloud}, no resource: allowed on any resource, nothing unrelated, nothing after expiry`, () => {
         const spec = build(t, cloud, null);
         if (cloud === "aws") checkAws(spec, null, null);

@@ -13,11 +13,17 @@ import { checkOktaAccess } from "./check-access";
 import { type OktaAdapterConfig, type OktaSession, oktaSession } from "./config";
 import { isDuplicateAssignment } from "./errors";
 import { describeGrantSet, grantIdOfLabel, grantSetLabel, parseGrantSet } from "./grant-set";
-import { resourcePath, resourcesOfScope } from "./resources";
+import { orgWideResources, resourcePath, resourcesOfScope } from "./resources";
 import { OKTA_ROLE_DESCRIPTION } from "./role";
 import { allPages, nextHref, orNull, userAssignments } from "./wire";
 
 const ROLE_LABEL = /^elevate_[0-9a-f]{20}$/;
+
+/** No scope (a request without a resource): every user, group or app the role's permissions act on. */
+async function orgWide(c: Client, roleName: string) {
+  const listed = await c.customRoleApi.listRolePermissions({ roleIdOrLabel: roleName });
+  return orgWideResources((listed.permissions ?? []).map((p) => p.label ?? ""));
+}
 
 /**
  * Okta: a content-addressed custom admin role (shared), and per grant a resource set labelled with the
@@ -35,7 +41,7 @@ export function oktaAdapter(config: OktaAdapterConfig): CloudAdapter {
   };
 
   return {
-    kind: "okta" as CloudAdapter["kind"],
+    kind: "okta",
 
     ensureRole: (_t: TargetRow, spec: RoleSpec) =>
       s.call("ensureRole", async (c) => {
@@ -60,10 +66,11 @@ export function oktaAdapter(config: OktaAdapterConfig): CloudAdapter {
 
     bind: (_t: TargetRow, b: BindingSpec) =>
       s.call("bind", async (c) => {
-        const resources = resourcesOfScope(b.scope);
-        if (!resources) throw new CloudError("permanent", "okta: the role spec names no valid resources");
         const uid = await userId(c, b.principal);
         const role = await c.customRoleApi.getRole({ roleIdOrLabel: b.roleName });
+        const resources = b.scope ? resourcesOfScope(b.scope) : await orgWide(c, b.roleName);
+        if (!resources?.length)
+          throw new CloudError("permanent", "okta: the role spec names no valid resources");
         const label = grantSetLabel(b.grantId);
         const description = describeGrantSet({
           grantId: b.grantId,

@@ -5,6 +5,7 @@ import { evaluateOkta, type OktaSubject } from "./evaluate";
 import { parseGrantSet } from "./grant-set";
 import {
   type OktaResource,
+  orgWideResources,
   permissionSubject,
   resourceOfOrn,
   resourcePath,
@@ -61,7 +62,7 @@ export async function checkOktaAccess(
         })
       ).flatMap((r) => resourceOfOrn(r.orn) ?? [])
     : [];
-  const asked = resourcesOfScope(b.scope) ?? [];
+  const asked = resourcesOfScope(b.scope) ?? orgWideResources(spec.permissions);
   const checks: CloudAccessCheck[] = spec.permissions.slice(0, MAX_CHECKS).map((permission) => {
     const on = asked.find((r) => subjectFor(r).type === permissionSubject(permission)) ?? asked[0];
     const answer = on

@@ -5,7 +5,7 @@ import { parseFakeResource } from "@/lib/clouds/fakes/okta/resources";
 import { evaluateOkta, type OktaSubject } from "./evaluate";
 import { OKTA_PERMISSIONS } from "./permissions";
 import { type OktaResource, parseOktaResource, resourcePath } from "./resources";
-import { buildOktaRole, OKTA_PERMISSION } from "./role";
+import { buildOktaRole, OKTA_PERMISSION, oktaResourcesFor } from "./role";
 
 const RESET = "okta.users.credentials.resetPassword";
 const PERMS = [
@@ -139,16 +139,22 @@ describe("Okta permission catalog and role builder", () => {
   });
 
   it("names the role by its permissions only, and the resources in the binding scope", () => {
-    const a = buildOktaRole([RESET], "groups/00gA/users");
-    const b = buildOktaRole([RESET], "groups/00gB/users");
+    const a = buildOktaRole([RESET], oktaResourcesFor([RESET], { kind: "group", id: "00gA" }));
+    const b = buildOktaRole([RESET], oktaResourcesFor([RESET], { kind: "group", id: "00gB" }));
     expect(a.roleName).toBe(b.roleName);
     expect(a.binding.scope).toBe("/api/v1/groups/00gA/users");
     expect(resourcePath(parseOktaResource("groups/00gA")!)).toBe("/api/v1/groups/00gA");
   });
 
   it("refuses resources and permissions that do not fit, naming the field", () => {
-    expect(() => buildOktaRole([RESET], "groups/00gA")).toThrow(/resetPassword do not act on/);
-    expect(() => buildOktaRole([RESET], "groups/../users")).toThrow(/Okta resource/);
+    expect(() => buildOktaRole([RESET], [{ kind: "group", groupId: "00gA" }])).toThrow(
+      /resetPassword do not act on \/api\/v1\/groups\/00gA/,
+    );
+    expect(parseOktaResource("groups/../users")).toBeNull();
+    const both = oktaResourcesFor([RESET, "okta.groups.read"], { kind: "group", id: "00gA" });
+    expect(buildOktaRole([RESET, "okta.groups.read"], both).binding.scope).toBe(
+      "/api/v1/groups/00gA/users /api/v1/groups/00gA",
+    );
     expect(() => buildOktaRole(["okta.policies.manage"], null)).toThrow(/user, group or app permission/);
     expect(buildOktaRole([RESET], null).wide).toHaveLength(1);
   });

@@ -2,14 +2,15 @@ import { createHash } from "node:crypto";
 import { Validation } from "@/lib/errors";
 import {
   type OktaResource,
+  type OktaSubjectType,
   orgWideResources,
-  parseOktaResource,
   permissionSubject,
   resourcePath,
   scopeOf,
 } from "./resources";
 
-export const OKTA_PERMISSION = /^okta\.[a-zA-Z]+(\.[a-zA-Z]+)+$/;
+/** A permission as a requester may type it: Okta's dotted names, wildcards allowed (expanded from the catalog). */
+export const OKTA_PERMISSION = /^okta\.[a-zA-Z*?]+(\.[a-zA-Z*?]+)+$/;
 
 export type OktaRole = {
   hash: string;
@@ -24,10 +25,10 @@ export const OKTA_ROLE_DESCRIPTION = "Managed by Elevate: content-addressed just
 /**
  * The Okta half of the role builder: a custom role named by its permissions only (an org holds at most
  * 100 custom roles, so grants on different groups share one), and the resource set's resources as the
- * binding's scope. Permissions must act on the resource named (user permissions on the users of a group,
- * group permissions on a group, app permissions on an app); no resource means the whole org, shown as wide.
+ * binding's scope. Every permission must act on a resource named (user permissions on the users of a
+ * group, group permissions on a group, app permissions on an app); no resource means the whole org (wide).
  */
-export function buildOktaRole(permissions: string[], resource: string | null): OktaRole {
+export function buildOktaRole(permissions: string[], named: OktaResource[] | null): OktaRole {
   for (const p of permissions)
     if (!permissionSubject(p))
       throw Validation(
@@ -36,29 +37,17 @@ export function buildOktaRole(permissions: string[], resource: string | null): O
       );
   let resources: OktaResource[];
   let wide: OktaRole["wide"] = [];
-  if (resource === null) {
+  if (named === null) {
     resources = orgWideResources(permissions);
     wide = [{ permissions, why: "no resource was named: the resource set holds every user, group or app" }];
   } else {
-    const r = parseOktaResource(resource);
-    if (!r)
-      throw Validation(
-        "resource",
-        "name an Okta resource as groups/<group id>/users, groups/<group id> or apps/<app id>",
-      );
-    const acts =
-      r.kind === "group-users" || r.kind === "all-users"
-        ? "user"
-        : r.kind.includes("group")
-          ? "group"
-          : "app";
-    const misfit = permissions.filter((p) => permissionSubject(p) !== acts);
+    const misfit = permissions.filter((p) => !named.some((r) => subjectOf(r) === permissionSubject(p)));
     if (misfit.length)
       throw Validation(
         "permissions",
-        `${misfit.join(", ")} do not act on ${resourcePath(r)} (a ${acts} resource)`,
+        `${misfit.join(", ")} do not act on ${named.map(resourcePath).join(", ")}`,
       );
-    resources = [r];
+    resources = named;
   }
   const hash = createHash("sha256")
     .update(JSON.stringify({ cloud: "okta", permissions: [...new Set(permissions)].sort() }))
@@ -77,4 +66,24 @@ export function buildOktaRole(permissions: string[], resource: string | null): O
     binding: { scope: scopeOf(resources) },
     wide,
   };
+}
+
+/** A group named in a request: its users for user permissions, the group itself for group permissions. */
+export function oktaResourcesFor(
+  permissions: string[],
+  named: { kind: "group" | "app"; id: string },
+): OktaResource[] {
+  if (named.kind === "app") return [{ kind: "app", appId: named.id }];
+  const kinds = new Set(permissions.map(permissionSubject));
+  const out: OktaResource[] = [];
+  if (kinds.has("user")) out.push({ kind: "group-users", groupId: named.id });
+  if (kinds.has("group")) out.push({ kind: "group", groupId: named.id });
+  return out.length ? out : [{ kind: "group-users", groupId: named.id }];
+}
+
+/** The kind of thing a resource-set resource holds. */
+function subjectOf(r: OktaResource): OktaSubjectType {
+  if (r.kind === "all-users" || r.kind === "group-users") return "user";
+  if (r.kind === "all-groups" || r.kind === "group") return "group";
+  return "app";
 }

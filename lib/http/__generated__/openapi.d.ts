@@ -556,7 +556,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             };
             roleName: string;
             roleDocument: {
@@ -596,7 +596,7 @@ export interface components {
         GrantUsage: {
             grantId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             /** @description permissions in the grant's role */
             grantedCount: number;
             /** @description granted permissions allowed at least once */
@@ -623,7 +623,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                 externalId: string;
             };
             template: {
@@ -687,7 +687,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             externalId: string;
             adapter: string;
         };
@@ -698,9 +698,9 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             /** @enum {string} */
-            adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
+            adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             externalId: string;
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -736,7 +736,7 @@ export interface components {
         CatalogSync: {
             targetId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             versions: {
                 id: string;
                 cloud: string;
@@ -885,6 +885,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
         };
         TemplateList: {
@@ -904,6 +905,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -922,6 +924,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -949,6 +952,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    okta: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -965,6 +972,10 @@ export interface components {
                     matches: string[];
                 }[];
                 kubernetes: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                okta: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -984,6 +995,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -1011,6 +1023,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    okta: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -1027,6 +1043,10 @@ export interface components {
                     matches: string[];
                 }[];
                 kubernetes: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                okta: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -1049,6 +1069,7 @@ export interface components {
                     gcp: string[];
                     azure: string[];
                     kubernetes?: string[];
+                    okta?: string[];
                 };
                 /** @description ISO 8601 timestamp */
                 createdAt: string;
@@ -1076,13 +1097,17 @@ export interface components {
                             added: string[];
                             removed: string[];
                         };
+                        okta: {
+                            added: string[];
+                            removed: string[];
+                        };
                     };
                 };
             }[];
         };
         TemplatePreview: {
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             permissions: string[];
             resource: string | null;
             hash: string;
@@ -1107,7 +1132,7 @@ export interface components {
             }[];
             riskLevel: ("low" | "medium" | "high") | null;
             notes: string[];
-            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace") | null;
+            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app") | null;
             wide: {
                 permissions: string[];
                 why: string;
@@ -1125,7 +1150,7 @@ export interface components {
             results: {
                 /** @enum {string} */
                 kind: "permission" | "template";
-                cloud: ("aws" | "gcp" | "azure" | "kubernetes") | null;
+                cloud: ("aws" | "gcp" | "azure" | "kubernetes" | "okta") | null;
                 service: string;
                 name: string;
                 title: string;
@@ -1143,6 +1168,7 @@ export interface components {
                         gcp: string[];
                         azure: string[];
                         kubernetes?: string[];
+                        okta?: string[];
                     };
                     placeholders: string[];
                 };
@@ -1190,7 +1216,7 @@ export interface components {
                         id: string;
                         name: string;
                         /** @enum {string} */
-                        cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                        cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                         externalId: string;
                     };
                     template: {
@@ -1342,7 +1368,7 @@ export interface components {
             grantId: string;
             status: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             expiresAt: string | null;
             consoleUrl: string | null;
             cli: string[];
@@ -1427,7 +1453,7 @@ export interface components {
                     targetIds?: string[];
                     targetTags?: string[];
                     environments?: string[];
-                    clouds?: ("aws" | "gcp" | "azure" | "kubernetes")[];
+                    clouds?: ("aws" | "gcp" | "azure" | "kubernetes" | "okta")[];
                     templateKeys?: string[];
                     risks?: ("low" | "medium" | "high")[];
                     requesterGroups?: string[];
@@ -1648,7 +1674,7 @@ export interface operations {
                     templateId?: string | null;
                     permissions?: string[] | null;
                     resource?: ("" | string) | null;
-                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")) | null;
+                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app")) | null;
                     durationMinutes: number;
                     /** @default  */
                     justification?: string;
@@ -3467,9 +3493,9 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                     /** @enum {string} */
-                    adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
+                    adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                     externalId: string;
                     settings: {
                         /** Format: uri */
@@ -4166,7 +4192,7 @@ export interface operations {
                     /** @enum {string} */
                     risk: "low" | "medium" | "high";
                     /** @default [] */
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app")[];
                     permissions: {
                         /** @default [] */
                         aws?: string[];
@@ -4176,6 +4202,8 @@ export interface operations {
                         azure?: string[];
                         /** @default [] */
                         kubernetes?: string[];
+                        /** @default [] */
+                        okta?: string[];
                     };
                 };
             };
@@ -4361,12 +4389,13 @@ export interface operations {
                     description?: string;
                     /** @enum {string} */
                     risk?: "low" | "medium" | "high";
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app")[];
                     permissions?: {
                         aws?: string[];
                         gcp?: string[];
                         azure?: string[];
                         kubernetes?: string[];
+                        okta?: string[];
                     };
                 };
             };
@@ -4548,11 +4577,11 @@ export interface operations {
                     key?: string;
                     permissions?: string[];
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                     accountId?: string;
                     resource?: string;
                     /** @enum {string} */
-                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace";
+                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app";
                     /** @default 60 */
                     durationMinutes?: number;
                 };
@@ -4647,7 +4676,7 @@ export interface operations {
     getCatalog: {
         parameters: {
             query: {
-                cloud?: "aws" | "gcp" | "azure" | "kubernetes";
+                cloud?: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                 service?: string;
                 accessLevel?: "list" | "read" | "write" | "tagging" | "permissions";
                 risk?: "low" | "medium" | "high" | "privesc:iam-write" | "privesc:pass-role" | "privesc:credentials" | "privesc:run-as" | "permissions-management" | "write" | "data-access";

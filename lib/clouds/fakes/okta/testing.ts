@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RoleSpec } from "@/db/schema";
+import { parseOktaResource } from "@/lib/clouds/okta/resources";
 import { buildOktaRole } from "@/lib/clouds/okta/role";
 import type { TargetRow } from "@/lib/clouds/port";
 
@@ -9,8 +10,8 @@ export function oktaTarget(domain = "acme.okta.com", settings: Record<string, un
     id: randomUUID(),
     orgId: randomUUID(),
     name: `okta ${domain}`,
-    cloud: "okta" as TargetRow["cloud"],
-    adapter: "okta" as TargetRow["adapter"],
+    cloud: "okta",
+    adapter: "okta",
     externalId: domain,
     tags: [],
     environment: null,
@@ -23,9 +24,11 @@ export function oktaTarget(domain = "acme.okta.com", settings: Record<string, un
 
 /** A RoleSpec for Okta straight from the Okta half of the role builder (adapter tests without a catalog). */
 export function oktaRoleSpec(permissions: string[], resource: string | null): RoleSpec {
-  const role = buildOktaRole(permissions, resource);
+  const named = resource === null ? null : parseOktaResource(resource);
+  if (resource !== null && !named) throw new Error(`not an Okta resource: ${resource}`);
+  const role = buildOktaRole(permissions, named ? [named] : null);
   return {
-    cloud: "okta" as RoleSpec["cloud"],
+    cloud: "okta",
     permissions,
     resource,
     hash: role.hash,
