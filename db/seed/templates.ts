@@ -257,4 +257,78 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
       ],
     },
   },
+  // Kubernetes RBAC (`<group>/<resource>:<verb>`, lib/catalog/kubernetes-names.ts): a namespace placeholder
+  // makes a Role and RoleBinding there; none makes a ClusterRole and ClusterRoleBinding.
+  {
+    key: "k8s.pods.read",
+    name: "Read pods and logs in a namespace",
+    description: "List and read the pods of one Kubernetes namespace and their container logs.",
+    risk: "medium",
+    placeholders: ["namespace"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: ["core/pods:get", "core/pods:list", "core/pods:watch", "core/pods/log:get"],
+    },
+  },
+  {
+    key: "k8s.deployment.restart",
+    name: "Restart a deployment",
+    description:
+      "Restart the pods of a Kubernetes deployment (kubectl rollout restart), in a namespace or one deployment (namespace/name).",
+    risk: "medium",
+    placeholders: ["namespace"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: ["apps/deployments:get", "apps/deployments:patch"],
+    },
+  },
+  {
+    key: "k8s.pod.exec",
+    name: "Exec into a pod",
+    description: "Open a shell in a running container of a pod (kubectl exec) in one namespace.",
+    risk: "high",
+    placeholders: ["namespace"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: ["core/pods:get", "core/pods:list", "core/pods/exec:create", "core/pods/exec:get"],
+    },
+  },
+  {
+    key: "k8s.workloads.update",
+    name: "Update a cluster's workloads",
+    description:
+      "Change deployments, stateful sets, daemon sets and jobs in every namespace of a Kubernetes cluster.",
+    risk: "high",
+    placeholders: [],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: [
+        "apps/daemonsets:get",
+        "apps/daemonsets:list",
+        "apps/daemonsets:patch",
+        "apps/daemonsets:update",
+        "apps/deployments:get",
+        "apps/deployments:list",
+        "apps/deployments:patch",
+        "apps/deployments:update",
+        "apps/deployments/scale:patch",
+        "apps/statefulsets:get",
+        "apps/statefulsets:list",
+        "apps/statefulsets:patch",
+        "apps/statefulsets:update",
+        "batch/jobs:create",
+        "batch/jobs:delete",
+        "batch/jobs:get",
+        "batch/jobs:list",
+      ],
+    },
+  },
 ];

@@ -161,6 +161,16 @@ function lazyAdapter(
             return adapter.syncCatalog(t);
           },
         }),
+    // Only Kubernetes issues a credential per grant (port.ts, issueKubeconfig).
+    ...(kind === "kubernetes"
+      ? {
+          issueKubeconfig: async (...args: Parameters<NonNullable<CloudAdapter["issueKubeconfig"]>>) => {
+            const adapter = await current();
+            if (!adapter.issueKubeconfig) throw new CloudError("permanent", `${kind}: no kubeconfigs`);
+            return adapter.issueKubeconfig(...args);
+          },
+        }
+      : {}),
     // Only GCP has deny policies a freeze creates (port.ts, denyPrincipal).
     ...(kind === "gcp"
       ? {
