@@ -331,4 +331,41 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
       ],
     },
   },
+  // Okta admin permissions (docs/okta.md): a custom admin role on a resource set of the named group's
+  // users, or of the named app. Risk from the catalog: resetting passwords and app assignments escalate.
+  {
+    key: "okta.user.reset-password",
+    name: "Reset a user's password in a group",
+    description:
+      "Reset the password of users in one Okta group (the Admin Console's Reset Password), and read them.",
+    risk: "high",
+    placeholders: ["group"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      okta: ["okta.users.credentials.resetPassword", "okta.users.read"],
+    },
+  },
+  {
+    key: "okta.user.unlock",
+    name: "Unlock a user",
+    description: "Unlock locked-out users in one Okta group, and read them.",
+    risk: "medium",
+    placeholders: ["group"],
+    permissions: { aws: [], gcp: [], azure: [], okta: ["okta.users.lifecycle.unlock", "okta.users.read"] },
+  },
+  {
+    key: "okta.app.assignments",
+    name: "Manage an app's assignments",
+    description: "Assign people and groups to one Okta app, or remove them, and read the app.",
+    risk: "high",
+    placeholders: ["app"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      okta: ["okta.apps.assignment.manage", "okta.apps.read"],
+    },
+  },
 ];

@@ -127,7 +127,7 @@ describe("connectTarget", () => {
         },
       }),
     ).rejects.toMatchObject({ field: "settings.credentials.var" });
-    expect(await h.db.select().from(targets).where(eq(targets.orgId, org.org.id))).toHaveLength(3);
+    expect(await h.db.select().from(targets).where(eq(targets.orgId, org.org.id))).toHaveLength(4);
   });
 
   it("names a bad external id, a mismatched adapter and a bad endpoint", async () => {
