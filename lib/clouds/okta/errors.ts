@@ -46,10 +46,11 @@ export function classifyOktaError(op: string, err: unknown): CloudError {
       : scrubNetworkDetail(String(e.message ?? "unknown error"));
     return new CloudError("retryable", `okta ${op}: ${msg}`);
   }
-  const code = typeof e.errorCode === "string" ? `${e.errorCode} ` : "";
+  const code = typeof e.errorCode === "string" ? ` ${e.errorCode}` : "";
   const summary =
     typeof e.errorSummary === "string" && e.errorSummary ? e.errorSummary : String(e.message ?? "");
-  const text = `okta ${op}: ${status} ${code}${scrubNetworkDetail(summary)}`.trim();
+  // "<cloud> <op>: <http> <code>: <text>", as the GCP and Azure adapters write it (describe-error.ts).
+  const text = `okta ${op}: ${status}${code}: ${scrubNetworkDetail(summary)}`.trim();
   if (status === 429) return new CloudError("throttled", text, retryAfterMs(headers), requestId);
   if (status === 404) return new CloudError("not_found", text, undefined, requestId);
   if (status === 408 || status >= 500) return new CloudError("retryable", text, undefined, requestId);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import type { SeededOrg } from "@/db/seed/org";
@@ -6,10 +7,11 @@ import type { FakeUser } from "@/lib/clouds/fakes/okta/state";
 import { executeRevocation, provisionGrant } from "@/lib/grants";
 import { clearEnvVars, envVar, grantRow } from "@/lib/grants/__tests__/wire-helpers";
 import { reconcileOnce } from "@/lib/grants/reconcile";
+import { removeDrift } from "@/lib/grants/reconcile-drift";
 import { decideRequest, submitRequest } from "@/lib/requests";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { connectTarget, type TargetDetailDto } from "..";
+import { connectTarget, listDrift, type TargetDetailDto, testTargetConnection } from "..";
 
 // The issue's "done when" for Okta: "Reset a user's password" goes submitted → approved → active →
 // expired → revoked against the wire fake through the real SDK, and the fake's own evaluation (the oracle)
@@ -131,5 +133,65 @@ describe("Okta: reset a user's password, end to end on the wire fake", () => {
     expect(done.status).toBe("revoked");
     expect(may(RESET, people.member)).toBe(false);
     expect(fake.state.roleByIdOrLabel(grant.roleSpec.roleName)).toBeDefined();
+  });
+});
+
+describe("Okta on the targets admin page: test connection and drift", () => {
+  it("test connection answers ok with Okta's request ids, and names a rejected token", async () => {
+    const { org, target } = await oktaOrg();
+    const admin = await userCtx(h.db, org.users.admin);
+    const ok = await testTargetConnection({ ctx: admin, input: { targetId: target.id } });
+    expect(ok).toMatchObject({ ok: true });
+    expect(ok.requestIds.length).toBeGreaterThan(0);
+    const wrong = await connectTarget({
+      ctx: admin,
+      input: {
+        name: "okta-wrong-token",
+        cloud: "okta",
+        adapter: "okta",
+        externalId: "acme.okta.com",
+        settings: { endpoint: fake.url, credentials: { type: "env-token", var: envVar("not-the-token") } },
+      },
+    });
+    const bad = await testTargetConnection({ ctx: admin, input: { targetId: wrong.id } });
+    expect(bad).toMatchObject({ ok: false, message: "credentials rejected by Okta (401 E0000011)" });
+  });
+
+  it("the reconciler removes an assignment no grant explains and the drift panel lists it", async () => {
+    const { org, target } = await oktaOrg();
+    const orphan = randomUUID();
+    const role =
+      [...fake.state.roles.values()][0] ??
+      fake.state.roles
+        .set("cr0orphan", {
+          id: "cr0orphan",
+          label: "elevate_0123456789abcdef0123",
+          description: "",
+          permissions: [RESET],
+          created: "",
+        })
+        .get("cr0orphan")!;
+    const set = { id: "iamorphan", label: `elevate-${orphan}`, created: "", resources: [] };
+    fake.state.resourceSets.set(set.id, {
+      ...set,
+      description: `Elevate grant ${orphan}; role ${role.label}; user ${people.riley.id}; not after 2030-01-01T00:00:00.000Z`,
+    });
+    fake.state.assignments.set("irborphan", {
+      id: "irborphan",
+      userId: people.riley.id,
+      roleId: role.id,
+      resourceSetId: set.id,
+      created: "",
+    });
+    expect(await removeDrift(h.db, org.org.id)).toMatchObject({ removed: 1, failed: 0 });
+    expect(fake.state.assignments.has("irborphan")).toBe(false);
+    expect(fake.state.resourceSets.has("iamorphan")).toBe(false);
+    const drift = await listDrift({
+      ctx: await userCtx(h.db, org.users.admin),
+      input: { targetId: target.id },
+    });
+    expect(drift).toEqual([
+      expect.objectContaining({ outcome: "removed", bindingId: `elevate-${orphan}`, grantId: orphan }),
+    ]);
   });
 });
