@@ -119,12 +119,16 @@ export function ConnectTargetForm({ action }: { action: FormAction<TargetDetailD
                   ? "https://management.azure.com"
                   : cloud === "kubernetes"
                     ? "https://203.0.113.10:6443"
-                    : "https://…"
+                    : cloud === "okta"
+                      ? "https://acme.okta.com"
+                      : "https://…"
               }
               hint={
                 cloud === "kubernetes"
                   ? "The cluster's API server; the server's operator must allow it (ELEVATE_ENDPOINT_ALLOWLIST)."
-                  : "Leave empty for the cloud's public API. http:// only for 127.0.0.1 or localhost."
+                  : cloud === "okta"
+                    ? "Leave empty for https://<org domain>. Other hosts only when the operator allows them."
+                    : "Leave empty for the cloud's public API. http:// only for 127.0.0.1 or localhost."
               }
               error={errors.endpoint}
             />
