@@ -6,9 +6,11 @@ import { FAKE_OKTA_TOKEN, type FakeOkta, mayPerform, startFakeOkta } from "@/lib
 import type { FakeUser } from "@/lib/clouds/fakes/okta/state";
 import { executeRevocation, provisionGrant } from "@/lib/grants";
 import { clearEnvVars, envVar, grantRow } from "@/lib/grants/__tests__/wire-helpers";
+import { usageFor } from "@/lib/grants/access-instructions";
 import { reconcileOnce } from "@/lib/grants/reconcile";
 import { removeDrift } from "@/lib/grants/reconcile-drift";
 import { decideRequest, submitRequest } from "@/lib/requests";
+import { previewRequest } from "@/lib/requests/preview";
 import { systemCtx, userCtx } from "@/lib/testing/ctx";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
 import { connectTarget, listDrift, type TargetDetailDto, testTargetConnection } from "..";
@@ -191,5 +193,44 @@ describe("Okta on the targets admin page: test connection and drift", () => {
     expect(drift).toEqual([
       expect.objectContaining({ outcome: "removed", bindingId: `elevate-${orphan}`, grantId: orphan }),
     ]);
+  });
+});
+
+describe("the embedded default: the seed's Okta org on the sandbox", () => {
+  it("previews the custom role and resource set, grants, and points at the admin console", async () => {
+    const org = await createTestOrg(h.db);
+    const target = org.targets.okta;
+    expect(target).toMatchObject({ cloud: "okta", adapter: "sandbox" });
+    const requester = await userCtx(h.db, org.users.requester);
+    const input = {
+      targetId: target.id,
+      templateId: org.template("okta.user.unlock").id,
+      resource: "00gSupport",
+      durationMinutes: 30,
+    };
+    const preview = await previewRequest({ ctx: requester, input });
+    expect(preview.roles[0]).toMatchObject({
+      permissions: ["okta.users.lifecycle.unlock", "okta.users.read"],
+      document: { resources: ["/api/v1/groups/00gSupport/users"] },
+      binding: { scope: "/api/v1/groups/00gSupport/users" },
+    });
+    const submitted = await submitRequest({
+      ctx: requester,
+      input: { ...input, justification: "INC-7 lockouts" },
+    });
+    const decided = await decideRequest({
+      ctx: await userCtx(h.db, org.users.approver),
+      input: { requestId: submitted.id, verdict: "approve" },
+    });
+    const grantId = decided.grants[0].id;
+    expect(await provisionGrant({ ctx: systemCtx(h.db, org.org.id), input: { grantId } })).toMatchObject({
+      status: "active",
+    });
+    const usage = usageFor(
+      { id: grantId, resource: "00gSupport", roleDocument: preview.roles[0].document },
+      target,
+      org.org.id,
+    );
+    expect(usage.consoleUrl).toBe("https://acme-demo-admin.okta.com/admin/dashboard");
   });
 });
