@@ -134,10 +134,12 @@ describe("okta adapter against the wire fake (real @okta/okta-sdk-nodejs client)
   it("a throttled call fails `throttled` with the time until X-Rate-Limit-Reset", async () => {
     fake.state.rateLimit = 1;
     fake.state.rateWindowMs = 30_000;
+    fake.state.resetRateLimits();
     await adapter.listManaged(target).catch(() => undefined);
     const err = await adapter.deleteRole(target, "elevate_00000000000000000000").catch((e: unknown) => e);
     fake.state.rateLimit = 600;
     fake.state.rateWindowMs = 60_000;
+    fake.state.resetRateLimits();
     expect(err).toBeInstanceOf(CloudError);
     expect((err as CloudError).kind).toBe("throttled");
     expect((err as CloudError).message).toContain("E0000047");
@@ -159,5 +161,12 @@ describe("okta adapter against the wire fake (real @okta/okta-sdk-nodejs client)
   it("refuses an org URL that is neither Okta's nor allowlisted", () => {
     expect(() => oktaAdapter({ orgUrl: "http://10.1.2.3", token: "x" })).toThrow(/endpoint refused/);
     expect(() => oktaAdapter({ orgUrl: "https://acme.okta.com", token: "x" })).not.toThrow();
+    expect(() => oktaAdapter({ orgUrl: "https://acme.oktapreview.com", token: "x" })).not.toThrow();
+    for (const lookalike of [
+      "https://acme.okta.com.evil.example",
+      "https://okta.com",
+      "http://acme.okta.com",
+    ])
+      expect(() => oktaAdapter({ orgUrl: lookalike, token: "x" }), lookalike).toThrow(/endpoint refused/);
   });
 });

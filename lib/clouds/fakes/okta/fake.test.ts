@@ -90,8 +90,12 @@ describe("the Okta fake speaks Okta's wire format", () => {
 
   it("counts requests per bucket in X-Rate-Limit-* and answers 429 E0000047 over the limit", async () => {
     fake.state.rateLimit = 2;
+    fake.state.resetRateLimits();
     const a = await call("GET", "/api/v1/iam/resource-sets");
-    expect(Number(a.headers.get("x-rate-limit-limit"))).toBe(2);
+    expect(a.status).toBe(200);
+    expect(a.headers.get("x-rate-limit-limit")).toBe("2");
+    expect(a.headers.get("x-rate-limit-remaining")).toBe("1");
+    expect((await call("GET", "/api/v1/iam/resource-sets")).status).toBe(200);
     const over = await call("GET", "/api/v1/iam/resource-sets");
     fake.state.rateLimit = 600;
     expect(over).toMatchObject({ status: 429, body: { errorCode: "E0000047" } });

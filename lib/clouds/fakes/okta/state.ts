@@ -79,6 +79,11 @@ export class FakeOktaState {
     return this.resourceSets.get(key) ?? [...this.resourceSets.values()].find((r) => r.label === key);
   }
 
+  /** Starts every rate-limit window afresh (tests). */
+  resetRateLimits(): void {
+    this.buckets.clear();
+  }
+
   /** One request against a bucket: the documented X-Rate-Limit-* headers, and whether it is over. */
   take(bucket: string, now = Date.now()): { over: boolean; headers: Record<string, string> } {
     let b = this.buckets.get(bucket);
