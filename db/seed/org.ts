@@ -88,6 +88,7 @@ export async function seedOrg(db: Db, opts: { slug: string; name: string; policy
       { name: "aws-sandbox-prod", cloud: "aws", externalId: "111122223333" },
       { name: "gcp-sandbox-prod", cloud: "gcp", externalId: "elevate-demo-prod" },
       { name: "azure-sandbox-prod", cloud: "azure", externalId: "00000000-0000-4000-8000-000000000001" },
+      { name: "k8s-sandbox-prod", cloud: "kubernetes", externalId: "prod-eu" },
     ] as const;
     for (const t of targetSeeds) {
       await tx
@@ -109,7 +110,12 @@ export async function seedOrg(db: Db, opts: { slug: string; name: string; policy
     return {
       org,
       users: people as Record<PersonaKey, typeof users.$inferSelect>,
-      targets: { aws: byCloud("aws"), gcp: byCloud("gcp"), azure: byCloud("azure") },
+      targets: {
+        aws: byCloud("aws"),
+        gcp: byCloud("gcp"),
+        azure: byCloud("azure"),
+        kubernetes: byCloud("kubernetes"),
+      },
       templates: templateRows,
       template: byKey,
     };
