@@ -41,7 +41,8 @@ test("the targets page lists the Kubernetes cluster and offers Kubernetes when c
 }) => {
   const admin = await signInAs(browser, "admin");
   await admin.goto("/admin/targets");
-  await expect(admin.getByText("k8s-sandbox-prod")).toBeVisible();
+  await expect(admin.getByRole("cell", { name: "k8s-sandbox-prod", exact: true })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "Test connection of k8s-sandbox-prod" })).toBeVisible();
   await admin.getByLabel("Cloud", { exact: true }).selectOption({ label: "Kubernetes" });
   await expect(admin.getByLabel("Cluster name")).toBeVisible();
   await expect(admin.getByLabel("Who is bound")).toBeVisible();
