@@ -20,7 +20,8 @@ import {
 import type { KubernetesSettings } from "@/lib/targets/settings";
 import { call, ids, isAnswer } from "./call";
 import { kubernetesCatalogExports } from "./catalog-sync";
-import { elevateKubeConfig, personKubeconfig } from "./config";
+import { elevateKubeConfig } from "./config";
+import { personKubeconfig } from "./kubeconfig";
 import {
   GRANT,
   grantIdOf,
