@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { extendGrant, revokeGrant } from "@/lib/grants";
+import { extendGrant, issueGrantKubeconfig, revokeGrant } from "@/lib/grants";
 import { type ActionState, authedAction } from "@/lib/http/authed-action";
 import { cancelRequest, decideRequest, type GrantDto, type RequestDto, submitRequest } from "@/lib/requests";
 import { approveMany } from "@/lib/requests/approve-many";
@@ -145,4 +145,12 @@ export async function extendGrantAction(input: {
   const result = await extend(input);
   if (result.ok) revalidatePath("/");
   return result;
+}
+
+/** The caller's own kubeconfig for an active Kubernetes grant; the browser saves it, nothing keeps it. */
+const kubeconfig = authedAction(z.object({ grantId: z.string() }), (ctx, input) =>
+  issueGrantKubeconfig({ ctx, input }),
+);
+export async function kubeconfigAction(input: { grantId: string }) {
+  return kubeconfig(input);
 }

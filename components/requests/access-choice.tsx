@@ -13,6 +13,8 @@ export type TemplateOption = {
   description: string;
   risk: string;
   placeholders: string[];
+  /** Clouds the template has permissions on; the form offers it only for targets of those. */
+  clouds?: string[];
 };
 
 const MODES: { value: AccessMode; label: string }[] = [

@@ -41,15 +41,18 @@ export function NewRequestForm({
   // A filter that hides the picked target moves the choice to the first one shown.
   const targetId = shown.some((t) => t.id === picked) ? picked : (shown[0]?.id ?? "");
   const [mode, setMode] = useState<AccessMode>("template");
-  const [templateId, setTemplateId] = useState(templates[0]?.id ?? "");
+  const [chosenTemplate, setTemplateId] = useState(templates[0]?.id ?? "");
   const [permissions, setPermissions] = useState("");
   const [resource, setResource] = useState("");
   const [resourceKind, setResourceKind] = useState("");
   const [duration, setDuration] = useState(String(Math.min(60, maxMinutes)));
   const [justification, setJustification] = useState("");
   const [ticketUrl, setTicketUrl] = useState("");
-  const template = mode === "template" ? templates.find((t) => t.id === templateId) : undefined;
   const cloud_ = targets.find((t) => t.id === targetId)?.cloud;
+  // A template with nothing for the target's cloud could only fail: offer the others.
+  const offered = templates.filter((t) => !t.clouds || !cloud_ || t.clouds.includes(cloud_));
+  const templateId = offered.some((t) => t.id === chosenTemplate) ? chosenTemplate : (offered[0]?.id ?? "");
+  const template = mode === "template" ? offered.find((t) => t.id === templateId) : undefined;
   const err = (f: string) =>
     state && !state.ok && state.error.field === f ? state.error.message : undefined;
   const invalid = (f: string) => (err(f) ? true : undefined);
@@ -97,7 +100,7 @@ export function NewRequestForm({
       <AccessChoice
         mode={mode}
         onMode={setMode}
-        templates={templates}
+        templates={offered}
         templateId={templateId}
         onTemplate={setTemplateId}
         permissions={permissions}

@@ -14,6 +14,7 @@ import type { RequestViewDto } from "@/lib/requests/request-view";
 import { AccessInstructions } from "./access-instructions";
 import { EffectiveAccessList } from "./effective-access";
 import { CancelRequestButton, ExtendGrantForm, GiveBackButton } from "./grant-actions";
+import { KubeconfigDownload } from "./kubeconfig-download";
 import { RequestTimeline } from "./request-timeline";
 import { SUBMITTED_FLAG } from "./submitted-flag";
 
@@ -152,6 +153,11 @@ export function RequestDetail({ initial }: { initial: RequestViewDto }) {
           {usage[g.id] ? (
             <div className="mb-4">
               <AccessInstructions usage={usage[g.id]} cloud={g.target.cloud} />
+              {mine && g.status === "active" && g.target.cloud === "kubernetes" ? (
+                <div className="mt-2">
+                  <KubeconfigDownload grantId={g.id} />
+                </div>
+              ) : null}
             </div>
           ) : null}
           <EffectiveAccessList evidence={g.evidence.provision?.effective} />

@@ -17,6 +17,7 @@ const NARROWING: Record<Cloud, string> = {
     "The role is assigned at this resource's scope: it reaches what is inside it, never its parent or siblings.",
   kubernetes:
     "A namespace gives a Role and RoleBinding there only; namespace/name adds resourceNames, so only that object (RBAC cannot limit list, watch or create by name).",
+  okta: "An Okta resource set names only this group's users (or the group itself, for group permissions) or this app: the admin role acts on nothing else.",
 };
 
 /** The resource field: its kind (a template's placeholder, or chosen with explicit permissions) and name. */

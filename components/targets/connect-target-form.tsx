@@ -25,6 +25,11 @@ const SCOPE: Record<CloudKey, { label: string; placeholder: string; hint: string
     placeholder: "prod-eu",
     hint: "Elevate's name for the cluster (lower-case letters, digits, hyphens); shown in kubeconfigs.",
   },
+  okta: {
+    label: "Okta org domain",
+    placeholder: "acme.okta.com",
+    hint: "The org's host name; Elevate calls https://<domain> unless an endpoint is set.",
+  },
 };
 
 /** Connects a cloud account, project or subscription. Failed submissions keep what was typed. */
@@ -114,12 +119,16 @@ export function ConnectTargetForm({ action }: { action: FormAction<TargetDetailD
                   ? "https://management.azure.com"
                   : cloud === "kubernetes"
                     ? "https://203.0.113.10:6443"
-                    : "https://…"
+                    : cloud === "okta"
+                      ? "https://acme.okta.com"
+                      : "https://…"
               }
               hint={
                 cloud === "kubernetes"
                   ? "The cluster's API server; the server's operator must allow it (ELEVATE_ENDPOINT_ALLOWLIST)."
-                  : "Leave empty for the cloud's public API. http:// only for 127.0.0.1 or localhost."
+                  : cloud === "okta"
+                    ? "Leave empty for https://<org domain>. Other hosts only when the operator allows them."
+                    : "Leave empty for the cloud's public API. http:// only for 127.0.0.1 or localhost."
               }
               error={errors.endpoint}
             />

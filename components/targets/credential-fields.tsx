@@ -18,6 +18,7 @@ export const CREDENTIAL_TYPES: Record<CloudKey, { value: string; label: string }
   ],
   azure: [{ value: "env-token", label: "ARM bearer token in an environment variable" }],
   kubernetes: [{ value: "env-token", label: "API server bearer token in an environment variable" }],
+  okta: [{ value: "env-token", label: "Okta API token (SSWS) in an environment variable" }],
 };
 
 const ENV_HINT =

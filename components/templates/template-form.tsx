@@ -29,6 +29,7 @@ const FIELDS: Record<Cloud, { label: string; example: string }> = {
     label: "Kubernetes RBAC rules (group/resource:verb)",
     example: "apps/deployments:patch, core/pods/log:get",
   },
+  okta: { label: "Okta admin permissions", example: "okta.users.credentials.resetPassword, okta.users.read" },
 };
 const CLOUDS = CLOUD_LIST.map((id) => ({ id, ...FIELDS[id] }));
 

@@ -32,7 +32,7 @@ export type Verdict = (typeof VERDICTS)[number];
 export const DECISION_CHANNELS = ["web", "slack", "api"] as const;
 export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
 
-export const CLOUDS = ["aws", "gcp", "azure", "kubernetes"] as const;
+export const CLOUDS = ["aws", "gcp", "azure", "kubernetes", "okta"] as const;
 export type Cloud = (typeof CLOUDS)[number];
 /** How each cloud is named to people (forms, previews, errors). */
 export const CLOUD_LABELS: Record<Cloud, string> = {
@@ -40,6 +40,7 @@ export const CLOUD_LABELS: Record<Cloud, string> = {
   gcp: "Google Cloud",
   azure: "Azure",
   kubernetes: "Kubernetes",
+  okta: "Okta",
 };
 /** What one target of each cloud is (an AWS account, a GCP project, …). */
 export const CLOUD_SCOPES: Record<Cloud, string> = {
@@ -47,9 +48,10 @@ export const CLOUD_SCOPES: Record<Cloud, string> = {
   gcp: "project",
   azure: "subscription",
   kubernetes: "cluster",
+  okta: "org",
 };
 
-export const ADAPTER_KINDS = ["sandbox", "aws", "gcp", "azure", "kubernetes"] as const;
+export const ADAPTER_KINDS = ["sandbox", "aws", "gcp", "azure", "kubernetes", "okta"] as const;
 export type AdapterKind = (typeof ADAPTER_KINDS)[number];
 
 export const RISKS = ["low", "medium", "high"] as const;

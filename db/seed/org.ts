@@ -33,7 +33,7 @@ export type SeededOrg = Awaited<ReturnType<typeof seedOrg>>;
 
 /**
  * Creates (or finds) an org with demo personas, groups, the default policy, sandbox targets on the three
- * clouds and the starter templates. Idempotent by slug: running it twice changes nothing.
+ * clouds, a Kubernetes cluster and an Okta org, and the starter templates. Idempotent by slug: running it twice changes nothing.
  */
 export async function seedOrg(db: Db, opts: { slug: string; name: string; policy?: SeedPolicy }) {
   return db.transaction(async (tx) => {
@@ -88,6 +88,8 @@ export async function seedOrg(db: Db, opts: { slug: string; name: string; policy
       { name: "aws-sandbox-prod", cloud: "aws", externalId: "111122223333" },
       { name: "gcp-sandbox-prod", cloud: "gcp", externalId: "elevate-demo-prod" },
       { name: "azure-sandbox-prod", cloud: "azure", externalId: "00000000-0000-4000-8000-000000000001" },
+      { name: "k8s-sandbox-prod", cloud: "kubernetes", externalId: "prod-eu" },
+      { name: "okta-sandbox", cloud: "okta", externalId: "acme-demo.okta.com" },
     ] as const;
     for (const t of targetSeeds) {
       await tx
@@ -109,7 +111,13 @@ export async function seedOrg(db: Db, opts: { slug: string; name: string; policy
     return {
       org,
       users: people as Record<PersonaKey, typeof users.$inferSelect>,
-      targets: { aws: byCloud("aws"), gcp: byCloud("gcp"), azure: byCloud("azure") },
+      targets: {
+        aws: byCloud("aws"),
+        gcp: byCloud("gcp"),
+        azure: byCloud("azure"),
+        kubernetes: byCloud("kubernetes"),
+        okta: byCloud("okta"),
+      },
       templates: templateRows,
       template: byKey,
     };

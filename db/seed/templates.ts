@@ -257,4 +257,115 @@ export const STARTER_TEMPLATES: TemplateSeed[] = [
       ],
     },
   },
+  // Kubernetes RBAC (`<group>/<resource>:<verb>`, lib/catalog/kubernetes-names.ts): a namespace placeholder
+  // makes a Role and RoleBinding there; none makes a ClusterRole and ClusterRoleBinding.
+  {
+    key: "k8s.pods.read",
+    name: "Read pods and logs in a namespace",
+    description: "List and read the pods of one Kubernetes namespace and their container logs.",
+    risk: "medium",
+    placeholders: ["namespace"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: ["core/pods:get", "core/pods:list", "core/pods:watch", "core/pods/log:get"],
+    },
+  },
+  {
+    key: "k8s.deployment.restart",
+    name: "Restart a deployment",
+    description:
+      "Restart the pods of a Kubernetes deployment (kubectl rollout restart), in a namespace or one deployment (namespace/name).",
+    risk: "medium",
+    placeholders: ["namespace"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: ["apps/deployments:get", "apps/deployments:patch"],
+    },
+  },
+  {
+    key: "k8s.pod.exec",
+    name: "Exec into a pod",
+    description: "Open a shell in a running container of a pod (kubectl exec) in one namespace.",
+    risk: "high",
+    placeholders: ["namespace"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: ["core/pods:get", "core/pods:list", "core/pods/exec:create", "core/pods/exec:get"],
+    },
+  },
+  {
+    key: "k8s.workloads.update",
+    name: "Update a cluster's workloads",
+    description:
+      "Change deployments, stateful sets, daemon sets and jobs in every namespace of a Kubernetes cluster.",
+    risk: "high",
+    placeholders: [],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      kubernetes: [
+        "apps/daemonsets:get",
+        "apps/daemonsets:list",
+        "apps/daemonsets:patch",
+        "apps/daemonsets:update",
+        "apps/deployments:get",
+        "apps/deployments:list",
+        "apps/deployments:patch",
+        "apps/deployments:update",
+        "apps/deployments/scale:patch",
+        "apps/statefulsets:get",
+        "apps/statefulsets:list",
+        "apps/statefulsets:patch",
+        "apps/statefulsets:update",
+        "batch/jobs:create",
+        "batch/jobs:delete",
+        "batch/jobs:get",
+        "batch/jobs:list",
+      ],
+    },
+  },
+  // Okta admin permissions (docs/okta.md): a custom admin role on a resource set of the named group's
+  // users, or of the named app. Risk from the catalog: resetting passwords and app assignments escalate.
+  {
+    key: "okta.user.reset-password",
+    name: "Reset a user's password in a group",
+    description:
+      "Reset the password of users in one Okta group (the Admin Console's Reset Password), and read them.",
+    risk: "high",
+    placeholders: ["group"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      okta: ["okta.users.credentials.resetPassword", "okta.users.read"],
+    },
+  },
+  {
+    key: "okta.user.unlock",
+    name: "Unlock a user",
+    description: "Unlock locked-out users in one Okta group, and read them.",
+    risk: "medium",
+    placeholders: ["group"],
+    permissions: { aws: [], gcp: [], azure: [], okta: ["okta.users.lifecycle.unlock", "okta.users.read"] },
+  },
+  {
+    key: "okta.app.assignments",
+    name: "Manage an app's assignments",
+    description: "Assign people and groups to one Okta app, or remove them, and read the app.",
+    risk: "high",
+    placeholders: ["app"],
+    permissions: {
+      aws: [],
+      gcp: [],
+      azure: [],
+      okta: ["okta.apps.assignment.manage", "okta.apps.read"],
+    },
+  },
 ];

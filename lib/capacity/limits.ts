@@ -17,6 +17,8 @@ export type CloudLimits = {
 
 const DAY = 86_400_000;
 const AWS_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+const OKTA_LIMITS =
+  "https://help.okta.com/en/prod/Content/Topics/Security/custom-admin-role/about-creating-custom-admin-roles.htm";
 const AZURE_LIMITS = "https://learn.microsoft.com/en-us/azure/role-based-access-control/troubleshoot-limits";
 
 /** Defaults as each cloud documents them (docs/operations.md, "Custom-role capacity"). */
@@ -59,6 +61,12 @@ export const CLOUD_LIMITS: Record<AdapterKind, CloudLimits> = {
     },
     deletedCountsMs: 0,
     bindings: null,
+    partsPerBinding: null,
+  },
+  okta: {
+    roles: { value: 100, what: "custom admin roles per org", doc: OKTA_LIMITS },
+    deletedCountsMs: 0,
+    bindings: { value: 10_000, what: "resource sets per org (one per grant)", doc: OKTA_LIMITS },
     partsPerBinding: null,
   },
 };

@@ -2,9 +2,9 @@ import type { Cloud } from "@/db/schema";
 import { tagEntry } from "./risk";
 import type { AwsResourceTable, CatalogEntry, RawEntry } from "./types";
 
-/** GCP and Kubernetes names are case-sensitive; AWS actions and Azure operations are not. */
+/** GCP, Kubernetes and Okta names are case-sensitive; AWS actions and Azure operations are not. */
 export const normalise = (cloud: Cloud, name: string) =>
-  cloud === "gcp" || cloud === "kubernetes" ? name : name.toLowerCase();
+  cloud === "gcp" || cloud === "kubernetes" || cloud === "okta" ? name : name.toLowerCase();
 const key = (cloud: Cloud, name: string) => `${cloud}\u0000${normalise(cloud, name)}`;
 
 /** An immutable, indexed set of permissions across clouds. */

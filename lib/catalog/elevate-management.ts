@@ -57,6 +57,9 @@ const MANAGEMENT: Record<Cloud, readonly string[]> = {
     "core/serviceaccounts:delete",
     "core/serviceaccounts/token:create",
   ],
+  // Custom admin roles cannot hold role or admin-assignment management (Okta keeps that to Super
+  // Administrators), so no Okta permission manages Elevate; its own admin is protected by resource (docs/okta.md).
+  okta: [],
 };
 
 const SETS = Object.fromEntries(

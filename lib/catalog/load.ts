@@ -6,6 +6,7 @@ import { loadAwsData } from "./aws";
 import { builtinAzureEntries } from "./builtin-azure";
 import { builtinGcpEntries } from "./builtin-gcp";
 import { builtinKubernetesEntries } from "./builtin-kubernetes";
+import { builtinOktaEntries } from "./builtin-okta";
 import { bundledEntries } from "./bundled";
 import { buildCatalog, type Catalog } from "./catalog";
 import { type SearchDoc, SearchIndex } from "./search-index";
@@ -37,6 +38,7 @@ export async function catalogWith(imported: RawEntry[][]): Promise<Catalog> {
       builtinGcpEntries(),
       builtinAzureEntries(),
       builtinKubernetesEntries(),
+      builtinOktaEntries(),
       bundled.gcp,
       bundled.azure,
       ...imported,

@@ -10,7 +10,9 @@ export type ResourceKind =
   | "secret"
   | "function"
   | "log-group"
-  | "namespace";
+  | "namespace"
+  | "group"
+  | "app";
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "instance",
   "bucket",
@@ -20,6 +22,8 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "function",
   "log-group",
   "namespace",
+  "group",
+  "app",
 ];
 
 /** Template placeholders are resource kinds by name (`{instance}`, `{bucket}`, …). */
@@ -33,7 +37,9 @@ export type ParsedResource =
   | { cloud: "gcp"; kind: ResourceKind; name: string; location: string | null }
   | { cloud: "azure"; kind: ResourceKind; resourceGroup: string; names: string[]; scope: string }
   /** A namespace, or one object in it (`namespace/name`): the Role's namespace and its resourceNames. */
-  | { cloud: "kubernetes"; kind: "namespace"; namespace: string; name: string | null };
+  | { cloud: "kubernetes"; kind: "namespace"; namespace: string; name: string | null }
+  /** An Okta group (its users, or the group itself, by the permissions' family) or app, by id. */
+  | { cloud: "okta"; kind: "group" | "app"; id: string };
 
 /** How one kind is written on one cloud: what the form shows, an example, and the page the rule is from. */
 export type ResourceFormat = {
@@ -79,6 +85,7 @@ const AZ_RG = "[-\\w.()]{0,89}[-\\w()]";
 const AZ_NAME = "[A-Za-z0-9][-A-Za-z0-9_.]{0,78}[A-Za-z0-9_]|[A-Za-z0-9]";
 
 /** Kubernetes names: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/ */
+const OKTA_ID = /^[A-Za-z0-9]{1,40}$/;
 const DNS_LABEL = "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?";
 const DNS_SUBDOMAIN = "(?=.{1,253}$)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?";
 
@@ -230,6 +237,20 @@ export const RESOURCE_FORMATS: Record<Cloud, Partial<Record<ResourceKind, Resour
       ),
     },
   },
+  okta: {
+    group: {
+      label: "Okta group id",
+      example: "00g1a2b3c4D5e6F7g8h9",
+      doc: "https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/",
+      check: ok(OKTA_ID, "an Okta group id is letters and digits (the id in the group's Admin Console URL)"),
+    },
+    app: {
+      label: "Okta app id",
+      example: "0oa1a2b3c4D5e6F7g8h9",
+      doc: "https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Application/",
+      check: ok(OKTA_ID, "an Okta app id is letters and digits (the id in the app's Admin Console URL)"),
+    },
+  },
 };
 
 function azureFormat(what: string, example: string, names: number): ResourceFormat {
@@ -306,5 +327,9 @@ export function parseResource(
       const [namespace, name] = value.split("/");
       return { cloud, kind: "namespace", namespace, name: name ?? null };
     }
+    case "okta":
+      if (kind !== "group" && kind !== "app")
+        throw Validation("resourceKind", `okta has no ${kind} resources`);
+      return { cloud, kind, id: value };
   }
 }

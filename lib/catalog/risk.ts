@@ -108,6 +108,19 @@ const RULES: Record<Cloud, Rule[]> = {
       test: /^certificates\.k8s\.io\/certificatesigningrequests\/approval:(update|patch)$/,
     },
   ],
+  // Acting as another person (their password, factors, tokens) or widening access (membership, app
+  // assignments, policies): https://developer.okta.com/docs/api/openapi/okta-management/guides/permissions/
+  okta: [
+    {
+      tag: "privesc:credentials",
+      test: /^okta\.(users\.(manage|credentials\.(manage|resetfactors|resetpassword|managetemporaryaccesscode)|apitokens\.manage)|authzservers\.manage)$/i,
+    },
+    {
+      tag: "privesc:iam-write",
+      test: /^okta\.(users\.(groupmembership|appassignment)\.manage|groups\.(manage|members\.manage|appassignment\.manage)|apps\.(manage|assignment\.manage)|policies\.manage)$/i,
+    },
+    { tag: "privesc:run-as", test: /^okta\.(identityproviders\.manage|workflows\.invoke)$/i },
+  ],
 };
 
 /** Reads of customer data (objects, rows, secrets, log contents): tagged so policies can require more. */
@@ -117,6 +130,7 @@ const DATA_ACCESS: Record<Cloud, RegExp> = {
   azure:
     /^microsoft\.(storage\/storageaccounts\/(blobservices\/containers\/blobs|fileservices\/fileshares\/files|queueservices\/queues\/messages|tableservices\/tables\/entities)\/read|keyvault\/vaults\/secrets\/getsecret\/action|insights\/logs\/read|operationalinsights\/workspaces\/query\/read)/i,
   kubernetes: /^core\/(pods\/log|secrets|configmaps):(get|list|watch)$/,
+  okta: /^okta\.users\.(read|userprofile\.read|apitokens\.read)$/i,
 };
 
 const PRIVESC = (t: RiskTag) => t.startsWith("privesc:");

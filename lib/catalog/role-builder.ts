@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Cloud, Risk, RoleSpec } from "@/db/schema";
+import { buildOktaRole, OKTA_PERMISSION, oktaResourcesFor } from "@/lib/clouds/okta/role";
 import { LimitExceeded, Validation } from "@/lib/errors";
 import { MAX_PATTERN_LENGTH } from "@/lib/iam/glob";
 import { azureAssignmentScope, azurePermissions } from "./azure-scope";
@@ -32,6 +33,7 @@ const PATTERNS: Record<Cloud, RegExp> = {
   gcp: GCP_PERMISSION,
   azure: AZURE_OPERATION,
   kubernetes: K8S_PERMISSION,
+  okta: OKTA_PERMISSION,
 };
 
 export type BuildRoleInput = {
@@ -242,6 +244,23 @@ export function buildRoleSpec(input: BuildRoleInput): BuiltRoleSpec {
         document,
         binding: scope ? { scope: scope.namespace } : {},
         wide,
+      };
+    }
+    case "okta": {
+      // A custom admin role named by its permissions, and the resource set's resources as the binding's
+      // scope (docs/okta.md). A template's group or app placeholder must be filled: no org-wide default.
+      const named = parsed?.cloud === "okta" ? parsed : null;
+      if (!named && (input.resourceKind === "group" || input.resourceKind === "app"))
+        throw Validation("resource", `name the Okta ${input.resourceKind} this task is for (its id)`);
+      const role = buildOktaRole(permissions, named ? oktaResourcesFor(permissions, named) : null);
+      notes.push(`Okta resource set: ${role.document.resources.join(", ")} (one per grant)`);
+      return {
+        ...base,
+        hash: role.hash,
+        roleName: role.roleName,
+        document: role.document,
+        binding: role.binding,
+        wide: role.wide,
       };
     }
   }

@@ -114,6 +114,6 @@ export async function listSyncTargets({ ctx }: { ctx: Ctx }): Promise<SyncTarget
   return ctx.db
     .select({ id: targets.id, name: targets.name, cloud: targets.cloud, externalId: targets.externalId })
     .from(targets)
-    .where(and(eq(targets.orgId, ctx.orgId), inArray(targets.adapter, ["gcp", "azure"])))
+    .where(and(eq(targets.orgId, ctx.orgId), inArray(targets.adapter, ["gcp", "azure", "kubernetes"])))
     .orderBy(asc(targets.name));
 }

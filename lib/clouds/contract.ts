@@ -22,6 +22,7 @@ const SAMPLE_PERMISSIONS: Record<Cloud, string[]> = {
   // to delete a role definition that still has assignments).
   azure: ["Microsoft.Insights/logs/read", "Microsoft.Insights/metrics/read"],
   kubernetes: ["core/pods:get", "core/pods/log:get"],
+  okta: ["okta.users.read", "okta.users.lifecycle.unlock"],
 };
 
 /** A large permission set per cloud from the built-in catalog (no Elevate management, custom-role safe). */
@@ -30,6 +31,8 @@ const LARGE_SET: Record<Cloud, () => string[]> = {
   gcp: () => catalogNames("gcp", 120),
   azure: () => catalogNames("azure", 120),
   kubernetes: () => catalogNames("kubernetes", 120),
+  // Okta grants only user, group and app permissions (docs/okta.md): every one of those in the catalog.
+  okta: () => catalogNames("okta", 120).filter((p) => /^okta\.(users|groups|apps)\./.test(p)),
 };
 
 function catalogNames(cloud: Cloud, max: number): string[] {

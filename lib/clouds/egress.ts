@@ -11,7 +11,7 @@ import { logger } from "@/lib/log";
  * whenever an adapter is built, since rows saved under older rules exist. See docs/security.md.
  */
 
-export type EgressCloud = "aws" | "gcp" | "azure" | "kubernetes";
+export type EgressCloud = "aws" | "gcp" | "azure" | "kubernetes" | "okta";
 
 /** The public API hosts of each cloud (https, port 443), partitions and sovereign clouds included. */
 export const OFFICIAL_HOSTS: Record<EgressCloud, readonly string[]> = {
@@ -20,13 +20,19 @@ export const OFFICIAL_HOSTS: Record<EgressCloud, readonly string[]> = {
   azure: ["management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn"],
   // A cluster's API server has no public host name: every one is an origin the operator allowlists.
   kubernetes: [],
+  // Every Okta org has its own host under these domains (isOfficialEndpoint matches the suffix).
+  okta: ["<org>.okta.com", "<org>.oktapreview.com", "<org>.okta-emea.com", "<org>.okta-gov.com"],
 };
+
+/** Okta org URLs: one subdomain label under Okta's own domains (https://developer.okta.com/docs/api/#url-namespace). */
+const OKTA_ORG_HOST = /^[a-z0-9][a-z0-9-]{0,62}\.(okta|oktapreview|okta-emea|okta-gov)\.com$/;
 
 const CLOUD_API: Record<EgressCloud, string> = {
   aws: "AWS IAM",
   gcp: "Google Cloud",
   azure: "Azure Resource Manager",
   kubernetes: "Kubernetes API server",
+  okta: "Okta management API",
 };
 
 export const ALLOWLIST_VAR = "ELEVATE_ENDPOINT_ALLOWLIST";
@@ -233,7 +239,7 @@ export function isOfficialEndpoint(cloud: EgressCloud, url: string): boolean {
     effectivePort(u) === 443 &&
     !u.username &&
     !u.password &&
-    OFFICIAL_HOSTS[cloud].includes(u.hostname)
+    (cloud === "okta" ? OKTA_ORG_HOST.test(u.hostname) : OFFICIAL_HOSTS[cloud].includes(u.hostname))
   );
 }
 

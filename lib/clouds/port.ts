@@ -62,7 +62,8 @@ export type CatalogExportFormat =
   | "gcloud-roles-list"
   | "gcp-testable-permissions"
   | "az-role-definition-list"
-  | "az-provider-operation-list";
+  | "az-provider-operation-list"
+  | "kubernetes-api-resources";
 
 /** One catalog export, as JSON text, exactly as an admin could have exported and imported it by hand. */
 export type CatalogExport = { format: CatalogExportFormat; content: string };
@@ -110,6 +111,15 @@ export interface CloudAdapter {
   ): Promise<Evidence & { policyName: string }>;
   /** Optional: remove what denyPrincipal created ("not found" is success). */
   removeDeny?(target: TargetRow, policyName: string): Promise<Evidence>;
+  /**
+   * Optional (Kubernetes, ServiceAccount mode): a kubeconfig for the grant's own ServiceAccount whose token
+   * the cluster issues (TokenRequest) to expire with the grant. The result holds a secret: hand it to the
+   * person, never log or store it.
+   */
+  issueKubeconfig?(
+    target: TargetRow,
+    grant: { grantId: string; notAfter: Date; namespace?: string },
+  ): Promise<Evidence & { kubeconfig: string; expiresAt: string }>;
 }
 
 export type CloudErrorKind = "retryable" | "throttled" | "not_found" | "permanent";

@@ -3,22 +3,30 @@ import type { TokenCredential } from "@azure/core-auth";
 import { type AuthClient, GoogleAuth, OAuth2Client } from "google-auth-library";
 import type { Db } from "@/db/client";
 import { fromZod } from "@/lib/errors";
-import { resolveAws, resolveAzure, resolveGcp, resolveKubernetes } from "@/lib/targets/credentials";
+import {
+  resolveAws,
+  resolveAzure,
+  resolveGcp,
+  resolveKubernetes,
+  resolveOkta,
+} from "@/lib/targets/credentials";
 import {
   type AwsSettings,
   type AzureSettings,
   type GcpSettings,
   type KubernetesSettings,
+  type OktaSettings,
   SETTINGS_SCHEMAS,
 } from "@/lib/targets/settings";
 import { awsAdapter } from "./aws";
 import { azureAdapter } from "./azure";
 import { gcpAdapter } from "./gcp";
 import { kubernetesAdapter } from "./kubernetes";
+import { oktaAdapter } from "./okta";
 import { type CloudAdapter, CloudError, type TargetRow } from "./port";
 import { sandboxAdapter } from "./sandbox/adapter";
 
-type TargetLike = Pick<TargetRow, "id" | "adapter" | "name" | "settings">;
+type TargetLike = Pick<TargetRow, "id" | "adapter" | "name" | "settings"> & { externalId?: string };
 type Built = { fingerprint: string; adapter: CloudAdapter };
 type CloudKind = Exclude<TargetRow["adapter"], "sandbox">;
 
@@ -38,7 +46,9 @@ export function adapterFor(db: Db, target: TargetLike): CloudAdapter {
     .digest("hex");
   const hit = cache.get(target.id);
   if (hit?.key === key) return hit.adapter;
-  const adapter = lazyAdapter(target.adapter, () => build(target.adapter as CloudKind, settings));
+  const adapter = lazyAdapter(target.adapter, () =>
+    build(target.adapter as CloudKind, settings, target.externalId),
+  );
   cache.set(target.id, { key, adapter });
   return adapter;
 }
@@ -62,7 +72,11 @@ function storedSettings(target: TargetLike) {
 }
 
 /** Resolves the secrets, and builds a new SDK adapter only when they changed since the last call. */
-function build(kind: CloudKind, settings: unknown): { fingerprint: string; make: () => CloudAdapter } {
+function build(
+  kind: CloudKind,
+  settings: unknown,
+  externalId?: string,
+): { fingerprint: string; make: () => CloudAdapter } {
   switch (kind) {
     case "aws": {
       const s = settings as AwsSettings;
@@ -100,6 +114,15 @@ function build(kind: CloudKind, settings: unknown): { fingerprint: string; make:
       const { material, fingerprint } = resolveKubernetes(s);
       return { fingerprint, make: () => kubernetesAdapter({ settings: s, token: material }) };
     }
+    case "okta": {
+      const s = settings as OktaSettings;
+      const { material, fingerprint } = resolveOkta(s);
+      const orgUrl = s.endpoint ?? `https://${externalId}`;
+      return {
+        fingerprint: `${fingerprint}\u0000${orgUrl}`,
+        make: () => oktaAdapter({ orgUrl, token: material }),
+      };
+    }
   }
 }
 
@@ -128,8 +151,8 @@ function lazyAdapter(
       if (!adapter.checkAccess) throw new CloudError("permanent", `${kind}: no access check`);
       return adapter.checkAccess(...args);
     },
-    // AWS has no catalog sync (its catalog comes from iam-data): leave the method absent, not failing.
-    ...(kind === "aws"
+    // AWS and Okta have no catalog sync (iam-data; Okta's documented list): leave it absent, not failing.
+    ...(kind === "aws" || kind === "okta"
       ? {}
       : {
           syncCatalog: async (t: TargetRow) => {
@@ -138,6 +161,16 @@ function lazyAdapter(
             return adapter.syncCatalog(t);
           },
         }),
+    // Only Kubernetes issues a credential per grant (port.ts, issueKubeconfig).
+    ...(kind === "kubernetes"
+      ? {
+          issueKubeconfig: async (...args: Parameters<NonNullable<CloudAdapter["issueKubeconfig"]>>) => {
+            const adapter = await current();
+            if (!adapter.issueKubeconfig) throw new CloudError("permanent", `${kind}: no kubeconfigs`);
+            return adapter.issueKubeconfig(...args);
+          },
+        }
+      : {}),
     // Only GCP has deny policies a freeze creates (port.ts, denyPrincipal).
     ...(kind === "gcp"
       ? {

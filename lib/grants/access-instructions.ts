@@ -87,5 +87,22 @@ export function usageFor(grant: GrantLike, target: TargetLike, orgId: string): U
         ],
       };
     }
+    case "okta":
+      return {
+        sandbox,
+        consoleUrl: oktaAdminConsole(account),
+        cli: [],
+        profile: null,
+        notes: [
+          "Sign in to the Okta Admin Console: the custom admin role acts only on this grant's resource set.",
+          "Okta keeps no expiry on admin assignments: Elevate removes this one when the grant ends.",
+        ],
+      };
   }
+}
+
+/** acme.okta.com → https://acme-admin.okta.com/admin/dashboard (Okta's admin console host). */
+export function oktaAdminConsole(domain: string): string {
+  const [org, ...rest] = domain.split(".");
+  return `https://${org}-admin.${rest.join(".")}/admin/dashboard`;
 }

@@ -12,6 +12,7 @@ import { globMatch } from "@/lib/iam/glob";
 import { evaluateK8s, type RbacRule } from "@/lib/iam/k8s-eval";
 import { gcpPlanner } from "./effective-access-gcp";
 import { AWS_USERID, concreteArn, type Planner, type Probe, siblingOf } from "./effective-access-ids";
+import { oktaPlanner } from "./effective-access-okta";
 import {
   type EffectiveAccess,
   type EffectiveCheck,
@@ -26,6 +27,7 @@ const PLANNERS: Record<RoleSpec["cloud"], Planner> = {
   gcp: gcpPlanner,
   azure: azurePlanner,
   kubernetes: kubernetesPlanner,
+  okta: oktaPlanner,
 };
 
 /** Evaluates the first MAX_EFFECTIVE_CHECKS permissions at `now` and again at `notAfter`. Pure. */

@@ -44,6 +44,7 @@ export async function getGrantAccess({
     azure: { AZURE_SUBSCRIPTION_ID: target.externalId },
     // The file the grant page's kubeconfig download saves (access-instructions.ts).
     kubernetes: { KUBECONFIG: `elevate-${grant.id.slice(0, 8)}.kubeconfig` },
+    okta: { OKTA_ORG_URL: `https://${target.externalId}` },
   };
   const env: Record<string, string> = { ELEVATE_GRANT_ID: grant.id, ...cli[target.cloud] };
   return {

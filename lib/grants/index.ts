@@ -7,6 +7,7 @@ export { extendGrant } from "./extend-grant";
 export { getGrant } from "./get-grant";
 export { type GrantAccessDto, getGrantAccess } from "./get-grant-access";
 export { GRANT_STATUSES } from "./grant-state";
+export { issueGrantKubeconfig, type KubeconfigDto } from "./issue-kubeconfig";
 export { listGrants } from "./list-grants";
 export { provisionGrant } from "./provision";
 export type { GrantOutcome } from "./queries";

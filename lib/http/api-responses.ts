@@ -20,6 +20,7 @@ import { EvidencePackSchema } from "@/lib/evidence/schema";
 import type { FreezeDto } from "@/lib/freeze/freeze";
 import type { GrantAccessDto } from "@/lib/grants/get-grant-access";
 import { GRANT_STATUSES } from "@/lib/grants/grant-state";
+import type { KubeconfigDto } from "@/lib/grants/issue-kubeconfig";
 import type { PolicyDetailDto, PolicyVersionDto } from "@/lib/policies/dto";
 import { Decision, PolicyDocumentSchema } from "@/lib/policies/schema";
 import type { SimulationDto } from "@/lib/policies/simulate";
@@ -453,6 +454,12 @@ export const AuditPublicKey = named(
 );
 
 /** How to use a grant (`elevate assume`). */
+/** A kubeconfig for one's own Kubernetes grant (lib/grants/issue-kubeconfig.ts): holds a token, never cached. */
+export const Kubeconfig = named(
+  "Kubeconfig",
+  z.object({ filename: z.string(), content: z.string(), expiresAt: Iso }),
+);
+
 export const GrantAccess = named(
   "GrantAccess",
   z.object({
@@ -505,6 +512,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <A, B>(ok: Same<A, B>) => ok;
 same<z.output<typeof Grant>, GrantDto>(true);
 same<z.output<typeof GrantAccess>, GrantAccessDto>(true);
+same<z.output<typeof Kubeconfig>, KubeconfigDto>(true);
 same<z.output<typeof Freeze>, FreezeDto>(true);
 same<z.output<typeof GrantUsage>, GrantUsageDto>(true);
 same<z.output<typeof AuditPublicKey>, AuditPublicKeyDto>(true);

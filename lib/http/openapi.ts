@@ -165,6 +165,13 @@ export const API_OPERATIONS: Operation[] = [
   },
   {
     method: "post",
+    path: "/grants/{id}/kubeconfig",
+    summary:
+      "Your own active Kubernetes grant's kubeconfig: a token the cluster issues (TokenRequest) that expires with the grant; audited, never stored",
+    response: R.Kubeconfig,
+  },
+  {
+    method: "post",
     path: "/users/{id}/freeze",
     summary: "Freeze a person: revoke every live grant, deny on GCP meanwhile, cancel pending requests",
     body: FreezeBody,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { credentialVarProblem } from "@/lib/clouds/egress";
 import { CloudError } from "@/lib/clouds/port";
 import { secretFromEnv } from "@/lib/env";
-import type { AwsSettings, AzureSettings, GcpSettings, KubernetesSettings } from "./settings";
+import type { AwsSettings, AzureSettings, GcpSettings, KubernetesSettings, OktaSettings } from "./settings";
 
 /** A referenced secret is missing: permanent until someone sets it; the message names the variable only. */
 export class CredentialsUnavailable extends CloudError {
@@ -83,6 +83,12 @@ export function resolveAzure(s: AzureSettings): Resolved<string> {
 
 /** Kubernetes: the API server's bearer token (a ServiceAccount token or an OIDC token of Elevate's own). */
 export function resolveKubernetes(s: KubernetesSettings): Resolved<string> {
+  const token = read(s.credentials.var, "var").trim();
+  return { material: token, fingerprint: fingerprint([token]) };
+}
+
+/** Okta: an API token, sent as `Authorization: SSWS <token>`. */
+export function resolveOkta(s: OktaSettings): Resolved<string> {
   const token = read(s.credentials.var, "var").trim();
   return { material: token, fingerprint: fingerprint([token]) };
 }

@@ -58,8 +58,8 @@ export function describeConnectionError(cloud: Cloud, scope: string, err: unknow
     return clip(message);
   }
 
-  // GCP and Azure messages read "<cloud> <op>: <http> <status/code>: <text>".
-  const m = /^(?:gcp|azure) [\w.]+: (\d{3})(?: (\w+))?:/.exec(message);
+  // GCP, Azure and Okta messages read "<cloud> <op>: <http> <status/code>: <text>".
+  const m = /^(?:gcp|azure|okta) [\w.]+: (\d{3})(?: (\w+))?:/.exec(message);
   const http = m ? Number(m[1]) : undefined;
   const code = m?.[2] ? `${http} ${m[2]}` : String(http ?? err.kind);
   if (http === 401) return `credentials rejected by ${name} (${code})`;

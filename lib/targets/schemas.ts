@@ -23,6 +23,11 @@ export const EXTERNAL_ID: Record<Cloud, { pattern: RegExp; message: string }> = 
     pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
     message: "must be a cluster name (1-63 lower-case letters, digits or hyphens)",
   },
+  // The org's host name, as its admins know it (the org URL without https://).
+  okta: {
+    pattern: /^[a-z0-9][a-z0-9-]{0,62}\.(okta|oktapreview|okta-emea|okta-gov)\.com$/,
+    message: "must be an Okta org's host name, e.g. acme.okta.com",
+  },
 };
 
 const Name = z

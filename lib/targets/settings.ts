@@ -161,6 +161,19 @@ export const KubernetesSettings = z.strictObject({
   roleQuota: RoleQuota,
 });
 
+/**
+ * An Okta org: an API token (SSWS) by variable name, and how people are known to Okta (their login). The
+ * org URL is https://<external id> unless `endpoint` names another (docs/okta.md).
+ */
+export const OktaSettings = z.strictObject({
+  endpoint: endpoint("okta").optional(),
+  credentials: z.discriminatedUnion("type", [EnvToken], {
+    error: 'must be {type: "env-token", var} (an Okta API token)',
+  }),
+  principals: Principals,
+  roleQuota: RoleQuota,
+});
+
 export const SandboxSettings = z.strictObject({
   propagationDelayMs: z.number().int().min(0).max(3_600_000).optional(),
   principals: Principals,
@@ -171,11 +184,13 @@ export type AwsSettings = z.output<typeof AwsSettings>;
 export type GcpSettings = z.output<typeof GcpSettings>;
 export type AzureSettings = z.output<typeof AzureSettings>;
 export type KubernetesSettings = z.output<typeof KubernetesSettings>;
+export type OktaSettings = z.output<typeof OktaSettings>;
 export type TargetSettings =
   | AwsSettings
   | GcpSettings
   | AzureSettings
   | KubernetesSettings
+  | OktaSettings
   | z.output<typeof SandboxSettings>;
 
 export const SETTINGS_SCHEMAS = {
@@ -184,4 +199,5 @@ export const SETTINGS_SCHEMAS = {
   gcp: GcpSettings,
   azure: AzureSettings,
   kubernetes: KubernetesSettings,
+  okta: OktaSettings,
 } as const satisfies Record<AdapterKind, z.ZodType>;

@@ -10,6 +10,7 @@ export const PLACEHOLDER_ACCOUNTS: Record<Cloud, string> = {
   gcp: "example-project",
   azure: "00000000-0000-0000-0000-000000000000",
   kubernetes: "example-cluster",
+  okta: "example.okta.com",
 };
 
 export type CheckedPermissions = {

@@ -3,7 +3,7 @@ import { TitledCard } from "@/components/ui/card";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { listTargets, listTemplates } from "@/lib/catalog/list";
 import { RESOURCE_FORMATS } from "@/lib/catalog/resources";
-import type { Cloud } from "@/lib/clouds/kinds";
+import { CLOUDS, type Cloud, permissionsOn } from "@/lib/clouds/kinds";
 import { getActivePolicy } from "@/lib/requests";
 
 /** Labels and examples of each kind of resource per cloud, without the server-side checks. */
@@ -41,6 +41,7 @@ export default async function NewRequestPage() {
             description: t.description,
             risk: t.risk,
             placeholders: t.placeholders,
+            clouds: CLOUDS.filter((c) => permissionsOn(t.permissions, c).length > 0),
           }))}
           maxMinutes={Math.floor(policy.document.defaults.maxDurationSeconds / 60)}
           justificationRequired={policy.document.defaults.justificationRequired}

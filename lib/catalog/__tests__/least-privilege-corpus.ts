@@ -1,7 +1,7 @@
 import type { ResourceKind } from "@/lib/catalog/resources";
 
 /** The kinds AWS, GCP and Azure name (a namespace is Kubernetes' only). */
-export type CloudKind = Exclude<ResourceKind, "namespace">;
+export type CloudKind = Exclude<ResourceKind, "namespace" | "group" | "app">;
 
 /**
  * Realistic resources per cloud and kind, and how each cloud names the resource a call is authorised on.

@@ -3,6 +3,7 @@ import { type Cloud, permissionsOn } from "@/db/schema";
 import { STARTER_TEMPLATES, type TemplateSeed } from "@/db/seed/templates";
 import type { Catalog } from "@/lib/catalog/catalog";
 import { gcpBindingExpression } from "@/lib/catalog/gcp-conditions";
+import { parseK8sPermission } from "@/lib/catalog/kubernetes-names";
 import { loadBaseCatalog } from "@/lib/catalog/load";
 import { kindOfPlaceholder } from "@/lib/catalog/resources";
 import { type BuiltRoleSpec, buildRoleSpec } from "@/lib/catalog/role-builder";
@@ -10,6 +11,7 @@ import { expiryPolicy } from "@/lib/clouds/aws/documents";
 import { type AwsPolicyDocument, evaluateAws } from "@/lib/iam/aws-eval";
 import { type AzurePermissions, evaluateAzure } from "@/lib/iam/azure-eval";
 import { evaluateGcp } from "@/lib/iam/gcp-eval";
+import { evaluateK8s, type RbacRule } from "@/lib/iam/k8s-eval";
 import {
   ACCOUNT,
   AWS_CASES,
@@ -34,6 +36,7 @@ const ACCOUNTS: Record<Cloud, string> = {
   gcp: PROJECT,
   azure: SUBSCRIPTION,
   kubernetes: "prod-cluster",
+  okta: "acme.okta.com",
 };
 const NOW = new Date("2026-12-02T10:00:00Z");
 const NOT_AFTER = new Date("2026-12-02T11:00:00Z");
@@ -119,7 +122,8 @@ function checkGcp(spec: BuiltRoleSpec, input: string | null, sibling: string | n
 
 function checkAzure(spec: BuiltRoleSpec, t: TemplateSeed, input: string | null, sibling: string | null) {
   const placeholder = kindOfPlaceholder(t.placeholders[0]) ?? "instance";
-  if (placeholder === "namespace") throw new Error("no Azure namespaces");
+  if (placeholder === "namespace" || placeholder === "group" || placeholder === "app")
+    throw new Error(`no Azure ${placeholder}s`);
   const kind = placeholder;
   const assignment = {
     scope: spec.binding.scope ?? `/subscriptions/${SUBSCRIPTION}`,
@@ -156,7 +160,13 @@ describe("least privilege of every built-in template, by independent evaluators"
   for (const t of STARTER_TEMPLATES) {
     for (const cloud of ["aws", "gcp", "azure"] as const) {
       const kind = kindOfPlaceholder(t.placeholders[0]);
-      if (permissionsOn(t.permissions, cloud).length === 0 || kind === "namespace") continue;
+      if (
+        permissionsOn(t.permissions, cloud).length === 0 ||
+        kind === "namespace" ||
+        kind === "group" ||
+        kind === "app"
+      )
+        continue;
       it(`${t.key} on ${cloud}, no resource: allowed on any resource, nothing unrelated, nothing after expiry`, () => {
         const spec = build(t, cloud, null);
         if (cloud === "aws") checkAws(spec, null, null);
@@ -192,5 +202,74 @@ describe("counterexamples kept as plain tests", () => {
       }).decision;
     expect(ask(AWS_CASES.instance.input)).toBe("allow");
     expect(ask(AWS_CASES.instance.sibling)).toBe("implicit-deny");
+  });
+});
+
+describe("Kubernetes templates, by RBAC's documented semantics (lib/iam/k8s-eval.ts)", () => {
+  const k8s = STARTER_TEMPLATES.filter((t) => permissionsOn(t.permissions, "kubernetes").length > 0);
+  const ask = (
+    spec: BuiltRoleSpec,
+    permission: string,
+    where: { namespace: string | null; name?: string | null },
+    time = NOW,
+  ) => {
+    const p = parseK8sPermission(permission)!;
+    const [resource, subresource] = p.resource.split("/");
+    const doc = spec.document as { rules: RbacRule[] };
+    return evaluateK8s(
+      { rules: doc.rules, bindingNamespace: spec.binding.scope ?? null, notAfter: NOT_AFTER },
+      { verb: p.verb, apiGroup: p.apiGroup, resource, subresource, ...where, time },
+    ).decision;
+  };
+
+  it("has the four issue templates", () => {
+    expect(k8s.map((t) => t.name).sort()).toEqual(
+      [
+        "Exec into a pod",
+        "Read pods and logs in a namespace",
+        "Restart a deployment",
+        "Update a cluster's workloads",
+      ].sort(),
+    );
+  });
+
+  for (const t of k8s) {
+    const namespaced = kindOfPlaceholder(t.placeholders[0]) === "namespace";
+    it(`${t.key}: allowed where granted, denied in another namespace, for other resources and after expiry`, () => {
+      const spec = build(t, "kubernetes", namespaced ? "shop" : null);
+      expect((spec.document as { kind: string }).kind).toBe(namespaced ? "Role" : "ClusterRole");
+      for (const p of spec.permissions) {
+        expect(ask(spec, p, { namespace: "shop", name: "web" }), p).toBe("allow");
+        expect(ask(spec, p, { namespace: "shop", name: "web" }, LATER), `${p} after expiry`).toBe("deny");
+        if (namespaced)
+          expect(ask(spec, p, { namespace: "shop-2", name: "web" }), `${p} elsewhere`).toBe("deny");
+      }
+      expect(ask(spec, "core/secrets:get", { namespace: "shop", name: "db" })).toBe("deny");
+      expect(ask(spec, "rbac.authorization.k8s.io/rolebindings:create", { namespace: "shop" })).toBe("deny");
+    });
+    if (namespaced)
+      it(`${t.key}: refuses to become cluster-wide when no namespace is named`, () => {
+        expect(() => build(t, "kubernetes", null)).toThrow(/name the namespace/);
+      });
+  }
+
+  it("Restart a deployment on shop/web reaches that deployment only", () => {
+    const t = k8s.find((x) => x.key === "k8s.deployment.restart")!;
+    const spec = build(t, "kubernetes", "shop/web");
+    expect(ask(spec, "apps/deployments:patch", { namespace: "shop", name: "web" })).toBe("allow");
+    expect(ask(spec, "apps/deployments:patch", { namespace: "shop", name: "web-2" })).toBe("deny");
+    expect(ask(spec, "apps/deployments:patch", { namespace: "shop", name: null })).toBe("deny");
+    expect(ask(spec, "apps/deployments:patch", { namespace: "shop-2", name: "web" })).toBe("deny");
+  });
+
+  it("tags exec, secrets, escalate, bind and impersonate as privilege escalation", () => {
+    const tags = (n: string) => catalog.get("kubernetes", n)?.risk ?? [];
+    expect(tags("core/pods/exec:create")).toContain("privesc:run-as");
+    expect(tags("core/secrets:get")).toContain("privesc:credentials");
+    expect(tags("rbac.authorization.k8s.io/roles:escalate")).toContain("privesc:iam-write");
+    expect(tags("rbac.authorization.k8s.io/clusterroles:bind")).toContain("privesc:iam-write");
+    expect(tags("core/users:impersonate")).toContain("privesc:run-as");
+    expect(catalog.get("kubernetes", "core/pods/exec:create")?.riskLevel).toBe("high");
+    expect(catalog.get("kubernetes", "core/pods:get")?.riskLevel).toBe("low");
   });
 });

@@ -3,6 +3,7 @@ import { Validation } from "@/lib/errors";
 import type { CatalogRole, RawEntry } from "../types";
 import { parseAzProviderOperations, parseAzRoleDefinitions } from "./azure";
 import { parseGcloudRolesDescribe, parseGcloudRolesList, parseTestablePermissions } from "./gcp";
+import { parseKubernetesApiResources } from "./kubernetes";
 
 export const IMPORT_FORMATS = {
   "gcloud-roles-list": "gcp",
@@ -10,6 +11,7 @@ export const IMPORT_FORMATS = {
   "gcp-testable-permissions": "gcp",
   "az-role-definition-list": "azure",
   "az-provider-operation-list": "azure",
+  "kubernetes-api-resources": "kubernetes",
 } as const satisfies Record<string, Cloud>;
 export type ImportFormat = keyof typeof IMPORT_FORMATS;
 
@@ -31,6 +33,8 @@ export function parseImport(cloud: Cloud, format: ImportFormat, content: string)
         return parseAzRoleDefinitions(content);
       case "az-provider-operation-list":
         return parseAzProviderOperations(content);
+      case "kubernetes-api-resources":
+        return parseKubernetesApiResources(content);
     }
   })();
   return { cloud, format, entries: parsed.entries, roles: parsed.roles };

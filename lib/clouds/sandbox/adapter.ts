@@ -1,12 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { and, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { sandboxBindings, sandboxRoles } from "@/db/schema";
+import { personKubeconfig } from "@/lib/clouds/kubernetes/kubeconfig";
 import { bindingIdFor, type CloudAdapter, CloudError, type TargetRow } from "@/lib/clouds/port";
 import { bindingDocument } from "./documents";
 import { faultError, type SandboxOp, sandboxRequestId, takeFault } from "./faults";
 
 /** Custom roles per target, as GCP allows per project: the content-addressed roles keep well below it. */
 export const SANDBOX_ROLE_QUOTA = 300;
+/** Like TokenRequest: a sandbox kubeconfig token lasts at least 10 minutes. */
+const SANDBOX_MIN_TOKEN_SECONDS = 600;
 
 /**
  * The embedded cloud: IAM kept in the database, with roles, per-grant bindings carrying a cloud-enforced
@@ -146,6 +150,35 @@ export function sandboxAdapter(db: Db): CloudAdapter {
         roles: roles.map((r) => r.roleName),
       };
     },
+
+    // A sandbox cluster exists only in Elevate: the kubeconfig shows the shape, its token opens nothing.
+    issueKubeconfig: (target, grant) =>
+      call(target, "inspect", async (requestId) => {
+        if (target.cloud !== "kubernetes")
+          throw new CloudError(
+            "permanent",
+            `a ${target.cloud} target has no kubeconfig`,
+            undefined,
+            requestId,
+          );
+        const bindingId = bindingIdFor(grant.grantId);
+        const [bound] = await db
+          .select({ id: sandboxBindings.id })
+          .from(sandboxBindings)
+          .where(and(eq(sandboxBindings.targetId, target.id), eq(sandboxBindings.bindingId, bindingId)));
+        if (!bound) throw new CloudError("not_found", `binding ${bindingId} not found`, undefined, requestId);
+        const expiresAt = new Date(
+          Math.max(grant.notAfter.getTime(), Date.now() + SANDBOX_MIN_TOKEN_SECONDS * 1000),
+        ).toISOString();
+        const kubeconfig = personKubeconfig({
+          cluster: target.externalId,
+          server: `https://${target.externalId}.sandbox.elevate.invalid`,
+          user: bindingId,
+          token: `sandbox-${randomBytes(16).toString("hex")}`,
+          namespace: grant.namespace,
+        });
+        return { kubeconfig, expiresAt, requestIds: [requestId] };
+      }),
 
     deleteRole: (target, roleName) =>
       call(target, "deleteRole", async (requestId) => {

@@ -25,12 +25,14 @@ export function permissionsOf(cloud: Cloud, document: Record<string, unknown>): 
           strings(r.resources).flatMap((res) => strings(r.verbs).map((v) => k8sPermissionName(g, res, v))),
         ),
       );
+    case "okta":
+      return strings(document.permissions);
   }
 }
 
 /** AWS action globs (`s3:Get*`) match case-insensitively; GCP and Azure names match exactly (Azure: any case). */
 export function permissionMatches(cloud: Cloud, granted: string, wanted: string): boolean {
-  if (cloud === "gcp" || cloud === "kubernetes") return granted === wanted;
+  if (cloud === "gcp" || cloud === "kubernetes" || cloud === "okta") return granted === wanted;
   if (!granted.includes("*") && !granted.includes("?")) return granted.toLowerCase() === wanted.toLowerCase();
   const pattern = granted
     .split("")
@@ -94,6 +96,18 @@ export function bindingDocument(
           name: b.roleName,
         },
         subjects: [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: b.principal }],
+      };
+    }
+    case "okta": {
+      // Okta assignments carry no expiry: the grant's resource set records it, Elevate removes both (docs/okta.md).
+      const resources = (b.tags?.["elevate:scope"] ?? "").split(" ").filter(Boolean);
+      return {
+        resourceSet: {
+          label: b.bindingId,
+          description: `Elevate grant; role ${b.roleName}; not after ${expiry}`,
+          resources: resources.map((p) => `https://${b.externalId}${p}`),
+        },
+        roleAssignment: { user: b.principal, type: "CUSTOM", role: b.roleName, "resource-set": b.bindingId },
       };
     }
   }

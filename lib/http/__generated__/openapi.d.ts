@@ -295,6 +295,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/grants/{id}/kubeconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Your own active Kubernetes grant's kubeconfig: a token the cluster issues (TokenRequest) that expires with the grant; audited, never stored */
+        post: operations["postGrantsIdKubeconfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{id}/freeze": {
         parameters: {
             query?: never;
@@ -590,7 +607,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             };
             roleName: string;
             roleDocument: {
@@ -630,7 +647,7 @@ export interface components {
         GrantUsage: {
             grantId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             /** @description permissions in the grant's role */
             grantedCount: number;
             /** @description granted permissions allowed at least once */
@@ -657,7 +674,7 @@ export interface components {
                 id: string;
                 name: string;
                 /** @enum {string} */
-                cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                 externalId: string;
             };
             template: {
@@ -723,7 +740,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             externalId: string;
             adapter: string;
         };
@@ -734,9 +751,9 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             /** @enum {string} */
-            adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
+            adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             externalId: string;
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -772,7 +789,7 @@ export interface components {
         CatalogSync: {
             targetId: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             versions: {
                 id: string;
                 cloud: string;
@@ -921,6 +938,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
         };
         TemplateList: {
@@ -940,6 +958,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -958,6 +977,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -985,6 +1005,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    okta: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -1001,6 +1025,10 @@ export interface components {
                     matches: string[];
                 }[];
                 kubernetes: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                okta: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -1020,6 +1048,7 @@ export interface components {
                 gcp: string[];
                 azure: string[];
                 kubernetes?: string[];
+                okta?: string[];
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
@@ -1047,6 +1076,10 @@ export interface components {
                         added: string[];
                         removed: string[];
                     };
+                    okta: {
+                        added: string[];
+                        removed: string[];
+                    };
                 };
             };
             expanded: {
@@ -1063,6 +1096,10 @@ export interface components {
                     matches: string[];
                 }[];
                 kubernetes: {
+                    pattern: string;
+                    matches: string[];
+                }[];
+                okta: {
                     pattern: string;
                     matches: string[];
                 }[];
@@ -1085,6 +1122,7 @@ export interface components {
                     gcp: string[];
                     azure: string[];
                     kubernetes?: string[];
+                    okta?: string[];
                 };
                 /** @description ISO 8601 timestamp */
                 createdAt: string;
@@ -1112,13 +1150,17 @@ export interface components {
                             added: string[];
                             removed: string[];
                         };
+                        okta: {
+                            added: string[];
+                            removed: string[];
+                        };
                     };
                 };
             }[];
         };
         TemplatePreview: {
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             permissions: string[];
             resource: string | null;
             hash: string;
@@ -1143,7 +1185,7 @@ export interface components {
             }[];
             riskLevel: ("low" | "medium" | "high") | null;
             notes: string[];
-            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace") | null;
+            resourceKind: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app") | null;
             wide: {
                 permissions: string[];
                 why: string;
@@ -1161,7 +1203,7 @@ export interface components {
             results: {
                 /** @enum {string} */
                 kind: "permission" | "template";
-                cloud: ("aws" | "gcp" | "azure" | "kubernetes") | null;
+                cloud: ("aws" | "gcp" | "azure" | "kubernetes" | "okta") | null;
                 service: string;
                 name: string;
                 title: string;
@@ -1179,6 +1221,7 @@ export interface components {
                         gcp: string[];
                         azure: string[];
                         kubernetes?: string[];
+                        okta?: string[];
                     };
                     placeholders: string[];
                 };
@@ -1226,7 +1269,7 @@ export interface components {
                         id: string;
                         name: string;
                         /** @enum {string} */
-                        cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                        cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                         externalId: string;
                     };
                     template: {
@@ -1374,11 +1417,17 @@ export interface components {
             /** @description the public key, SPKI PEM */
             pem: string;
         };
+        Kubeconfig: {
+            filename: string;
+            content: string;
+            /** @description ISO 8601 timestamp */
+            expiresAt: string;
+        };
         GrantAccess: {
             grantId: string;
             status: string;
             /** @enum {string} */
-            cloud: "aws" | "gcp" | "azure" | "kubernetes";
+            cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
             expiresAt: string | null;
             consoleUrl: string | null;
             cli: string[];
@@ -1463,7 +1512,7 @@ export interface components {
                     targetIds?: string[];
                     targetTags?: string[];
                     environments?: string[];
-                    clouds?: ("aws" | "gcp" | "azure" | "kubernetes")[];
+                    clouds?: ("aws" | "gcp" | "azure" | "kubernetes" | "okta")[];
                     templateKeys?: string[];
                     risks?: ("low" | "medium" | "high")[];
                     requesterGroups?: string[];
@@ -1702,7 +1751,7 @@ export interface operations {
                     templateId?: string | null;
                     permissions?: string[] | null;
                     resource?: ("" | string) | null;
-                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")) | null;
+                    resourceKind?: ("" | ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app")) | null;
                     durationMinutes: number;
                     /** @default  */
                     justification?: string;
@@ -3262,6 +3311,84 @@ export interface operations {
             };
         };
     };
+    postGrantsIdKubeconfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Kubeconfig"];
+                };
+            };
+            /** @description Invalid input; `error.field` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (including ids from another organization) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postUsersIdFreeze: {
         parameters: {
             query?: never;
@@ -3521,9 +3648,9 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                     /** @enum {string} */
-                    adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes";
+                    adapter: "sandbox" | "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                     externalId: string;
                     settings: {
                         /** Format: uri */
@@ -4220,7 +4347,7 @@ export interface operations {
                     /** @enum {string} */
                     risk: "low" | "medium" | "high";
                     /** @default [] */
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app")[];
                     permissions: {
                         /** @default [] */
                         aws?: string[];
@@ -4230,6 +4357,8 @@ export interface operations {
                         azure?: string[];
                         /** @default [] */
                         kubernetes?: string[];
+                        /** @default [] */
+                        okta?: string[];
                     };
                 };
             };
@@ -4415,12 +4544,13 @@ export interface operations {
                     description?: string;
                     /** @enum {string} */
                     risk?: "low" | "medium" | "high";
-                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace")[];
+                    placeholders?: ("instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app")[];
                     permissions?: {
                         aws?: string[];
                         gcp?: string[];
                         azure?: string[];
                         kubernetes?: string[];
+                        okta?: string[];
                     };
                 };
             };
@@ -4602,11 +4732,11 @@ export interface operations {
                     key?: string;
                     permissions?: string[];
                     /** @enum {string} */
-                    cloud: "aws" | "gcp" | "azure" | "kubernetes";
+                    cloud: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                     accountId?: string;
                     resource?: string;
                     /** @enum {string} */
-                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace";
+                    resourceKind?: "instance" | "bucket" | "database" | "cluster" | "secret" | "function" | "log-group" | "namespace" | "group" | "app";
                     /** @default 60 */
                     durationMinutes?: number;
                 };
@@ -4701,7 +4831,7 @@ export interface operations {
     getCatalog: {
         parameters: {
             query: {
-                cloud?: "aws" | "gcp" | "azure" | "kubernetes";
+                cloud?: "aws" | "gcp" | "azure" | "kubernetes" | "okta";
                 service?: string;
                 accessLevel?: "list" | "read" | "write" | "tagging" | "permissions";
                 risk?: "low" | "medium" | "high" | "privesc:iam-write" | "privesc:pass-role" | "privesc:credentials" | "privesc:run-as" | "permissions-management" | "write" | "data-access";

@@ -127,7 +127,8 @@ describe("connectTarget", () => {
         },
       }),
     ).rejects.toMatchObject({ field: "settings.credentials.var" });
-    expect(await h.db.select().from(targets).where(eq(targets.orgId, org.org.id))).toHaveLength(3);
+    // Only the seed's five sandbox targets (AWS, GCP, Azure, Kubernetes, Okta): nothing was added.
+    expect(await h.db.select().from(targets).where(eq(targets.orgId, org.org.id))).toHaveLength(5);
   });
 
   it("names a bad external id, a mismatched adapter and a bad endpoint", async () => {

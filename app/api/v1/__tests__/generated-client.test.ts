@@ -17,6 +17,7 @@ import * as deviceCode from "../device/code/route";
 import * as deviceToken from "../device/token/route";
 import * as grantAccess from "../grants/[id]/access/route";
 import * as evidence from "../grants/[id]/evidence/route";
+import * as kubeconfig from "../grants/[id]/kubeconfig/route";
 import * as revoke from "../grants/[id]/revoke/route";
 import * as grant from "../grants/[id]/route";
 import * as grantUsage from "../grants/[id]/usage/route";
@@ -60,6 +61,7 @@ const ROUTES: Record<string, RouteModule> = {
   "/grants/{id}/evidence": evidence,
   "/grants/{id}/access": grantAccess,
   "/grants/{id}/revoke": revoke,
+  "/grants/{id}/kubeconfig": kubeconfig,
   "/grants/{id}/usage": grantUsage,
   "/grants/{id}": grant,
   "/grants": grants,

@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 afterEach(() => clearSandboxFaults());
 
-for (const cloud of ["aws", "gcp", "azure"] as const) {
+for (const cloud of ["aws", "gcp", "azure", "okta"] as const) {
   adapterContract(`sandbox (${cloud})`, async () => {
     const org = await createTestOrg(h.db);
     return {
