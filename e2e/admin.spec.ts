@@ -90,3 +90,24 @@ test("the health panel reports database, workflows, reconciler and stuck grants"
   expect(res?.status()).toBe(403);
   await expect(requester.getByTestId("health-database")).toHaveCount(0);
 });
+
+test("an admin sets the policy fields rules match on; a bad tag names the field and saves nothing", async ({
+  as,
+}) => {
+  const admin = await as("admin");
+  await admin.goto("/admin/targets");
+  const form = admin.getByRole("form", { name: "Policy fields of azure-sandbox-prod" });
+  await form.getByLabel("Tags (comma-separated)").fill("e2e, bad tag!");
+  await form.getByRole("button", { name: "Save policy fields" }).click();
+  await expect(form.getByRole("alert")).toContainText("tags");
+  await admin.reload();
+  await expect(form.getByLabel("Tags (comma-separated)")).toHaveValue("");
+
+  await form.getByLabel("Tags (comma-separated)").fill("e2e, sandbox");
+  await form.getByLabel("Environment").fill("e2e-staging");
+  await form.getByRole("button", { name: "Save policy fields" }).click();
+  await expect(form.getByRole("status")).toHaveText("Saved.");
+  await admin.reload();
+  await expect(form.getByLabel("Tags (comma-separated)")).toHaveValue("e2e, sandbox");
+  await expect(form.getByLabel("Environment")).toHaveValue("e2e-staging");
+});

@@ -45,3 +45,34 @@ export async function setTargetOwnerAction(
   if (result.ok) revalidatePath("/admin/targets");
   return result;
 }
+
+// Tags arrive comma-separated; empty fields clear. The verb validates each value and names the field.
+const policyFields = authedAction(
+  z.object({
+    targetId: z.string(),
+    tags: z.string().default(""),
+    environment: z.string().default(""),
+    oncallServiceId: z.string().default(""),
+  }),
+  (ctx, input) =>
+    updateTarget({
+      ctx,
+      input: {
+        targetId: input.targetId,
+        tags: input.tags
+          .split(",")
+          .map((t) => t.trim())
+          .filter((t) => t !== ""),
+        environment: input.environment.trim() || null,
+        oncallServiceId: input.oncallServiceId.trim() || null,
+      },
+    }),
+);
+export async function setTargetPolicyAction(
+  _prev: ActionState<TargetDetailDto>,
+  form: FormData,
+): Promise<ActionState<TargetDetailDto>> {
+  const result = await policyFields(form);
+  if (result.ok) revalidatePath("/admin/targets");
+  return result;
+}

@@ -1,5 +1,6 @@
 import { Fragment } from "react";
 import { OwnerGroupForm } from "@/components/admin/owner-group-form";
+import { TargetPolicyForm } from "@/components/admin/target-policy-form";
 import { ConnectTargetForm } from "@/components/targets/connect-target-form";
 import { DriftPanel } from "@/components/targets/drift-panel";
 import { TestConnectionButton } from "@/components/targets/test-connection-button";
@@ -11,7 +12,12 @@ import { listGroups } from "@/lib/admin";
 import { requireSessionCtx } from "@/lib/auth/session";
 import { ALERT_RATIO } from "@/lib/capacity/limits";
 import { type AdminTargetDto, listDrift, listTargetsForAdmin } from "@/lib/targets";
-import { connectTargetAction, setTargetOwnerAction, testConnectionAction } from "./actions";
+import {
+  connectTargetAction,
+  setTargetOwnerAction,
+  setTargetPolicyAction,
+  testConnectionAction,
+} from "./actions";
 
 export const metadata = { title: "Targets" };
 
@@ -96,6 +102,22 @@ export default async function AdminTargetsPage() {
           </Table>
         )}
       </TitledCard>
+      {targets.length > 0 ? (
+        <TitledCard
+          id="policy-fields"
+          title="Policy fields"
+          description="What approval-policy rules match on: tags, environment and the PagerDuty service for on-call auto-approval (docs/approvals.md)."
+        >
+          <ul className="space-y-4">
+            {targets.map((t) => (
+              <li key={t.id} data-testid={`target-policy-${t.id}`}>
+                <p className="mb-1 text-sm font-medium">{t.name}</p>
+                <TargetPolicyForm action={setTargetPolicyAction} target={t} />
+              </li>
+            ))}
+          </ul>
+        </TitledCard>
+      ) : null}
       <DriftPanel items={drift} />
     </div>
   );
