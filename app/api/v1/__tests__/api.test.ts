@@ -306,7 +306,7 @@ describe("catalog, OpenAPI and health", () => {
     const targets = await call(listTargets, "GET", "/targets", { token: tokens.requester });
     expect(targets.status).toBe(200);
     expect(targets.json.items.map((t: { id: string }) => t.id).sort()).toEqual(
-      [org.targets.aws.id, org.targets.gcp.id, org.targets.azure.id].sort(),
+      [org.targets.aws.id, org.targets.gcp.id, org.targets.azure.id, org.targets.kubernetes.id].sort(),
     );
     expect(targets.json.items[0]).not.toHaveProperty("settings");
     const templates = await call(listTemplates, "GET", "/templates", { token: tokens.requester });
