@@ -32,7 +32,7 @@ describe("elevate CLI", () => {
     expect(migrated.stdout).toContain("pglite");
     const seeded = await elevate("seed");
     expect(seeded.code).toBe(0);
-    expect(seeded.stdout).toMatch(/seeded org acme .*: 5 users, 3 targets, \d+ templates/);
+    expect(seeded.stdout).toMatch(/seeded org acme .*: 5 users, 4 targets, \d+ templates/);
 
     const token = await elevate("tokens", "create", "--user", "requester@acme.example", "--name", "ci");
     expect(token.code).toBe(0);

@@ -15,6 +15,7 @@ import * as auditPublicKey from "../audit/public-key/route";
 import * as catalog from "../catalog/route";
 import * as grantAccess from "../grants/[id]/access/route";
 import * as evidence from "../grants/[id]/evidence/route";
+import * as kubeconfig from "../grants/[id]/kubeconfig/route";
 import * as revoke from "../grants/[id]/revoke/route";
 import * as grant from "../grants/[id]/route";
 import * as grantUsage from "../grants/[id]/usage/route";
@@ -55,6 +56,7 @@ const ROUTES: Record<string, RouteModule> = {
   "/catalog": catalog,
   "/grants/{id}/evidence": evidence,
   "/grants/{id}/access": grantAccess,
+  "/grants/{id}/kubeconfig": kubeconfig,
   "/grants/{id}/revoke": revoke,
   "/grants/{id}/usage": grantUsage,
   "/grants/{id}": grant,
