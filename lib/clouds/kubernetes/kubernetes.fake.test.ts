@@ -185,7 +185,11 @@ describe("kubernetes adapter on the fake, through the issued kubeconfig", () => 
       {
         metadata: {
           name: bindingIdFor(grantId),
-          labels: { "app.kubernetes.io/managed-by": "elevate", "elevate.dev/grant": grantId },
+          labels: {
+            "app.kubernetes.io/managed-by": "elevate",
+            "elevate.dev/grant": grantId,
+            "elevate.dev/org": target.orgId,
+          },
         },
       },
     );
