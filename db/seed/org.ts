@@ -104,7 +104,11 @@ export async function seedOrg(db: Db, opts: { slug: string; name: string; policy
         .onConflictDoNothing();
     }
     const targetRows = await tx.select().from(targets).where(eq(targets.orgId, orgId));
-    const templateRows = await tx.select().from(taskTemplates).where(eq(taskTemplates.orgId, orgId));
+    // In STARTER_TEMPLATES order (the first ones apply to every cloud), not the heap's.
+    const order = (key: string) => STARTER_TEMPLATES.findIndex((t) => t.key === key);
+    const templateRows = (await tx.select().from(taskTemplates).where(eq(taskTemplates.orgId, orgId))).sort(
+      (a, b) => order(a.key) - order(b.key),
+    );
     const byCloud = (c: string) => targetRows.find((t) => t.cloud === c)!;
     const byKey = (k: string) => templateRows.find((t) => t.key === k)!;
 

@@ -224,14 +224,16 @@ export function kubernetesAdapter(config: KubernetesAdapterConfig): CloudAdapter
       };
     },
 
-    async listManaged(_target): Promise<ManagedArtifacts> {
+    async listManaged(target): Promise<ManagedArtifacts> {
       const sel = { labelSelector: MANAGED_SELECTOR };
+      // Bindings and ServiceAccounts are per grant, so per org: another org's on a shared cluster are not ours.
+      const own = { labelSelector: `${MANAGED_SELECTOR},${ORG}=${target.orgId}` };
       const [rbs, crbs, roles, croles, sas] = [
-        await call("list RoleBindings", () => rbac.listRoleBindingForAllNamespacesWithHttpInfo(sel)),
-        await call("list ClusterRoleBindings", () => rbac.listClusterRoleBindingWithHttpInfo(sel)),
+        await call("list RoleBindings", () => rbac.listRoleBindingForAllNamespacesWithHttpInfo(own)),
+        await call("list ClusterRoleBindings", () => rbac.listClusterRoleBindingWithHttpInfo(own)),
         await call("list Roles", () => rbac.listRoleForAllNamespacesWithHttpInfo(sel)),
         await call("list ClusterRoles", () => rbac.listClusterRoleWithHttpInfo(sel)),
-        await call("list ServiceAccounts", () => core.listServiceAccountForAllNamespacesWithHttpInfo(sel)),
+        await call("list ServiceAccounts", () => core.listServiceAccountForAllNamespacesWithHttpInfo(own)),
       ];
       const bindings: ManagedArtifacts["bindings"] = [];
       for (const b of [

@@ -103,7 +103,7 @@ describe("lib/iam/k8s-eval.ts agrees with the fake's SubjectAccessReview", () =>
           );
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 500 },
     );
   });
 });

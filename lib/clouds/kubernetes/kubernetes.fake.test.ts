@@ -168,6 +168,25 @@ describe("kubernetes adapter on the fake, through the issued kubeconfig", () => 
     expect(managed.bindings.map((b) => b.grantId)).not.toContain(g.grantId);
   });
 
+  it("an extension re-binds with the later expiry (replace on 409), read back", async () => {
+    const g = await grant(restartSpec("shop"), 30);
+    const later = new Date(g.notAfter.getTime() + 30 * 60_000);
+    const spec = restartSpec("shop");
+    const b = {
+      grantId: g.grantId,
+      orgId: target.orgId,
+      roleName: spec.roleName,
+      principal: "alice@example.com",
+      notAfter: later,
+      scope: "shop",
+    };
+    await g.adapter.bind(target, b);
+    expect((await g.adapter.inspect(target, g.bindingId)).notAfter).toBe(later.toISOString());
+    expect(
+      fake.calls.some((c) => c.method === "PUT" && c.path.endsWith(`/rolebindings/${g.bindingId}`)),
+    ).toBe(true);
+  });
+
   it("asks TokenRequest for at least 10 minutes when less is left (the API's minimum)", async () => {
     const g = await grant(restartSpec("shop"), 2);
     const sent = fake.calls.filter((c) => c.path.endsWith("/token")).at(-1)?.body as {
@@ -185,7 +204,11 @@ describe("kubernetes adapter on the fake, through the issued kubeconfig", () => 
       {
         metadata: {
           name: bindingIdFor(grantId),
-          labels: { "app.kubernetes.io/managed-by": "elevate", "elevate.dev/grant": grantId },
+          labels: {
+            "app.kubernetes.io/managed-by": "elevate",
+            "elevate.dev/grant": grantId,
+            "elevate.dev/org": target.orgId,
+          },
         },
       },
     );

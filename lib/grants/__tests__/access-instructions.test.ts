@@ -49,3 +49,31 @@ describe("access instructions satisfy the grant's trust policy", () => {
     expect(usage.notes.join(" ")).toMatch(/Switch Role cannot set that session name/);
   });
 });
+
+describe("Kubernetes access instructions", () => {
+  it("point at the grant's kubeconfig and namespace, and never hold a token", () => {
+    const grantId = randomUUID();
+    const usage = usageFor(
+      {
+        id: grantId,
+        resource: "shop",
+        roleDocument: { kind: "Role", metadata: { name: "elevate-x", namespace: "shop" } },
+      },
+      { cloud: "kubernetes", externalId: "prod-eu", adapter: "kubernetes" },
+      randomUUID(),
+    );
+    expect(usage.cli).toEqual([
+      `export KUBECONFIG=$PWD/elevate-${grantId.slice(0, 8)}.kubeconfig`,
+      "kubectl auth can-i --list -n shop",
+    ]);
+    expect(usage.consoleUrl).toBeNull();
+    expect(usage.notes.join(" ")).toMatch(/expires with it/);
+    // A namespace that is not a DNS label never reaches the shell text.
+    const odd = usageFor(
+      { id: grantId, resource: null, roleDocument: { metadata: { namespace: "a;rm -rf /" } } },
+      { cloud: "kubernetes", externalId: "prod-eu", adapter: "kubernetes" },
+      randomUUID(),
+    );
+    expect(odd.cli[1]).toBe("kubectl auth can-i --list -n <id>");
+  });
+});

@@ -125,6 +125,9 @@ describe("Restart a deployment on a Kubernetes target (wire fake)", () => {
     expect(active.status).toBe("active");
     const [row] = await h.db.select().from(grants).where(eq(grants.id, grantId));
     const saUser = `system:serviceaccount:elevate-grants:elevate-${grantId}`;
+    // Evidence at bind: the cluster's SubjectAccessReview and Elevate's evaluator both allow the role.
+    expect(row.evidence.provision?.effective).toMatchObject({ afterExpiry: "deny" });
+    expect(JSON.stringify(row.evidence.provision)).toContain("kubernetes:SubjectAccessReview");
     const binding = fake.state.get(
       { group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "shop" },
       `elevate-${grantId}`,
