@@ -11,7 +11,7 @@ CREATE TABLE "device_authorizations" (
 	"expires_at" timestamp with time zone NOT NULL,
 	"decided_at" timestamp with time zone,
 	"last_polled_at" timestamp with time zone,
-	CONSTRAINT "device_auth_status_check" CHECK ("device_authorizations"."status" in ('pending', 'approved', 'denied', 'consumed'))
+	CONSTRAINT "device_authorizations_status_check" CHECK ("device_authorizations"."status" in ('pending', 'approved', 'denied', 'consumed'))
 );
 --> statement-breakpoint
 ALTER TABLE "device_authorizations" ADD CONSTRAINT "device_authorizations_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -54,6 +54,6 @@ export const deviceAuthorizations = pgTable(
   (t) => [
     uniqueIndex("device_auth_code_uq").on(t.deviceCodeHash),
     uniqueIndex("device_auth_user_code_uq").on(t.userCode),
-    oneOf("device_auth_status_check", t.status, DEVICE_AUTH_STATUSES),
+    oneOf("device_authorizations_status_check", t.status, DEVICE_AUTH_STATUSES),
   ],
 );

@@ -5,7 +5,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from "@kubernetes/client-node";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { auditEvents, grants } from "@/db/schema";
@@ -139,7 +139,8 @@ describe("Restart a deployment on a Kubernetes target (wire fake)", () => {
     const [issuedAudit] = await h.db
       .select()
       .from(auditEvents)
-      .where(eq(auditEvents.action, "grant.kubeconfig_issued"));
+      // This grant's: a Postgres test database keeps other runs' audit rows.
+      .where(and(eq(auditEvents.action, "grant.kubeconfig_issued"), eq(auditEvents.subjectId, grantId)));
     expect(issuedAudit.subjectId).toBe(grantId);
     expect(JSON.stringify(issuedAudit.data)).not.toContain('token":');
     // Nobody else gets the person's credential, not even an admin.
