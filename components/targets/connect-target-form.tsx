@@ -179,23 +179,11 @@ function AzureFields({ errors }: { errors: Partial<Record<string, string>> }) {
           <FieldHint id="target-pim">Azure itself then ends each assignment at the grant's expiry.</FieldHint>
         </div>
       </div>
-      <div>
-        <label htmlFor="target-ca" className="block text-sm font-medium text-foreground">
-          Extra CA certificate (PEM, optional)
-        </label>
-        <Textarea
-          id="target-ca"
-          name="ca"
-          rows={3}
-          className="font-mono text-xs"
-          aria-invalid={errors.ca ? true : undefined}
-          aria-describedby={describedBy("target-ca", { hint: true, error: Boolean(errors.ca) })}
-        />
-        <FieldHint id="target-ca">
-          For an endpoint behind a private CA (a certificate, not a secret).
-        </FieldHint>
-        <FieldError id="target-ca" message={errors.ca} />
-      </div>
+      <CaField
+        label="Extra CA certificate (PEM, optional)"
+        hint="For an endpoint behind a private CA (a certificate, not a secret)."
+        error={errors.ca}
+      />
     </div>
   );
 }
@@ -221,23 +209,32 @@ function KubernetesFields({ errors }: { errors: Partial<Record<string, string>> 
         </FieldHint>
         <FieldError id="target-subject" message={errors.subject} />
       </div>
-      <div>
-        <label htmlFor="target-ca" className="block text-sm font-medium text-foreground">
-          Cluster CA certificate (PEM, optional)
-        </label>
-        <Textarea
-          id="target-ca"
-          name="ca"
-          rows={3}
-          className="font-mono text-xs"
-          aria-invalid={errors.ca ? true : undefined}
-          aria-describedby={describedBy("target-ca", { hint: true, error: Boolean(errors.ca) })}
-        />
-        <FieldHint id="target-ca">
-          The API server's CA, as in a kubeconfig's certificate-authority-data.
-        </FieldHint>
-        <FieldError id="target-ca" message={errors.ca} />
-      </div>
+      <CaField
+        label="Cluster CA certificate (PEM, optional)"
+        hint="The API server's CA, as in a kubeconfig's certificate-authority-data."
+        error={errors.ca}
+      />
+    </div>
+  );
+}
+
+/** A PEM CA certificate for an endpoint behind a private CA (a certificate, never a secret). */
+function CaField({ label, hint, error }: { label: string; hint: string; error?: string }) {
+  return (
+    <div>
+      <label htmlFor="target-ca" className="block text-sm font-medium text-foreground">
+        {label}
+      </label>
+      <Textarea
+        id="target-ca"
+        name="ca"
+        rows={3}
+        className="font-mono text-xs"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy("target-ca", { hint: true, error: Boolean(error) })}
+      />
+      <FieldHint id="target-ca">{hint}</FieldHint>
+      <FieldError id="target-ca" message={error} />
     </div>
   );
 }
