@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = import.meta.resolve("tsx");
 const child = spawn(
   process.execPath,
-  ["--import", tsx, path.join(root, "cli", "elevate.ts"), ...process.argv.slice(2)],
+  // --expose-gc: a long usage import collects its garbage as it goes (lib/usage/ingest/pipeline.ts).
+  ["--expose-gc", "--import", tsx, path.join(root, "cli", "elevate.ts"), ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: "inherit",
