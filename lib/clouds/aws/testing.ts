@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { startFakeIam } from "@/lib/clouds/fakes/aws-iam";
 import type { BindingSpec, TargetRow } from "@/lib/clouds/port";
 import { testRoleSpec } from "@/lib/testing/role-spec";
+import { targetRow } from "@/lib/testing/target-row";
 import { awsAdapter } from "./adapter";
 import type { AwsAdapterConfig } from "./config";
 
@@ -11,21 +12,7 @@ export const TEST_CREDENTIALS = { accessKeyId: "AKIAELEVATETEST00001", secretAcc
 
 /** A TargetRow as the targets table would hold it; no database is needed to drive the adapter. */
 export function awsTarget(overrides: Partial<TargetRow> = {}): TargetRow {
-  return {
-    id: randomUUID(),
-    orgId: randomUUID(),
-    name: "aws-test",
-    cloud: "aws",
-    adapter: "aws",
-    externalId: TEST_ACCOUNT,
-    tags: [],
-    environment: null,
-    ownerGroup: null,
-    oncallServiceId: null,
-    settings: {},
-    createdAt: new Date(),
-    ...overrides,
-  };
+  return { ...targetRow("aws", { name: "aws-test", externalId: TEST_ACCOUNT }), ...overrides };
 }
 
 /** A fake IAM plus an adapter pointed at it, and builders for specs and bindings. */

@@ -83,8 +83,7 @@ export class Ingest {
     for await (const batch of readRecords(source)) {
       for (const p of batch) {
         if ("malformed" in p) {
-          this.counts.records += 1;
-          if (collect && this.counts.records % GC_EVERY_RECORDS === 0) collect();
+          this.countRecord();
           this.counts.malformed += 1;
           bump(this.counts, p.malformed);
           continue;
@@ -114,10 +113,15 @@ export class Ingest {
     this.inflight.push(stored);
   }
 
-  /** One record already parsed (the scheduled pull gets objects from the SDKs). */
-  addValue(value: Record<string, unknown> | unknown[]): void {
+  /** Every input record counts once; every GC_EVERY_RECORDS of them, a full collection where gc is exposed. */
+  private countRecord(): void {
     this.counts.records += 1;
     if (collect && this.counts.records % GC_EVERY_RECORDS === 0) collect();
+  }
+
+  /** One record already parsed (the scheduled pull gets objects from the SDKs). */
+  addValue(value: Record<string, unknown> | unknown[]): void {
+    this.countRecord();
     const out = mapRecord(value, this.opts.catalog, this.reasonNames);
     if (out.kind === "malformed") {
       this.counts.malformed += 1;

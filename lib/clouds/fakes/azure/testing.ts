@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import https from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import type { TargetRow } from "@/lib/clouds/port";
+import { targetRow } from "@/lib/testing/target-row";
 
 /** A credential that hands out a fixed token: no call to Entra ID. */
 export const fixedTokenCredential = (token = "fake-token"): TokenCredential => ({
@@ -13,20 +14,7 @@ export function azureTarget(
   subscriptionId: string = randomUUID(),
   settings: Record<string, unknown> = {},
 ): TargetRow {
-  return {
-    id: randomUUID(),
-    orgId: randomUUID(),
-    name: `azure ${subscriptionId}`,
-    cloud: "azure",
-    adapter: "azure",
-    externalId: subscriptionId,
-    tags: [],
-    environment: null,
-    ownerGroup: null,
-    oncallServiceId: null,
-    settings,
-    createdAt: new Date(),
-  };
+  return targetRow("azure", { name: `azure ${subscriptionId}`, externalId: subscriptionId, settings });
 }
 
 /** ARM's JSON error body. */

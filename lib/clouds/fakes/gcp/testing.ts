@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { OAuth2Client } from "google-auth-library";
 import type { TargetRow } from "@/lib/clouds/port";
+import { targetRow } from "@/lib/testing/target-row";
 
 /** An auth client holding a fixed, unexpired token: no network call to Google for credentials. */
 export function fixedTokenClient(token = "fake-token"): OAuth2Client {
@@ -11,20 +11,7 @@ export function fixedTokenClient(token = "fake-token"): OAuth2Client {
 
 /** A targets row as the database would hold it, without a database. */
 export function gcpTarget(projectId = "elevate-fake-1", settings: Record<string, unknown> = {}): TargetRow {
-  return {
-    id: randomUUID(),
-    orgId: randomUUID(),
-    name: `gcp ${projectId}`,
-    cloud: "gcp",
-    adapter: "gcp",
-    externalId: projectId,
-    tags: [],
-    environment: null,
-    ownerGroup: null,
-    oncallServiceId: null,
-    settings,
-    createdAt: new Date(),
-  };
+  return targetRow("gcp", { name: `gcp ${projectId}`, externalId: projectId, settings });
 }
 
 /** Google's JSON error body. */

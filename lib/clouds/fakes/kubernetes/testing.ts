@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { TargetRow } from "@/lib/clouds/port";
+import { targetRow } from "@/lib/testing/target-row";
 
 /** The settings a Kubernetes target holds for the fake (the token is passed to the adapter directly). */
 export function kubernetesSettings(fake: { url: string; ca: string }, extra: Record<string, unknown> = {}) {
@@ -20,18 +20,9 @@ export function kubernetesTarget(
   fake: { url: string; ca: string },
   settings: Record<string, unknown> = {},
 ): TargetRow {
-  return {
-    id: randomUUID(),
-    orgId: randomUUID(),
+  return targetRow("kubernetes", {
     name: "kubernetes fake",
-    cloud: "kubernetes",
-    adapter: "kubernetes",
     externalId: "fake-cluster",
-    tags: [],
-    environment: null,
-    ownerGroup: null,
-    oncallServiceId: null,
     settings: kubernetesSettings(fake, settings),
-    createdAt: new Date(),
-  };
+  });
 }

@@ -1,25 +1,12 @@
-import { randomUUID } from "node:crypto";
 import type { RoleSpec } from "@/db/schema";
 import { parseOktaResource } from "@/lib/clouds/okta/resources";
 import { buildOktaRole } from "@/lib/clouds/okta/role";
 import type { TargetRow } from "@/lib/clouds/port";
+import { targetRow } from "@/lib/testing/target-row";
 
 /** A targets row for an Okta org, as the database would hold it, without a database. */
 export function oktaTarget(domain = "acme.okta.com", settings: Record<string, unknown> = {}): TargetRow {
-  return {
-    id: randomUUID(),
-    orgId: randomUUID(),
-    name: `okta ${domain}`,
-    cloud: "okta",
-    adapter: "okta",
-    externalId: domain,
-    tags: [],
-    environment: null,
-    ownerGroup: null,
-    oncallServiceId: null,
-    settings,
-    createdAt: new Date(),
-  };
+  return targetRow("okta", { name: `okta ${domain}`, externalId: domain, settings });
 }
 
 /** A RoleSpec for Okta straight from the Okta half of the role builder (adapter tests without a catalog). */
