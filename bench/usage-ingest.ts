@@ -40,8 +40,9 @@ export async function run(): Promise<object> {
   const events = Number(process.env.USAGE_BENCH_EVENTS ?? 200_000);
   const memoryMb = Number(process.env.USAGE_BENCH_MEMORY_MB ?? 1024);
   const url = env().DATABASE_URL;
-  const handle = await openDb({ url, dataDir: null });
   const dir = mkdtempSync(path.join(tmpdir(), "elevate-usage-bench-"));
+  // PGlite as the embedded default runs it: in a data folder on disk (ELEVATE_DATA_DIR/pglite), not in memory.
+  const handle = await openDb({ url, dataDir: url ? null : path.join(dir, "pglite") });
   try {
     const db = handle.db;
     const org = await seedOrg(db, { slug: `bench-usage-${Date.now()}`, name: "Usage bench" });
@@ -113,7 +114,7 @@ export async function run(): Promise<object> {
       catalog,
       index,
       targetId: null,
-      ...(storeToDb ? {} : { store: async (rows) => new Set(rows.map((r) => r.event_id)) }),
+      ...(storeToDb ? {} : { store: async () => () => true }),
     });
     const m0 = performance.now();
     for await (const f of filesOf(big)) await ingest.readStream(f.stream);
@@ -159,8 +160,8 @@ export async function run(): Promise<object> {
       grants: { active: awsGrants.length, seeded: seeded.length },
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     await handle.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

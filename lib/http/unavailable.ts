@@ -55,15 +55,20 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  */
 const CONFLICT_CODES = new Set(["40P01", "40001", "55P03", "23505"]);
 
-/** True when `err` or an error in its `cause` chain is a concurrent-change conflict (CONFLICT_CODES). */
-export function isConcurrentConflict(err: unknown): boolean {
+/** True when `err` or an error in its `cause` chain (drizzle wraps driver errors) has one of these SQLSTATEs. */
+export function hasSqlState(err: unknown, codes: ReadonlySet<string>): boolean {
   let e: unknown = err;
   for (let depth = 0; depth < 8 && e instanceof Error; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && CONFLICT_CODES.has(code)) return true;
+    if (typeof code === "string" && codes.has(code)) return true;
     e = e.cause;
   }
   return false;
+}
+
+/** True when `err` or an error in its `cause` chain is a concurrent-change conflict (CONFLICT_CODES). */
+export function isConcurrentConflict(err: unknown): boolean {
+  return hasSqlState(err, CONFLICT_CODES);
 }
 
 /**

@@ -49,13 +49,13 @@ describe("insertEvents (array literals read back by the database)", () => {
   it("stores every awkward value exactly as logged, NUL as U+FFFD, nulls as NULL", async () => {
     const org = await createTestOrg(h.db);
     const rows = AWKWARD.map((v, i) => row(i, v));
-    const inserted = await insertEvents(h.db, org.org.id, randomUUID(), rows);
+    const stored = await insertEvents(h.db, org.org.id, randomUUID(), rows);
     const want = (s: string) => s.replaceAll("\u0000", "\uFFFD");
-    expect([...inserted].sort()).toEqual(rows.map((r) => want(r.event_id)).sort());
-    const stored = await eventsOf(h.db, org);
-    expect(stored).toHaveLength(rows.length);
+    for (const r of rows) expect(stored(want(r.event_id)), r.event_id).toBe(true);
+    const back = await eventsOf(h.db, org);
+    expect(back).toHaveLength(rows.length);
     for (const r of rows) {
-      const s = stored.find((e) => e.eventId === want(r.event_id));
+      const s = back.find((e) => e.eventId === want(r.event_id));
       expect(s, r.event_id).toBeDefined();
       expect(s).toMatchObject({
         scope: want(r.scope as string),
@@ -71,12 +71,34 @@ describe("insertEvents (array literals read back by the database)", () => {
     }
   });
 
-  it("skips rows already stored and reports only the new ones", async () => {
+  it("skips rows already stored and reports only the new ones (the batch runs again with ON CONFLICT)", async () => {
     const org = await createTestOrg(h.db);
     const first = [row(1, "a"), row(2, "b")];
-    await insertEvents(h.db, org.org.id, randomUUID(), first);
+    const once = await insertEvents(h.db, org.org.id, randomUUID(), first);
+    expect([once("evt-1-a"), once("evt-2-b")]).toEqual([true, true]);
     const again = await insertEvents(h.db, org.org.id, randomUUID(), [...first, row(3, "c")]);
-    expect([...again]).toEqual(["evt-3-c"]);
+    expect([again("evt-1-a"), again("evt-2-b"), again("evt-3-c")]).toEqual([false, false, true]);
     expect(await eventsOf(h.db, org)).toHaveLength(3);
+  });
+
+  it("throws any other database error and stores nothing of the batch", async () => {
+    const org = await createTestOrg(h.db);
+    const bad = { ...row(2, "b"), target_id: "not-a-uuid" };
+    await expect(insertEvents(h.db, org.org.id, randomUUID(), [row(1, "a"), bad])).rejects.toThrow(/uuid/i);
+    expect(await eventsOf(h.db, org)).toHaveLength(0);
+  });
+
+  it("two imports racing for the same events store each once and agree on who stored it", async () => {
+    const org = await createTestOrg(h.db);
+    const rows = Array.from({ length: 400 }, (_, i) => row(i, `r${String(i).padStart(3, "0")}`));
+    // Overlapping halves, sent at once (on Postgres through two pool connections).
+    const batches = [rows.slice(0, 300), rows.slice(100)];
+    const stored = await Promise.all(batches.map((b) => insertEvents(h.db, org.org.id, randomUUID(), b)));
+    for (const r of rows) {
+      // A batch's answer is about its own rows: each row is claimed by exactly one batch holding it.
+      const claims = batches.filter((b, k) => b.includes(r) && stored[k](r.event_id));
+      expect(claims.length, r.event_id).toBe(1);
+    }
+    expect(await eventsOf(h.db, org)).toHaveLength(400);
   });
 });

@@ -4,7 +4,7 @@ import type { UsageImportCounts } from "@/db/schema";
 import type { GrantIndex } from "../attribute";
 import type { CatalogLookup } from "../map/catalog-lookup";
 import { ReasonNames } from "../map/catalog-lookup";
-import { type EventRow, insertEvents } from "../store";
+import { type EventRow, insertEvents, type Stored } from "../store";
 import type { Observed } from "../types";
 import { mapRecord } from "./detect";
 import { readRecords } from "./stream";
@@ -53,6 +53,16 @@ const byKey = (a: EventRow, b: EventRow) =>
           ? 1
           : 0;
 
+/** Sorted rows without the repeats of a key (the first is kept). */
+function unique(sorted: EventRow[]): EventRow[] {
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (n === 0 || byKey(sorted[n - 1], sorted[i]) !== 0) sorted[n++] = sorted[i];
+  }
+  sorted.length = n;
+  return sorted;
+}
+
 /**
  * Parse → map → attribute → store for one import, in batches, adding to `counts`. A record is one event:
  * it counts once whatever the number of permissions it checked (GCP entries can name several; the extra
@@ -75,7 +85,7 @@ export class Ingest {
       index: GrantIndex;
       targetId: string | null;
       /** Where batches go (default: usage_events); the ingest bench swaps it to measure the rest alone. */
-      store?: (rows: EventRow[]) => Promise<Set<string>>;
+      store?: (rows: EventRow[]) => Promise<Stored>;
     },
   ) {}
 
@@ -181,14 +191,17 @@ export class Ingest {
 
   private async store(rows: EventRow[], pending: Pending[]): Promise<void> {
     // One key order for every batch: concurrent batches (this import's, or another import's) holding the
-    // same events then wait for each other in the same order and never deadlock on the unique index.
-    rows.sort(byKey);
-    const inserted = this.opts.store
-      ? await this.opts.store(rows)
-      : await insertEvents(this.opts.db, this.opts.orgId, this.opts.importId, rows);
+    // same events then wait for each other in the same order and never deadlock on the primary key. An
+    // event logged twice in the batch is stored once.
+    const batch = unique(rows.sort(byKey));
+    const stored = this.opts.store
+      ? await this.opts.store(batch)
+      : await insertEvents(this.opts.db, this.opts.orgId, this.opts.importId, batch);
+    const counted = new Set<string>();
     for (const p of pending) {
-      // The same event twice in one batch is inserted once: the second is a duplicate.
-      if (inserted.delete(p.primary)) {
+      // The first of an event's records in the batch is the one stored; the others are duplicates.
+      if (!counted.has(p.primary) && stored(p.primary)) {
+        counted.add(p.primary);
         if (p.attributed) this.counts.attributed += 1;
       } else {
         this.counts.duplicates += 1;
