@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
-import { getDb } from "@/db/client";
+import { getDbHandle } from "@/db/client";
 import { systemCtx } from "@/lib/workflows/system-ctx";
 import { findOrg } from "../org";
 import { CliError, run } from "../run";
@@ -23,12 +23,15 @@ export function registerUsage(program: Command): void {
         });
         // Loaded on demand: the catalog and the parsers are not needed by other commands.
         const { importUsage, filesOf } = await import("@/lib/usage");
-        const db = await getDb();
+        const { db, kind } = await getDbHandle();
         const org = await findOrg(db, opts.org);
         const summary = await importUsage({
           ctx: systemCtx(db, org.id, "cli:usage-import"),
           input: { source: "cli", name: p, target: opts.target ?? null },
           inputs: filesOf(p),
+          // The embedded PGlite holds this thread while it inserts: mapping goes to a worker thread beside
+          // it. A Postgres server inserts in its own process, which needs the other core (docs/usage.md).
+          parallel: kind === "pglite",
         });
         const {
           importId,

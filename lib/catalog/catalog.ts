@@ -5,7 +5,8 @@ import type { AwsResourceTable, CatalogEntry, RawEntry } from "./types";
 /** GCP, Kubernetes and Okta names are case-sensitive; AWS actions and Azure operations are not. */
 export const normalise = (cloud: Cloud, name: string) =>
   cloud === "gcp" || cloud === "kubernetes" || cloud === "okta" ? name : name.toLowerCase();
-const key = (cloud: Cloud, name: string) => `${cloud}\u0000${normalise(cloud, name)}`;
+/** A permission's lookup key: its cloud and its name, normalised. */
+export const catalogKey = (cloud: Cloud, name: string) => `${cloud}\u0000${normalise(cloud, name)}`;
 
 /** An immutable, indexed set of permissions across clouds. */
 export class Catalog {
@@ -20,8 +21,8 @@ export class Catalog {
   ) {
     this.entries = entries;
     for (const e of entries) {
-      this.byKey.set(key(e.cloud, e.name), e);
-      const sk = key(e.cloud, e.service);
+      this.byKey.set(catalogKey(e.cloud, e.name), e);
+      const sk = catalogKey(e.cloud, e.service);
       const list = this.byService.get(sk) ?? [];
       list.push(e);
       this.byService.set(sk, list);
@@ -32,11 +33,11 @@ export class Catalog {
   }
 
   get(cloud: Cloud, name: string): CatalogEntry | undefined {
-    return this.byKey.get(key(cloud, name));
+    return this.byKey.get(catalogKey(cloud, name));
   }
 
   has(cloud: Cloud, name: string): boolean {
-    return this.byKey.has(key(cloud, name));
+    return this.byKey.has(catalogKey(cloud, name));
   }
 
   ofCloud(cloud: Cloud): readonly CatalogEntry[] {
@@ -44,7 +45,7 @@ export class Catalog {
   }
 
   ofService(cloud: Cloud, service: string): readonly CatalogEntry[] {
-    return this.byService.get(key(cloud, service)) ?? [];
+    return this.byService.get(catalogKey(cloud, service)) ?? [];
   }
 
   /** ARN template of an AWS resource type, e.g. `arn:${Partition}:s3:::${BucketName}`. */
@@ -61,7 +62,7 @@ export function buildCatalog(sources: RawEntry[][], awsResources?: AwsResourceTa
   const merged = new Map<string, RawEntry>();
   for (const list of sources) {
     for (const e of list) {
-      const k = key(e.cloud, e.name);
+      const k = catalogKey(e.cloud, e.name);
       const prev = merged.get(k);
       merged.set(k, prev ? mergeEntry(prev, e) : e);
     }

@@ -14,6 +14,14 @@ type GrantInfo = {
   activatedAt: number;
 };
 
+export type GrantIndexData = {
+  byScope: Map<string, string>;
+  byId: Map<string, GrantInfo>;
+  byPrincipal: Map<string, GrantInfo[]>;
+  byAssignment: Map<string, GrantInfo[]>;
+  targetIds: Set<string>;
+};
+
 export type Attributed = { targetId: string | null; attribution: UsageAttribution; grantId: string | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,6 +90,25 @@ export class GrantIndex {
         if (a) push(idx.byAssignment, a, info);
       }
     }
+    return idx;
+  }
+
+  /**
+   * The index as plain maps and sets, for the ingest worker (structured cloning keeps the maps, the sets
+   * and the grants they share).
+   */
+  toData(): GrantIndexData {
+    const { byScope, byId, byPrincipal, byAssignment, targetIds } = this;
+    return { byScope, byId, byPrincipal, byAssignment, targetIds };
+  }
+
+  static fromData(data: GrantIndexData): GrantIndex {
+    const idx = new GrantIndex();
+    for (const [k, v] of data.byScope) idx.byScope.set(k, v);
+    for (const [k, v] of data.byId) idx.byId.set(k, v);
+    for (const [k, v] of data.byPrincipal) idx.byPrincipal.set(k, v);
+    for (const [k, v] of data.byAssignment) idx.byAssignment.set(k, v);
+    for (const t of data.targetIds) idx.targetIds.add(t);
     return idx;
   }
 

@@ -9,7 +9,10 @@ import { GrantIndex } from "./attribute";
 import { Ingest } from "./ingest/pipeline";
 import { refreshRollups } from "./reports/refresh";
 
-export type UsageInput = { name: string; stream: Readable | AsyncIterable<Buffer | Uint8Array | string> };
+/** One input of an import: a file on disk, or a stream (an upload, a test's bytes). */
+export type UsageInput =
+  | { name: string; path: string }
+  | { name: string; stream: Readable | AsyncIterable<Buffer | Uint8Array | string> };
 export type ImportUsageInput = { source: UsageSource; name: string; target?: string | null };
 export type UsageImportSummary = UsageImportCounts & { importId: string; seconds: number };
 
@@ -35,10 +38,16 @@ export async function importUsage({
   ctx,
   input,
   inputs,
+  parallel = false,
 }: {
   ctx: Ctx;
   input: ImportUsageInput;
   inputs: AsyncIterable<UsageInput> | Iterable<UsageInput>;
+  /**
+   * Map in a worker thread while this one stores (lib/usage/ingest/pipeline.ts): for large imports into
+   * the embedded PGlite (the CLI; big uploads). A worker costs about a third of a second to start.
+   */
+  parallel?: boolean;
 }): Promise<UsageImportSummary> {
   assertPermission(ctx, "targets.manage");
   const started = performance.now();
@@ -57,9 +66,24 @@ export async function importUsage({
     loadOrgCatalog(ctx.db, ctx.orgId),
     GrantIndex.load(ctx.db, ctx.orgId),
   ]);
-  const ingest = new Ingest({ db: ctx.db, orgId: ctx.orgId, importId: row.id, catalog, index, targetId });
-  for await (const file of inputs) await ingest.readStream(file.stream);
-  await ingest.flush();
+  const ingest = new Ingest({
+    db: ctx.db,
+    orgId: ctx.orgId,
+    importId: row.id,
+    catalog,
+    index,
+    targetId,
+    parallel,
+  });
+  try {
+    for await (const file of inputs) {
+      if ("path" in file) await ingest.readFile(file.path);
+      else await ingest.readStream(file.stream);
+    }
+    await ingest.flush();
+  } finally {
+    await ingest.close();
+  }
   return finishImport(ctx, row.id, ingest.counts, started, ingest.days);
 }
 

@@ -1,42 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import type { UsageAttribution, UsageCloud } from "@/db/schema";
 import { hasSqlState } from "@/lib/http/unavailable";
+import { type EventRow, type PreparedBatch, prepareBatch } from "./batch";
 
-export type EventRow = {
-  cloud: UsageCloud;
-  event_id: string;
-  occurred_at: string;
-  target_id: string | null;
-  scope: string | null;
-  principal: string;
-  session_name: string | null;
-  permission: string;
-  allowed: boolean;
-  resource: string | null;
-  operation: string;
-  attribution: UsageAttribution;
-  grant_id: string | null;
-};
-
-/**
- * One element of a Postgres array literal: NULL, or double-quoted with `\\` and `"` escaped. Postgres text
- * cannot hold U+0000: a NUL inside a logged value becomes U+FFFD rather than failing the whole batch.
- */
-function element(v: string | null): string {
-  if (v === null) return "NULL";
-  const clean = v.includes("\u0000") ? v.replaceAll("\u0000", "\uFFFD") : v;
-  return NEEDS_ESCAPE.test(clean) ? `"${clean.replace(ESCAPED, "\\$&")}"` : `"${clean}"`;
-}
-const NEEDS_ESCAPE = /[\\"]/;
-const ESCAPED = /[\\"]/g;
-
-/** A column of the batch as one array literal (`{"a","b",NULL}`), read by Postgres as `text[]` and cast. */
-function column(rows: EventRow[], pick: (r: EventRow) => string | null): string {
-  const parts = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) parts[i] = element(pick(rows[i]));
-  return `{${parts.join(",")}}`;
-}
+export type { EventRow, PreparedBatch } from "./batch";
 
 /** Which of a batch's events the database stored (the others were stored before, by this import or another). */
 export type Stored = (eventId: string) => boolean;
@@ -54,14 +21,14 @@ const UNIQUE_VIOLATION = new Set(["23505"]);
  * an overlapping pull, another import racing for the same events) the primary key refuses the whole
  * statement, which then runs again with `ON CONFLICT DO NOTHING` and returns the ids it inserted.
  */
-export async function insertEvents(
+export async function insertPrepared(
   db: Db,
   orgId: string,
   importId: string,
-  rows: EventRow[],
+  batch: PreparedBatch,
 ): Promise<Stored> {
-  if (rows.length === 0) return () => false;
-  const columns = sql`${ORG_COLUMNS} select ${orgId}::uuid, ${importId}::uuid, x.* from ${unnested(rows)}`;
+  if (batch.rows === 0) return () => false;
+  const columns = sql`${ORG_COLUMNS} select ${orgId}::uuid, ${importId}::uuid, x.* from ${unnested(batch)}`;
   try {
     await db.execute(sql`insert into usage_events ${columns}`);
     return () => true;
@@ -79,15 +46,17 @@ export async function insertEvents(
 const ORG_COLUMNS = sql`(org_id, import_id, cloud, event_id, occurred_at, target_id, scope, principal,
   session_name, permission, allowed, resource, operation, attribution, grant_id)`;
 
-/** The rows as a table `x` of the event columns, one array literal per column. */
-function unnested(rows: EventRow[]) {
-  return sql`unnest(${column(rows, (r) => r.cloud)}::text[], ${column(rows, (r) => r.event_id)}::text[],
-      ${column(rows, (r) => r.occurred_at)}::timestamptz[], ${column(rows, (r) => r.target_id)}::uuid[],
-      ${column(rows, (r) => r.scope)}::text[], ${column(rows, (r) => r.principal)}::text[],
-      ${column(rows, (r) => r.session_name)}::text[], ${column(rows, (r) => r.permission)}::text[],
-      ${column(rows, (r) => (r.allowed ? "t" : "f"))}::boolean[], ${column(rows, (r) => r.resource)}::text[],
-      ${column(rows, (r) => r.operation)}::text[], ${column(rows, (r) => r.attribution)}::text[],
-      ${column(rows, (r) => r.grant_id)}::uuid[])
+/** Stores rows with distinct keys (`insertPrepared` of `prepareBatch`). */
+export function insertEvents(db: Db, orgId: string, importId: string, rows: EventRow[]): Promise<Stored> {
+  return insertPrepared(db, orgId, importId, prepareBatch(rows));
+}
+
+/** The batch as a table `x` of the event columns. */
+function unnested(batch: PreparedBatch) {
+  const c = batch.columns; // in prepareBatch's order
+  return sql`unnest(${c[0]}::text[], ${c[1]}::text[], ${c[2]}::timestamptz[], ${c[3]}::uuid[], ${c[4]}::text[],
+      ${c[5]}::text[], ${c[6]}::text[], ${c[7]}::text[], ${c[8]}::boolean[], ${c[9]}::text[], ${c[10]}::text[],
+      ${c[11]}::text[], ${c[12]}::uuid[])
     as x(cloud, event_id, occurred_at, target_id, scope, principal, session_name, permission, allowed,
       resource, operation, attribution, grant_id)`;
 }

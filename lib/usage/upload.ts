@@ -4,6 +4,8 @@ import { importUsage, type UsageImportSummary } from "./import";
 
 /** One upload's limit: a day of CloudTrail for a busy account, gzipped. Bigger inputs go through the CLI. */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+/** Uploads from this size are mapped in a worker thread (lib/usage/ingest/pipeline.ts). */
+export const PARALLEL_FROM_BYTES = 16 * 1024 * 1024;
 const TOO_LARGE = `larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB (use \`elevate usage import\` for more)`;
 
 /** The body, streamed, refused once it passes the limit (declared or actually sent). */
@@ -40,5 +42,6 @@ export async function uploadUsage({
     ctx,
     input: { source: "upload", name: input.name || "upload", target: input.target },
     inputs: body ? [{ name: input.name, stream: limited(body, MAX_UPLOAD_BYTES) }] : [],
+    parallel: input.contentLength >= PARALLEL_FROM_BYTES,
   });
 }

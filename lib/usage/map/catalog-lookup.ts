@@ -1,4 +1,5 @@
 import type { Cloud } from "@/db/schema";
+import { catalogKey } from "@/lib/catalog/catalog";
 
 /** What mapping needs from the catalog: a permission's canonical spelling, if the catalog knows it. */
 export type CatalogLookup = { get(cloud: Cloud, name: string): { name: string } | undefined };
@@ -15,3 +16,28 @@ export class ReasonNames {
     return key;
   }
 }
+
+/**
+ * The catalog reduced to what mapping reads (each permission's canonical spelling by its lookup key), for
+ * the ingest worker: a map clones into a worker thread where a Catalog's classes would not.
+ */
+export class NameLookup implements CatalogLookup {
+  constructor(private readonly names: Map<string, string>) {}
+
+  /** The catalog's names (built once per catalog). */
+  static namesOf(catalog: { entries: readonly { cloud: Cloud; name: string }[] }): Map<string, string> {
+    let names = built.get(catalog);
+    if (!names) {
+      names = new Map(catalog.entries.map((e) => [catalogKey(e.cloud, e.name), e.name]));
+      built.set(catalog, names);
+    }
+    return names;
+  }
+
+  get(cloud: Cloud, name: string): { name: string } | undefined {
+    const found = this.names.get(catalogKey(cloud, name));
+    return found === undefined ? undefined : { name: found };
+  }
+}
+
+const built = new WeakMap<object, Map<string, string>>();
