@@ -122,3 +122,38 @@ test("uploaded CloudTrail log: used/granted on the request, a recommendation on 
   await expect(auditor.getByTestId("chart-used-ratio")).toContainText(key);
   await expectAccessible(auditor, "usage reports");
 });
+
+test("a large upload (over 16 MB, mapped in the ingest worker under next start) is imported whole", async ({
+  as,
+}) => {
+  const admin = await as("admin");
+  // JSON lines, as `aws cloudtrail lookup-events` piped through jq or an EventBridge archive writes them:
+  // 17,000 calls of about 1 KB by a standing role, so the upload crosses PARALLEL_FROM_BYTES.
+  const account = String(100_000_000_000 + Math.floor(Math.random() * 1e9));
+  const pad = "x".repeat(700);
+  const lines = Array.from({ length: 17_000 }, (_, i) =>
+    JSON.stringify({
+      eventVersion: "1.08",
+      userIdentity: { type: "AssumedRole", arn: `arn:aws:sts::${account}:assumed-role/Ops/user${i % 40}` },
+      eventTime: new Date(Date.now() - i * 1000).toISOString(),
+      eventSource: "s3.amazonaws.com",
+      eventName: "GetObject",
+      eventID: randomUUID(),
+      recipientAccountId: account,
+      requestParameters: { bucketName: "e2e-large-upload", key: `objects/${i}/${pad}` },
+    }),
+  );
+  const body = Buffer.from(`${lines.join("\n")}\n`);
+  expect(body.length).toBeGreaterThan(16 * 1024 * 1024);
+  await admin.goto("/admin/usage");
+  await admin
+    .getByLabel(/Log file/)
+    .setInputFiles({ name: "large.jsonl", mimeType: "application/json", buffer: body });
+  await admin.getByRole("button", { name: "Import" }).click();
+  const result = admin.getByTestId("usage-import-result");
+  await expect(result).toContainText("Imported", { timeout: 60_000 });
+  await expect(result).toContainText('"records":17000');
+  await expect(result).toContainText('"mapped":17000');
+  await expect(result).toContainText('"malformed":0');
+  await expect(result).toContainText('"duplicates":0');
+});

@@ -99,7 +99,8 @@ export const usageEvents = pgTable(
     // The event's own id is the key: no surrogate uuid (its random index was a fifth of the insert's cost)
     // and no per-principal index (nothing reads by principal alone; docs/decisions.md, "Usage ingest").
     primaryKey({ name: "usage_events_pkey", columns: [t.orgId, t.cloud, t.eventId] }),
-    index("usage_events_org_grant_idx").on(t.orgId, t.grantId),
+    // Only granted calls are read by grant: standing calls (most of a real log) stay out of this index.
+    index("usage_events_org_grant_idx").on(t.orgId, t.grantId).where(sql`${t.grantId} is not null`),
     index("usage_events_org_occurred_idx").on(t.orgId, t.occurredAt),
     check("usage_events_cloud_check", sql`${t.cloud} in ('aws', 'gcp', 'azure')`),
     check(

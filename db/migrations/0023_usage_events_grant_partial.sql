@@ -1,0 +1,2 @@
+DROP INDEX "usage_events_org_grant_idx";--> statement-breakpoint
+CREATE INDEX "usage_events_org_grant_idx" ON "usage_events" USING btree ("org_id","grant_id") WHERE "usage_events"."grant_id" is not null;
