@@ -21,7 +21,10 @@ export class IngestWorker {
 
   /** Starts a worker and waits until it is ready; rejects if it cannot start. */
   static async start(init: WorkerInit): Promise<IngestWorker> {
-    const w = new IngestWorker(new Worker(workerEntry(), { workerData: init }));
+    // Constructed indirectly: the Next.js bundler follows `new Worker(path)` and would bundle the entry
+    // (and tsx with it); the worker loads its own modules at run time instead.
+    const worker: Worker = Reflect.construct(Worker, [workerEntry(), { workerData: init }]);
+    const w = new IngestWorker(worker);
     try {
       const first = await w.next();
       if (first.type !== "ready") throw new Error(`usage ingest worker: "${first.type}" before "ready"`);
