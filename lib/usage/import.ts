@@ -62,19 +62,7 @@ export async function importUsage({
       startedBy: isPerson(ctx.actor) ? ctx.actor.userId : null,
     })
     .returning({ id: usageImports.id });
-  const [catalog, index] = await Promise.all([
-    loadOrgCatalog(ctx.db, ctx.orgId),
-    GrantIndex.load(ctx.db, ctx.orgId),
-  ]);
-  const ingest = new Ingest({
-    db: ctx.db,
-    orgId: ctx.orgId,
-    importId: row.id,
-    catalog,
-    index,
-    targetId,
-    parallel,
-  });
+  const ingest = await openIngest(ctx, row.id, targetId, parallel);
   try {
     for await (const file of inputs) {
       if ("path" in file) await ingest.readFile(file.path);
@@ -85,6 +73,20 @@ export async function importUsage({
     await ingest.close();
   }
   return finishImport(ctx, row.id, ingest.counts, started, ingest.days);
+}
+
+/** The ingest of one import (its row already made): the org's catalog and grants loaded for mapping. */
+export async function openIngest(
+  ctx: Ctx,
+  importId: string,
+  targetId: string | null,
+  parallel = false,
+): Promise<Ingest> {
+  const [catalog, index] = await Promise.all([
+    loadOrgCatalog(ctx.db, ctx.orgId),
+    GrantIndex.load(ctx.db, ctx.orgId),
+  ]);
+  return new Ingest({ db: ctx.db, orgId: ctx.orgId, importId, catalog, index, targetId, parallel });
 }
 
 /**

@@ -1,15 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { targets, usageCheckpoints, usageImports } from "@/db/schema";
-import { loadOrgCatalog } from "@/lib/catalog";
 import { assertPermission, type Ctx } from "@/lib/ctx";
 import { NotFound } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { SETTINGS_SCHEMAS } from "@/lib/targets/settings";
 import { systemCtx } from "@/lib/workflows/system-ctx";
-import { GrantIndex } from "../attribute";
-import { finishImport, type UsageImportSummary } from "../import";
-import { Ingest } from "../ingest/pipeline";
+import { finishImport, openIngest, type UsageImportSummary } from "../import";
 import { cloudTrailSource } from "./aws";
 import { activityLogSource } from "./azure";
 import { cloudLoggingSource } from "./gcp";
@@ -84,18 +81,7 @@ export async function pullTarget({
     .insert(usageImports)
     .values({ orgId: ctx.orgId, source: "pull", name: source.name, targetId: target.id })
     .returning({ id: usageImports.id });
-  const [catalog, index] = await Promise.all([
-    loadOrgCatalog(ctx.db, ctx.orgId),
-    GrantIndex.load(ctx.db, ctx.orgId),
-  ]);
-  const ingest = new Ingest({
-    db: ctx.db,
-    orgId: ctx.orgId,
-    importId: row.id,
-    catalog,
-    index,
-    targetId: target.id,
-  });
+  const ingest = await openIngest(ctx, row.id, target.id);
 
   let token: string | null = null;
   let throttled = 0;
