@@ -39,7 +39,6 @@ function sampler() {
 export async function run(): Promise<object> {
   const events = Number(process.env.USAGE_BENCH_EVENTS ?? 200_000);
   const memoryMb = Number(process.env.USAGE_BENCH_MEMORY_MB ?? 1024);
-
   const url = env().DATABASE_URL;
   const dir = mkdtempSync(path.join(tmpdir(), "elevate-usage-bench-"));
   // PGlite as the embedded default runs it: in a data folder on disk (ELEVATE_DATA_DIR/pglite), not in memory.

@@ -1,5 +1,5 @@
 // Public face of the permission catalog, templates' permission checks and the role builder.
-export { buildCatalog, Catalog, catalogKey } from "./catalog";
+export { buildCatalog, Catalog } from "./catalog";
 export { elevateManagementPermissions, isElevateManagement, isElevateRole } from "./elevate-management";
 export { type CatalogVersionDto, importCatalog } from "./import-catalog";
 export { IMPORT_FORMATS, type ImportFormat, parseImport } from "./importers";

@@ -37,11 +37,20 @@ const who = (p: string) => p.replace(GCP_MEMBER, "").toLowerCase();
  * map lookups (the ingest bench relies on it). Only grants that were ever active can explain a call.
  */
 export class GrantIndex {
-  private readonly byScope = new Map<string, string>();
-  private readonly byId = new Map<string, GrantInfo>();
-  private readonly byPrincipal = new Map<string, GrantInfo[]>();
-  private readonly byAssignment = new Map<string, GrantInfo[]>();
-  private readonly targetIds = new Set<string>();
+  private readonly byScope: Map<string, string>;
+  private readonly byId: Map<string, GrantInfo>;
+  private readonly byPrincipal: Map<string, GrantInfo[]>;
+  private readonly byAssignment: Map<string, GrantInfo[]>;
+  private readonly targetIds: Set<string>;
+
+  /** Empty, or the maps of another index (`toData`), as the ingest worker receives them. */
+  constructor(data?: GrantIndexData) {
+    this.byScope = data?.byScope ?? new Map();
+    this.byId = data?.byId ?? new Map();
+    this.byPrincipal = data?.byPrincipal ?? new Map();
+    this.byAssignment = data?.byAssignment ?? new Map();
+    this.targetIds = data?.targetIds ?? new Set();
+  }
 
   static async load(db: Db, orgId: string): Promise<GrantIndex> {
     const idx = new GrantIndex();
@@ -100,16 +109,6 @@ export class GrantIndex {
   toData(): GrantIndexData {
     const { byScope, byId, byPrincipal, byAssignment, targetIds } = this;
     return { byScope, byId, byPrincipal, byAssignment, targetIds };
-  }
-
-  static fromData(data: GrantIndexData): GrantIndex {
-    const idx = new GrantIndex();
-    for (const [k, v] of data.byScope) idx.byScope.set(k, v);
-    for (const [k, v] of data.byId) idx.byId.set(k, v);
-    for (const [k, v] of data.byPrincipal) idx.byPrincipal.set(k, v);
-    for (const [k, v] of data.byAssignment) idx.byAssignment.set(k, v);
-    for (const t of data.targetIds) idx.targetIds.add(t);
-    return idx;
   }
 
   hasTarget(id: string): boolean {

@@ -3,8 +3,6 @@ import type { Db } from "@/db/client";
 import { hasSqlState } from "@/lib/http/unavailable";
 import { type EventRow, type PreparedBatch, prepareBatch } from "./batch";
 
-export type { EventRow, PreparedBatch } from "./batch";
-
 /** Which of a batch's events the database stored (the others were stored before, by this import or another). */
 export type Stored = (eventId: string) => boolean;
 

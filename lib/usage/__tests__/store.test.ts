@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createTestOrg, openTestDb } from "@/lib/testing/db";
-import { type EventRow, insertEvents } from "../store";
+import type { EventRow } from "../batch";
+import { insertEvents } from "../store";
 import { eventsOf } from "./helpers";
 
 let h: DbHandle;

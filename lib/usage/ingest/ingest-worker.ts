@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol";
 
 /** The worker's entry, from the repository root (the process's working directory, as for the migrations). */
-export function workerEntry(): string {
+function workerEntry(): string {
   return path.join(process.cwd(), "lib", "usage", "ingest", "worker-entry.mjs");
 }
 

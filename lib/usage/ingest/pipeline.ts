@@ -10,7 +10,7 @@ import { IngestWorker, ownBuffer } from "./ingest-worker";
 import { BATCH_ROWS, emptyMapCounts, type MapCounts, type MappedBatch, Mapper } from "./mapper";
 import { openLogFile, readRecords } from "./stream";
 
-export { BATCH_ROWS, GC_EVERY_RECORDS } from "./mapper";
+export { BATCH_ROWS } from "./mapper";
 
 /** Batches being stored at once (memory: IN_FLIGHT × BATCH_ROWS rows, a few MB). */
 export const IN_FLIGHT = 3;
@@ -18,10 +18,6 @@ export const IN_FLIGHT = 3;
 export const CHUNKS_AHEAD = 32;
 
 type Source = Readable | AsyncIterable<Buffer | Uint8Array | string>;
-
-export function emptyCounts(): UsageImportCounts {
-  return { ...emptyMapCounts(), attributed: 0, duplicates: 0 };
-}
 
 /**
  * Parse → map → attribute → store for one import, in batches. Mapping (./mapper.ts) runs on this thread,

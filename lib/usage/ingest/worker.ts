@@ -16,7 +16,7 @@ if (!port) throw new Error("lib/usage/ingest/worker.ts runs as a worker thread")
 const init = workerData as WorkerInit;
 const mapper = new Mapper({
   catalog: new NameLookup(init.names),
-  index: GrantIndex.fromData(init.index),
+  index: new GrantIndex(init.index),
   targetId: init.targetId,
 });
 const post = (m: FromWorker) => port.postMessage(m);
